@@ -1,0 +1,295 @@
+"""Load rubric/ into a Toolkit, or raise one RubricError listing every problem with its place."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import types
+import typing
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+from referencing import Registry, Resource
+
+from . import model
+from .errors import Problem, RubricError
+from .yamlsource import Document, read_document
+
+SCHEMA_DIR = "schema"
+TOOLKIT_FILES = {  # file -> (schema, key it fills in the Toolkit, or None for the top level)
+    "toolkit.yaml": ("toolkit.schema.json", None),
+    "references.yaml": ("references.schema.json", "references"),
+    "forms.yaml": ("forms.schema.json", "forms"),
+    "implementation-support.yaml": ("implementation-support.schema.json", "implementation_support"),
+}
+DRIVER_SCHEMA = "driver.schema.json"
+QUESTION_SOURCES = ("key-points", "definition")
+
+
+def load_rubric(rubric_dir: Path, *, shown_from: Path | None = None) -> model.Toolkit:
+    """Read, validate and build the whole rubric. Paths in messages are relative to `shown_from`."""
+    rubric_dir = Path(rubric_dir).resolve()
+    base = (shown_from or rubric_dir.parent).resolve()
+    problems: list[Problem] = []
+    documents: dict[str, Document] = {}
+    for name, (schema, _) in TOOLKIT_FILES.items():
+        document = _read_valid(rubric_dir / name, base, schema, problems)
+        if document is not None:
+            documents[name] = document
+    drivers: list[Document] = []
+    driver_dir = rubric_dir / "drivers"
+    for file in sorted(driver_dir.iterdir()) if driver_dir.is_dir() else []:
+        if file.name.startswith(".") or file.is_dir():
+            continue
+        if file.suffix != ".yaml":
+            problems.append(Problem(_shown(file, base), 1, 1, "(file)",
+                                    "driver files must be named <id>.yaml"))
+            continue
+        document = _read_valid(file, base, DRIVER_SCHEMA, problems)
+        if document is not None:
+            drivers.append(document)
+    if not drivers and not problems:
+        problems.append(Problem(_shown(driver_dir, base), 1, 1, "(folder)", "no driver files found"))
+    if problems:
+        raise RubricError(problems)
+    problems.extend(_cross_checks(documents, drivers))
+    if problems:
+        raise RubricError(problems)
+    return _assemble(documents, drivers)
+
+
+def _shown(file: Path, base: Path) -> str:
+    try:
+        return file.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _read_valid(file: Path, base: Path, schema_name: str, problems: list) -> Document | None:
+    """Parse and schema-check one file; a document comes back only when it is wholly valid."""
+    shown = _shown(file, base)
+    if not file.is_file():
+        problems.append(Problem(shown, 1, 1, "(file)", "file is missing"))
+        return None
+    document, found = read_document(file, shown)
+    problems.extend(found)
+    if document is None:
+        return None
+    schema_problems = list(_schema_problems(document, schema_name, file.parent))
+    problems.extend(schema_problems)
+    return None if schema_problems else document
+
+
+@cache
+def _validator(schema_dir: Path, schema_name: str) -> jsonschema.Draft202012Validator:
+    resources = [
+        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
+        for path in sorted(schema_dir.glob("*.json"))
+    ]
+    registry = Registry().with_resources(resources)
+    schema = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def _schema_dir(folder: Path) -> Path:
+    for candidate in (folder / SCHEMA_DIR, folder.parent / SCHEMA_DIR):
+        if candidate.is_dir():
+            return candidate.resolve()
+    raise FileNotFoundError(f"no {SCHEMA_DIR}/ folder beside {folder}")
+
+
+def _schema_problems(document: Document, schema_name: str, folder: Path) -> Iterable[Problem]:
+    validator = _validator(_schema_dir(folder), schema_name)
+    for error in validator.iter_errors(document.data):
+        location = tuple(error.absolute_path)
+        yield from _explain(document, location, error)
+
+
+_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of fields",
+               "integer": "a whole number", "boolean": "true or false"}
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _explain(document: Document, location: tuple, error: jsonschema.ValidationError):
+    """Turn a jsonschema error into problems worded for someone editing YAML."""
+    kind, value = error.validator, error.instance
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for key in sorted(set(value) - set(allowed)):
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            advice = f"did you mean '{hint[0]}'?" if hint else "allowed: " + ", ".join(allowed)
+            yield document.problem(location + (key,), f"unknown key '{key}'; {advice}", key=True)
+    elif kind == "required":
+        for key in error.validator_value:
+            if key not in value:
+                yield document.problem(location + (key,), "is required but missing")
+    elif kind == "type":
+        wanted = _TYPE_NAMES.get(error.validator_value, error.validator_value)
+        yield document.problem(location, f"expected {wanted}, found {_kind(value)}")
+    elif kind == "pattern" and error.validator_value == "\\S":
+        yield document.problem(location, "must not be empty")
+    elif kind == "pattern" and error.validator_value.startswith("^[a-z]["):
+        yield document.problem(
+            location, f"'{value}' is not a valid id; use lower-case letters, digits and hyphens")
+    elif kind == "minItems":
+        yield document.problem(location, f"must list at least {error.validator_value} item(s)")
+    elif kind == "uniqueItems":
+        yield document.problem(location, "lists the same entry twice")
+    elif kind == "enum":
+        options = ", ".join(str(option) for option in error.validator_value)
+        yield document.problem(location, f"'{value}' is not one of: {options}")
+    elif kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        yield document.problem(location, f"must be {word} {error.validator_value}")
+    else:
+        yield document.problem(location, error.message)
+
+
+def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> Iterable[Problem]:
+    """Rules that one file's schema cannot express: ids, references, counts, file names."""
+    toolkit, references = documents["toolkit.yaml"], documents["references.yaml"]
+    keys = _unique(references, ("references",), "key", "reference key")
+    yield from keys.problems
+    categories = _unique(toolkit, ("categories",), "id", "category id")
+    yield from categories.problems
+    yield from _cited(toolkit, ("drivers_introduction", "references"), keys.seen)
+    for section in ("principles", "competencies"):
+        yield from _cited(toolkit, (section, "references"), keys.seen)
+    yield from _unique(toolkit, ("assessment", "options", "items"), "id", "assessment option").problems
+    yield from _unique(toolkit, ("assessment", "preparation", "practices"), "id", "practice id").problems
+    forms = documents["forms.yaml"]
+    yield from _unique(forms, ("rating_scale",), "id", "rating id").problems
+    for table in ("action_plan", "composition"):
+        yield from _unique(forms, (table, "columns"), "id", "column id").problems
+    support = documents["implementation-support.yaml"]
+    yield from _unique(support, ("stages", "items"), "id", "stage id").problems
+    for section in ("best_practices", "knowledge_and_skills"):
+        yield from _unique(support, (section, "items"), "id", "item id").problems
+    practice_ids: dict[str, str] = {}
+    question_ids: dict[str, str] = {}
+    for document in drivers:
+        data = document.data
+        stem = Path(document.path).stem
+        if data["id"] != stem:
+            yield document.problem(("id",), f"id '{data['id']}' differs from the file name "
+                                   f"'{stem}.yaml'; rename one so they match")
+        if data["category"] not in categories.seen:
+            known = ", ".join(categories.seen)
+            yield document.problem(("category",), f"unknown category '{data['category']}'; "
+                                   f"toolkit.yaml defines: {known}")
+        yield from _cited(document, ("references",), keys.seen)
+        own_ids = []
+        for index, practice in enumerate(data["best_practices"]):
+            where = ("best_practices", index)
+            own_ids.append(practice["id"])
+            yield from _first_use(document, where + ("id",), practice["id"], practice_ids,
+                                  "best practice id")
+            criteria = practice.get("criteria")
+            if criteria is not None:
+                yield from _criteria_problems(document, where + ("criteria",), criteria)
+        for index, question in enumerate(data["questions"]):
+            where = ("questions", index)
+            yield from _first_use(document, where + ("id",), question["id"], question_ids,
+                                  "question id")
+            source = question["source"]
+            if source == "key-points" and "key_points" not in data:
+                yield document.problem(where + ("source",), "names key-points, but this driver "
+                                       "has no key_points")
+            elif source not in own_ids and source not in QUESTION_SOURCES:
+                yield document.problem(where + ("source",), f"'{source}' is not a best practice "
+                                       "of this driver, nor key-points or definition")
+
+
+def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iterable[Problem]:
+    items = len(criteria["items"])
+    if criteria["rule"] == "at_least" and "count" not in criteria:
+        yield document.problem(where + ("count",), "is required with rule at_least")
+    if criteria["rule"] == "all" and "count" in criteria:
+        yield document.problem(where + ("count",), "is only used with rule at_least; "
+                               "with rule all every item must hold")
+    if criteria.get("count", 0) > items:
+        yield document.problem(where + ("count",), f"asks for {criteria['count']} items "
+                               f"but only {items} are listed")
+
+
+class _Seen:
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+        self.problems: list[Problem] = []
+
+
+def _unique(document: Document, where: tuple, field: str, what: str) -> _Seen:
+    result = _Seen()
+    entries = document.data
+    for part in where:
+        entries = entries[part]
+    for index, entry in enumerate(entries):
+        result.problems.extend(
+            _first_use(document, where + (index, field), entry[field], result.seen, what))
+    return result
+
+
+def _first_use(document: Document, location: tuple, value: str, seen: dict, what: str):
+    line = document.mark(location)[0]
+    if value in seen:
+        yield document.problem(location, f"duplicate {what} '{value}' (first used at "
+                               f"{seen[value]})")
+    else:
+        seen[value] = f"{document.path}:{line}"
+
+
+def _cited(document: Document, location: tuple, known: dict) -> Iterable[Problem]:
+    keys = document.data
+    for part in location:
+        if not isinstance(keys, dict) or part not in keys:
+            return
+        keys = keys[part]
+    for index, key in enumerate(keys):
+        if key not in known:
+            yield document.problem(location + (index,), f"reference '{key}' is not in "
+                                   "references.yaml")
+
+
+def _assemble(documents: dict[str, Document], drivers: list[Document]) -> model.Toolkit:
+    fields = dict(documents["toolkit.yaml"].data)
+    for name, (_, key) in TOOLKIT_FILES.items():
+        if key is not None:
+            data = documents[name].data
+            fields[key] = data[key] if key in data and len(data) == 1 else data
+    category_order = {category["id"]: index for index, category in enumerate(fields["categories"])}
+
+    def position(driver: dict) -> tuple:
+        order = driver.get("order")
+        return (category_order[driver["category"]], order is None, order or 0, driver["name"])
+
+    fields["drivers"] = sorted((document.data for document in drivers), key=position)
+    return _build(model.Toolkit, fields)
+
+
+def _build(kind, value):
+    """Build a frozen dataclass (or a tuple of them) from validated plain data."""
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+        origin = typing.get_origin(kind)
+    if value is None:
+        return None
+    if origin is tuple:
+        item_kind = typing.get_args(kind)[0]
+        return tuple(_build(item_kind, item) for item in value)
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{
+            field.name: _build(hints[field.name], value[field.name])
+            for field in dataclasses.fields(kind) if field.name in value
+        })
+    return value

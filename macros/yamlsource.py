@@ -1,0 +1,193 @@
+"""Read one rubric YAML file safely, keeping the line and column of every value.
+
+PyYAML's loaders accept duplicate keys silently, construct Python objects from tags, expand
+alias bombs and recurse on deep nesting. Building values from the parser's event stream avoids
+all of that in one pass and records where each value came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+
+Location = tuple  # a path of keys and indices into the document, e.g. ("best_practices", 2, "id")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: its plain data and the (line, column) of each value and each key."""
+
+    path: str
+    data: object
+    value_marks: dict[Location, tuple[int, int]]
+    key_marks: dict[Location, tuple[int, int]]
+
+    def mark(self, location: Location, *, key: bool = False) -> tuple[int, int]:
+        """Where a value (or its key) starts; falls back to the nearest enclosing value."""
+        if key and location in self.key_marks:
+            return self.key_marks[location]
+        while location not in self.value_marks and location:
+            location = location[:-1]
+        return self.value_marks.get(location, (1, 1))
+
+    def problem(self, location: Location, message: str, *, key: bool = False) -> Problem:
+        line, column = self.mark(location, key=key)
+        return Problem(self.path, line, column, field_name(location), message)
+
+
+def field_name(location: Location) -> str:
+    """("best_practices", 2, "id") -> "best_practices[2].id"; the empty path is the document."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text or "(document)"
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark | None, message: str) -> None:
+        self.mark = mark
+        self.message = message
+
+
+def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Problem]]:
+    """Parse `file`; on failure return no document and the problems, each naming `shown_as`."""
+
+    def fail(message: str, line: int = 1, column: int = 1) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown_as, line, column, "(file)", message)]
+
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return fail(f"file is {size / 1e6:.1f} MB; a rubric file may be at most 1 MB")
+        raw = file.read_bytes()
+    except OSError as error:
+        return fail(f"cannot read the file: {error.strerror}")
+    if b"\0" in raw:
+        return fail("this is a binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start]
+        return fail(f"file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8", line, column)
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return fail("file is empty; expected a mapping of fields")
+    value_marks: dict[Location, tuple[int, int]] = {}
+    key_marks: dict[Location, tuple[int, int]] = {}
+    try:
+        data = _build(yaml.parse(text, Loader=_Loader), value_marks, key_marks)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = _syntax_message(error, text)
+        return None, [Problem(shown_as, mark.line + 1, mark.column + 1, "(syntax)", message)]
+    except yaml.YAMLError as error:
+        return fail(f"YAML syntax error: {error}")
+    except _Refused as refused:
+        line, column = (refused.mark.line + 1, refused.mark.column + 1) if refused.mark else (1, 1)
+        return None, [Problem(shown_as, line, column, "(syntax)", refused.message)]
+    return Document(shown_as, data, value_marks, key_marks), []
+
+
+def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
+    mark = error.problem_mark
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+        return "tab character in indentation; YAML indents with spaces only"
+    parts = [part for part in (error.context, error.problem) if part]
+    return "YAML syntax error: " + ", ".join(parts)
+
+
+def _build(events, value_marks: dict, key_marks: dict) -> object:
+    """Turn the event stream of a single document into plain dicts, lists and scalars."""
+    stack: list[tuple[object, Location]] = []  # containers being filled, with their location
+    pending_key: list[object] = []  # for each open mapping: the key awaiting its value, or None
+    root: list[object] = []
+    documents = 0
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(event.start_mark, "more than one YAML document ('---') in one file")
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            pending_key.pop()
+            continue
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "anchors and aliases (&name, *name) are not allowed")
+        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            continue
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        parent = stack[-1][0] if stack else None
+        if isinstance(parent, dict) and pending_key[-1] is None:
+            # This event is a mapping key.
+            if not isinstance(event, yaml.ScalarEvent):
+                raise _Refused(event.start_mark, "a mapping key must be plain text")
+            key = event.value
+            location = stack[-1][1] + (key,)
+            if key in parent:
+                first = key_marks[location][0]
+                raise _Refused(event.start_mark, f"duplicate key '{key}' (first on line {first})")
+            key_marks[location] = mark
+            pending_key[-1] = key
+            continue
+        if isinstance(parent, dict):
+            location = stack[-1][1] + (pending_key[-1],)
+        elif isinstance(parent, list):
+            location = stack[-1][1] + (len(parent),)
+        else:
+            location = ()
+        value = _value_of(event)
+        value_marks[location] = mark
+        if isinstance(parent, dict):
+            parent[pending_key[-1]] = value
+            pending_key[-1] = None
+        elif isinstance(parent, list):
+            parent.append(value)
+        else:
+            root.append(value)
+        if isinstance(value, (dict, list)):
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+            stack.append((value, location))
+            pending_key.append(None)
+    return root[0] if root else None
+
+
+def _value_of(event) -> object:
+    tag = event.tag
+    if tag is not None and tag != "!" and tag not in ALLOWED_TAGS:
+        raise _Refused(event.start_mark, f"YAML tag '{tag}' is not allowed; write plain values")
+    if isinstance(event, yaml.MappingStartEvent):
+        return {}
+    if isinstance(event, yaml.SequenceStartEvent):
+        return []
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return _constructor.construct_object(node)
+    except (yaml.YAMLError, ValueError) as error:
+        raise _Refused(event.start_mark, f"cannot read this value: {error}") from None
