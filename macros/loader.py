@@ -162,7 +162,7 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
     categories = _unique(toolkit, ("categories",), "id", "category id")
     yield from categories.problems
     yield from _cited(toolkit, ("drivers_introduction", "references"), keys.seen)
-    for section in ("principles", "competencies"):
+    for section in ("practitioners", "principles", "competencies"):
         yield from _cited(toolkit, (section, "references"), keys.seen)
     yield from _unique(toolkit, ("assessment", "options", "items"), "id", "assessment option").problems
     yield from _unique(toolkit, ("assessment", "preparation", "practices"), "id", "practice id").problems

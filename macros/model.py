@@ -113,6 +113,12 @@ class DriversIntroduction:
 
 
 @dataclass(frozen=True)
+class Practitioners:
+    introduction: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Example:
     heading: str
     paragraphs: tuple[str, ...]
@@ -283,6 +289,7 @@ class Toolkit:
     drivers_introduction: DriversIntroduction
     categories: tuple[Category, ...]
     assessment: Assessment
+    practitioners: Practitioners
     principles: NamedList
     competencies: NamedList
     resources: Resources
