@@ -186,6 +186,7 @@ class PrintableText:
     title: str
     purpose: str  #: one line for the Downloads page
     introduction: tuple[str, ...]
+    notice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,8 @@ class Toolkit:
     short_title: str
     language: str
     attribution: str
+    author: str
+    footer_credit: str
     sources: tuple[str, ...]
     introduction: tuple[str, ...]
     drivers_introduction: DriversIntroduction
