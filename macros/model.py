@@ -185,7 +185,7 @@ class Rating:
 class PrintableText:
     title: str
     purpose: str  #: one line for the Downloads page
-    introduction: tuple[str, ...]
+    introduction: tuple[str, ...] = ()
     notice: str | None = None
 
 
@@ -219,8 +219,10 @@ class Forms:
     checklist: PrintableText
     scoring_form: PrintableText
     discussion_guide: PrintableText
+    tip_sheet: PrintableText
     action_plan: TableTemplate
     composition: TableTemplate
+    stage_guide: PrintableText
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
+import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -57,6 +59,18 @@ class MarkdownRenderer:
         self._md = markdown.Markdown(
             extensions=[*(extensions or []), _NoRawHtml()], extension_configs=configs or {}
         )
+
+    @classmethod
+    def from_config(cls, config_file: Path) -> MarkdownRenderer:
+        """The Markdown settings of the site's config file (read as data, without MkDocs)."""
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+        extensions, configs = [], {}
+        for entry in config.get("markdown_extensions") or []:
+            name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+            extensions.append(name)
+            if options:
+                configs[name] = options
+        return cls(extensions, configs)
 
     def block(self, text: str) -> Markup:
         self._md.reset()

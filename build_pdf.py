@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Build every printable of the toolkit as PDF, or only check the rubric.
+
+Examples:
+    python build_pdf.py --check
+    python build_pdf.py --paper a4 --drivers coaching,fidelity --program "Family Connects"
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from macros.errors import RubricError  # noqa: E402
+from macros.loader import load_rubric  # noqa: E402
+from macros.printables import PAPERS, Workshop, catalogue  # noqa: E402
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="\n".join(__doc__.splitlines()[2:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="validate the rubric; render nothing")
+    parser.add_argument("--rubric", type=Path, default=PROJECT / "rubric", help="rubric folder")
+    parser.add_argument("--out", type=Path, default=PROJECT / "site" / "pdf",
+                        help="output folder, replaced whole on success (default: site/pdf)")
+    parser.add_argument("--paper", choices=["letter", "a4", "both"], default="both")
+    parser.add_argument("--drivers", help="comma-separated driver ids (default: all)")
+    parser.add_argument("--program", default="", help="pre-fill: program or practice assessed")
+    parser.add_argument("--organization", default="", help="pre-fill: organization or site")
+    parser.add_argument("--date", default="", help="pre-fill: date of the workshop")
+    parser.add_argument("--jobs", type=int, default=None, help="parallel renderers (default: cores)")
+    parser.add_argument("--debug", action="store_true", default=bool(os.environ.get("TOOLKIT_DEBUG")),
+                        help="show tracebacks (also TOOLKIT_DEBUG=1)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except RubricError as error:
+        if args.debug:
+            raise
+        print(error.report(), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output is unchanged.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 (one clear line instead of a traceback)
+        if args.debug:
+            raise
+        print(f"error: {error}\n(run with --debug for the traceback)", file=sys.stderr)
+    return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    toolkit = load_rubric(args.rubric, shown_from=Path.cwd())
+    practices = sum(len(driver.best_practices) for driver in toolkit.drivers)
+    if args.check:
+        print(f"Rubric OK: {len(toolkit.drivers)} drivers, {practices} best practices.")
+        return 0
+    drivers = None
+    if args.drivers:
+        drivers = tuple(part.strip() for part in args.drivers.split(",") if part.strip())
+        unknown = sorted(set(drivers) - {driver.id for driver in toolkit.drivers})
+        if unknown:
+            known = ", ".join(driver.id for driver in toolkit.drivers)
+            print(f"error: --drivers: unknown driver {', '.join(unknown)}; known: {known}",
+                  file=sys.stderr)
+            return 2
+    papers = PAPERS if args.paper == "both" else (args.paper,)
+    workshop = Workshop(args.program, args.organization, args.date)
+    printables = catalogue(toolkit, papers=papers, drivers=drivers, workshop=workshop)
+
+    from macros.pdfbuild import build_pdfs, terminal_progress  # WeasyPrint loads only when needed
+    from macros.text import MarkdownRenderer
+
+    markdown = MarkdownRenderer.from_config(PROJECT / "mkdocs.yml")
+    built = build_pdfs(toolkit, markdown, printables, args.out, jobs=args.jobs,
+                       progress=terminal_progress)
+    rendered = sum(not item.cached for item in built)
+    size = sum(item.size for item in built)
+    print(f"{len(built)} PDFs ({rendered} rendered, {len(built) - rendered} unchanged), "
+          f"{size / 1e6:.1f} MB, in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Render printables to PDF with WeasyPrint: deterministic, offline, failing loudly.
+
+WeasyPrint only logs a refused or missing resource and carries on; here any warning it logs
+fails the printable. Its fetcher may read files from the project's template and style folders
+and nothing else, so content can never make it reach the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from . import model
+from .fonts import FAMILY, form_font
+from .printables import Printable
+from .render import TEMPLATES, make_environment
+from .text import MarkdownRenderer
+
+PROJECT = Path(__file__).resolve().parent.parent
+STYLES = PROJECT / "overrides" / "pdf"
+FONT_CACHE = PROJECT / ".cache" / "fonts"
+DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+class RenderError(Exception):
+    """A printable could not be rendered cleanly."""
+
+
+class ProjectFetcher(weasyprint.URLFetcher):
+    """Lets WeasyPrint read the project's own templates, styles and fonts, and nothing else."""
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.roots = tuple(root.resolve() for root in roots)
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file://"):
+            raise ValueError(f"refused to fetch {url!r}: printables use only the project's files")
+        path = Path(unquote(urlsplit(url).path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"refused to read {path}: outside the project's template folders")
+        return super().fetch(url, headers)
+
+
+@dataclass
+class Rendered:
+    printable: Printable
+    data: bytes
+    pages: int
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class PdfRenderer:
+    """Renders printables of one toolkit; keep one per process (fonts and images are cached)."""
+
+    def __init__(self, toolkit: model.Toolkit, markdown: MarkdownRenderer) -> None:
+        os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+        self.environment = make_environment(toolkit, markdown)
+        self.fonts = FontConfiguration()
+        self.cache: dict = {}
+        self.fetcher = ProjectFetcher((TEMPLATES, STYLES, FONT_CACHE))
+        form_font_face = (
+            f'@font-face {{ font-family: "{FAMILY}"; src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
+            f'input, textarea {{ font-family: "{FAMILY}"; }}'
+        )
+        self.stylesheets = [
+            weasyprint.CSS(filename=str(STYLES / "print.css"), url_fetcher=self.fetcher,
+                           font_config=self.fonts),
+            weasyprint.CSS(string=form_font_face, url_fetcher=self.fetcher, font_config=self.fonts),
+        ]
+
+    def html(self, printable: Printable) -> str:
+        return self.environment.get_template(printable.template).render(doc=printable)
+
+    def render(self, printable: Printable) -> Rendered:
+        return self.write(printable, self.html(printable))
+
+    def write(self, printable: Printable, html: str) -> Rendered:
+        orientation = "landscape" if printable.landscape else "portrait"
+        paper = weasyprint.CSS(
+            string=f"@page {{ size: {PAGE_SIZES[printable.paper]} {orientation}; }}",
+            font_config=self.fonts,
+        )
+        warnings = _Warnings()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(warnings)
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=TEMPLATES.as_uri() + "/",
+                url_fetcher=self.fetcher,
+            ).render(stylesheets=[*self.stylesheets, paper], font_config=self.fonts,
+                     cache=self.cache, pdf_forms=printable.variant == "fillable")
+            fillable = printable.variant == "fillable"
+            data = document.write_pdf(
+                pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode(),
+                pdf_variant=None if fillable else "pdf/ua-1",
+                pdf_tags=True,
+                pdf_forms=fillable,
+            )
+        finally:
+            logger.removeHandler(warnings)
+        if warnings.messages:
+            raise RenderError(f"{printable.filename}: " + "; ".join(warnings.messages))
+        return Rendered(printable, data, len(document.pages))

@@ -1,0 +1,152 @@
+"""Build a set of printables into a folder: cached by content, rendered in parallel, swapped in whole.
+
+A PDF is re-rendered only when something it depends on changed: its final HTML (which holds all
+of its data), the style sheets, the fonts, the options and the library versions. That is what a
+cache key covers, so a cached PDF is never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from . import model
+from .atomic import staging
+from .fonts import form_font, source_font
+from .pdf import FONT_CACHE, STYLES, PdfRenderer
+from .printables import PAPER_NAMES, Printable
+from .text import MarkdownRenderer
+
+CACHE = FONT_CACHE.parent / "pdf"
+LIBRARIES = ("weasyprint", "pydyf", "fonttools", "jinja2", "markdown", "pyyaml")
+
+
+@dataclass(frozen=True)
+class Built:
+    printable: Printable
+    pages: int
+    size: int
+    cached: bool
+
+
+def _environment_key() -> str:
+    """Everything outside the HTML that changes a PDF's bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(STYLES.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    for font in (source_font(), form_font(FONT_CACHE)):
+        digest.update(font.read_bytes())
+    for library in LIBRARIES:
+        digest.update(f"{library}={version(library)}".encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(Path(__file__).with_name("pdf.py").read_bytes())
+    return digest.hexdigest()
+
+
+_worker: PdfRenderer | None = None
+
+
+def _start_worker(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> None:
+    global _worker
+    _worker = PdfRenderer(toolkit, markdown)
+
+
+def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
+    printable, html = job
+    rendered = _worker.write(printable, html)
+    return rendered.data, rendered.pages
+
+
+def build_pdfs(
+    toolkit: model.Toolkit,
+    markdown: MarkdownRenderer,
+    printables: list[Printable],
+    out_dir: Path,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cache_dir: Path = CACHE,
+) -> list[Built]:
+    """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
+    renderer = PdfRenderer(toolkit, markdown)
+    environment = _environment_key()
+    keys = {}
+    htmls = {}
+    for printable in printables:
+        html = renderer.html(printable)
+        options = f"{printable.variant}|{printable.paper}|{printable.landscape}|{printable.filename}"
+        keys[printable.filename] = hashlib.sha256(
+            f"{environment}|{options}|".encode() + html.encode()).hexdigest()
+        htmls[printable.filename] = html
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in printables if not (cache_dir / f"{keys[p.filename]}.json").is_file()]
+    done = 0
+
+    def store(printable: Printable, data: bytes, pages: int) -> None:
+        nonlocal done
+        key = keys[printable.filename]
+        (cache_dir / f"{key}.pdf").write_bytes(data)
+        (cache_dir / f"{key}.json").write_text(json.dumps({"pages": pages}))
+        done += 1
+        if progress:
+            progress(done, len(missing), printable.filename)
+
+    workers = min(jobs or os.cpu_count() or 1, len(missing))
+    if workers <= 1:
+        for printable in missing:
+            rendered = renderer.write(printable, htmls[printable.filename])
+            store(printable, rendered.data, rendered.pages)
+    else:
+        with ProcessPoolExecutor(workers, initializer=_start_worker,
+                                 initargs=(toolkit, markdown)) as pool:
+            jobs_list = [(p, htmls[p.filename]) for p in missing]
+            for printable, (data, pages) in zip(missing, pool.map(_render, jobs_list)):
+                store(printable, data, pages)
+    built = []
+    with staging(out_dir) as stage:
+        for printable in printables:
+            key = keys[printable.filename]
+            shutil.copyfile(cache_dir / f"{key}.pdf", stage / printable.filename)
+            pages = json.loads((cache_dir / f"{key}.json").read_text())["pages"]
+            size = (stage / printable.filename).stat().st_size
+            built.append(Built(printable, pages, size, printable not in missing))
+        write_manifest(stage / "manifest.json", built)
+    return built
+
+
+def write_manifest(path: Path, built: list[Built]) -> None:
+    entries = [
+        {
+            "file": item.printable.filename,
+            "title": item.printable.title,
+            "purpose": item.printable.purpose,
+            "kind": item.printable.kind,
+            "variant": item.printable.variant,
+            "driver": item.printable.driver,
+            "paper": item.printable.paper,
+            "paper_name": PAPER_NAMES[item.printable.paper],
+            "pages": item.pages,
+            "bytes": item.size,
+        }
+        for item in built
+    ]
+    path.write_text(json.dumps({"printables": entries}, indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+
+
+def terminal_progress(done: int, total: int, name: str) -> None:
+    """A one-line progress display, only on an interactive terminal outside CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return
+    end = "\n" if done == total else ""
+    sys.stderr.write(f"\r\x1b[Krendering {done}/{total}: {name}{end}")
+    sys.stderr.flush()

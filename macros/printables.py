@@ -1,0 +1,103 @@
+"""The catalogue of printables: which PDFs exist, what each is called and what it contains.
+
+The PDF build renders this list and the site's Downloads page shows it, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model
+
+PAPERS = ("letter", "a4")
+PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}
+VARIANTS = ("print", "fillable")
+KINDS = ("checklist", "scoring-form", "discussion-guide", "tip-sheet", "action-plan",
+         "composition", "stage-guide")
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """Header fields a trainer pre-fills for one workshop; empty means a blank form."""
+
+    program: str = ""
+    organization: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Printable:
+    kind: str  #: one of KINDS
+    variant: str  #: "print" (tagged PDF/UA-1, no fields) or "fillable" (PDF form fields)
+    paper: str  #: one of PAPERS
+    title: str
+    purpose: str  #: one line for the Downloads page
+    drivers: tuple[model.Driver, ...]
+    driver: str | None = None  #: set when the printable is about one driver
+    table: model.TableTemplate | None = None
+    workshop: Workshop = field(default_factory=Workshop)
+
+    @property
+    def filename(self) -> str:
+        parts = [self.kind, self.driver or "", self.variant, self.paper]
+        return "-".join(part for part in parts if part) + ".pdf"
+
+    @property
+    def template(self) -> str:
+        if self.table is not None:
+            return "pdf/table_template.html.j2"
+        return f"pdf/{self.kind.replace('-', '_')}.html.j2"
+
+    @property
+    def landscape(self) -> bool:
+        return self.kind == "action-plan"
+
+    @property
+    def header_fields(self) -> tuple[tuple[str, str, str], ...]:
+        return (
+            ("program", "Program or practice being assessed", self.workshop.program),
+            ("organization", "Organization or site", self.workshop.organization),
+            ("date", "Date", self.workshop.date),
+            ("team", "Team members", ""),
+        )
+
+
+def catalogue(
+    toolkit: model.Toolkit,
+    *,
+    papers: tuple[str, ...] = PAPERS,
+    drivers: tuple[str, ...] | None = None,
+    workshop: Workshop = Workshop(),
+) -> list[Printable]:
+    """Every printable for the chosen papers and drivers, in the order the Downloads page lists them."""
+    chosen = tuple(d for d in toolkit.drivers if drivers is None or d.id in drivers)
+    forms = toolkit.forms
+    plan = []  # (kind, variants, title, purpose, drivers, driver id, table)
+
+    def add(kind, title, purpose, subset=chosen, driver=None, table=None, variants=VARIANTS):
+        plan.append((kind, variants, title, purpose, subset, driver, table))
+
+    add("checklist", forms.checklist.title, forms.checklist.purpose)
+    for driver in chosen:
+        add("checklist", f"{forms.checklist.title}: {driver.name}", forms.checklist.purpose,
+            (driver,), driver.id)
+    add("scoring-form", forms.scoring_form.title, forms.scoring_form.purpose)
+    add("discussion-guide", forms.discussion_guide.title, forms.discussion_guide.purpose)
+    for driver in chosen:
+        add("tip-sheet", f"{forms.tip_sheet.title}: {driver.name}", forms.tip_sheet.purpose,
+            (driver,), driver.id, variants=("print",))
+    add("action-plan", forms.action_plan.title, forms.action_plan.purpose, table=forms.action_plan)
+    add("composition", forms.composition.title, forms.composition.purpose, table=forms.composition)
+    add("stage-guide", forms.stage_guide.title, forms.stage_guide.purpose, ())
+    result = [
+        Printable(kind, variant, paper, title, purpose, subset, driver, table, workshop)
+        for kind, variants, title, purpose, subset, driver, table in plan
+        for variant in variants
+        for paper in papers
+    ]
+    names = [printable.filename for printable in result]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"two printables would be written to the same file: {duplicates}")
+    return result
+

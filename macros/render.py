@@ -1,0 +1,41 @@
+"""One Jinja environment for the site and the PDFs, so both show the same best practice the same way.
+
+Templates are found by name under macros/templates/: `partials/` holds what both share (a best
+practice, its criteria, a question), `pdf/` the printables and `site/` the site's pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from . import model
+from .text import MarkdownRenderer, markdown_escape, plain
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def rule_words(criteria: model.Criteria) -> str:
+    """How many criteria must hold, in plain words."""
+    total = len(criteria.items)
+    if criteria.rule == "all" or criteria.count == total:
+        return "All of the following" if criteria.rule == "all" else f"All {total} of these"
+    return f"At least {criteria.count} of these {total}"
+
+
+def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(
+        md=markdown.block, mdi=markdown.inline, md_escape=markdown_escape, plain=plain,
+        rule_words=rule_words,
+    )
+    environment.globals.update(toolkit=toolkit)
+    return environment
