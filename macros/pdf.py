@@ -24,7 +24,7 @@ from .render import TEMPLATES, make_environment
 from .text import MarkdownRenderer
 
 PROJECT = Path(__file__).resolve().parent.parent
-STYLES = PROJECT / "overrides" / "pdf"
+STYLES = PROJECT / "overrides" / "printables"
 FONT_CACHE = PROJECT / ".cache" / "fonts"
 DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}

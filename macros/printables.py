@@ -16,6 +16,11 @@ KINDS = ("checklist", "scoring-form", "discussion-guide", "tip-sheet", "action-p
          "composition", "stage-guide")
 
 
+def pdf_filename(kind: str, variant: str, paper: str, driver: str | None = None) -> str:
+    """e.g. checklist-coaching-fillable-a4.pdf; the site links to printables by this name."""
+    return "-".join(part for part in (kind, driver, variant, paper) if part) + ".pdf"
+
+
 @dataclass(frozen=True)
 class Workshop:
     """Header fields a trainer pre-fills for one workshop; empty means a blank form."""
@@ -39,8 +44,7 @@ class Printable:
 
     @property
     def filename(self) -> str:
-        parts = [self.kind, self.driver or "", self.variant, self.paper]
-        return "-".join(part for part in parts if part) + ".pdf"
+        return pdf_filename(self.kind, self.variant, self.paper, self.driver)
 
     @property
     def template(self) -> str:

@@ -35,7 +35,7 @@ def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinj
     )
     environment.filters.update(
         md=markdown.block, mdi=markdown.inline, md_escape=markdown_escape, plain=plain,
-        rule_words=rule_words,
+        rule_words=rule_words, drivers_of=toolkit.drivers_in,
     )
     environment.globals.update(toolkit=toolkit)
     return environment

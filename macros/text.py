@@ -83,9 +83,9 @@ class MarkdownRenderer:
         return Markup(match.group(1) if match else rendered)
 
 
-def markdown_escape(text: str) -> str:
+def markdown_escape(text: str) -> Markup:
     """Text for a Markdown heading that must read literally (HTML and Markdown both escaped)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>])", r"\\\1", html.escape(text, quote=False))
+    return Markup(re.sub(r"([\\`*_{}\[\]()#+\-.!|>])", r"\\\1", html.escape(text, quote=False)))
 
 
 def plain(text: str) -> str:

@@ -1,0 +1,81 @@
+"""The site's pages as Markdown (with HTML from the shared partials), built from the Toolkit.
+
+Nothing here knows about MkDocs: toolkit_site.py hands each page to MkDocs, and the tests can
+render pages directly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model
+from .printables import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
+from .render import make_environment
+from .text import MarkdownRenderer
+
+PAGES = {  # page name -> (Markdown file in content/, nav title)
+    "home": ("index.md", "Home"),
+    "drivers": ("drivers/index.md", "Implementation drivers"),
+    "assessing": ("assessing.md", "Assessing infrastructure"),
+    "principles": ("principles.md", "Principles and competencies"),
+    "support": ("implementation-support.md", "Implementation support"),
+    "references": ("references.md", "References"),
+    "downloads": ("downloads.md", "Downloads"),
+}
+SITE_ZIP = "implementation-toolkit-site.zip"
+
+
+def driver_page_path(driver: model.Driver) -> str:
+    return f"drivers/{driver.id}.md"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A printable as the Downloads page lists it: built file details when a build exists."""
+
+    printable: Printable
+    pages: int | None = None
+    size: int | None = None
+
+
+class SitePages:
+    def __init__(self, toolkit: model.Toolkit, markdown: MarkdownRenderer,
+                 manifest_file: Path | None = None) -> None:
+        self.toolkit = toolkit
+        self.environment = make_environment(toolkit, markdown)
+        self.environment.globals.update(
+            site_zip=SITE_ZIP, papers=PAPERS, paper_names=PAPER_NAMES,
+            downloads=self.downloads(manifest_file), pdf_name=pdf_filename)
+
+    def nav(self) -> list:
+        """The navigation: fixed pages, and one entry per driver file under its category."""
+        drivers = [{"Overview": PAGES["drivers"][0]}]
+        for category in self.toolkit.categories:
+            members = self.toolkit.drivers_in(category)
+            if members:
+                drivers.append({category.name: [
+                    {driver.name: driver_page_path(driver)} for driver in members]})
+        nav = []
+        for name, (path, title) in PAGES.items():
+            nav.append({title: drivers} if name == "drivers" else {title: path})
+        return nav
+
+    def page(self, name: str, **context) -> str:
+        return self.environment.get_template(f"site/{name}.md.j2").render(**context)
+
+    def driver_page(self, driver_id: str) -> str:
+        return self.page("driver", driver=self.toolkit.driver(driver_id))
+
+    def downloads(self, manifest_file: Path | None) -> list[Download]:
+        built = {}
+        if manifest_file is not None and manifest_file.is_file():
+            for entry in json.loads(manifest_file.read_text(encoding="utf-8"))["printables"]:
+                built[entry["file"]] = entry
+        result = []
+        for printable in catalogue(self.toolkit):
+            entry = built.get(printable.filename, {})
+            result.append(Download(printable, entry.get("pages"), entry.get("bytes")))
+        return result
+

@@ -1,0 +1,35 @@
+"""Shared fixtures: the project folder, the real rubric loaded once, and a throw-away copy of it."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:  # so `import macros` works however pytest is started
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from macros.loader import load_rubric  # noqa: E402
+from macros.model import Toolkit  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def toolkit(project_root: Path) -> Toolkit:
+    """The real rubric, loaded once; the model is frozen, so tests cannot change it."""
+    return load_rubric(project_root / "rubric", shown_from=project_root)
+
+
+@pytest.fixture
+def rubric_copy(project_root: Path, tmp_path: Path) -> Path:
+    """A private copy of rubric/ (schemas included) at tmp_path / "rubric", free to break."""
+    copy = tmp_path / "rubric"
+    shutil.copytree(project_root / "rubric", copy)
+    return copy

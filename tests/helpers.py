@@ -1,0 +1,75 @@
+"""Small helpers for tests that break a copy of the rubric and read the problems it reports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from macros.errors import Problem, RubricError
+from macros.loader import load_rubric
+
+SEEDS = Path("/work/shared/seeds")
+
+
+def problems_of(rubric_dir: Path) -> list[Problem]:
+    """Load `rubric_dir` (paths shown from its parent) and return the problems; fail if it loads."""
+    try:
+        load_rubric(rubric_dir, shown_from=rubric_dir.parent)
+    except RubricError as error:
+        return error.problems
+    pytest.fail(f"{rubric_dir} loaded without problems")
+
+
+def only_problem(rubric_dir: Path) -> Problem:
+    """The single problem a load reports (fails, listing them, when there are more or none)."""
+    problems = problems_of(rubric_dir)
+    assert len(problems) == 1, "expected one problem, got:\n" + "\n".join(map(str, problems))
+    return problems[0]
+
+
+def shown(file: Path, rubric_dir: Path) -> str:
+    """How a problem names `file`: relative to the rubric's parent, e.g. rubric/drivers/x.yaml."""
+    return file.relative_to(rubric_dir.parent).as_posix()
+
+
+def replace_once(file: Path, old: str, new: str) -> int:
+    """Replace the one occurrence of `old` in `file`; return the 1-based line where it started."""
+    text = file.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur exactly once in {file.name}"
+    line = text[: text.index(old)].count("\n") + 1
+    file.write_text(text.replace(old, new), encoding="utf-8")
+    return line
+
+
+def line_of(file: Path, text: str) -> int:
+    """The 1-based number of the one line of `file` that contains `text`."""
+    numbers = [
+        number
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1)
+        if text in line
+    ]
+    assert len(numbers) == 1, f"{text!r} should be on exactly one line of {file.name}: {numbers}"
+    return numbers[0]
+
+
+def column_of(file: Path, text: str) -> int:
+    """The 1-based column where `text` starts on its (only) line of `file`."""
+    line = file.read_text(encoding="utf-8").splitlines()[line_of(file, text) - 1]
+    return line.index(text) + 1
+
+
+def normalized(text: str) -> str:
+    """Whitespace collapsed to single spaces, ends trimmed."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def seed_text(name: str) -> str:
+    """One source document by the start of its file name, e.g. "001"."""
+    (file,) = SEEDS.glob(f"{name}_*.txt")
+    return file.read_text(encoding="utf-8")
+
+
+def all_seed_text() -> str:
+    return "\n".join(file.read_text(encoding="utf-8") for file in sorted(SEEDS.glob("*.txt")))
