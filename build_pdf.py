@@ -3,6 +3,7 @@
 
 Examples:
     python build_pdf.py --check
+    python build_pdf.py --site        # the site and every PDF, into site/ (what `make build` runs)
     python build_pdf.py --paper a4 --drivers coaching,fidelity --program "Family Connects"
 """
 
@@ -28,8 +29,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="validate the rubric; render nothing")
     parser.add_argument("--rubric", type=Path, default=PROJECT / "rubric", help="rubric folder")
-    parser.add_argument("--out", type=Path, default=PROJECT / "site" / "pdf",
-                        help="output folder, replaced whole on success (default: site/pdf)")
+    parser.add_argument("--site", action="store_true",
+                        help="build the site around the PDFs into site/ (PDFs in site/pdf)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="PDF folder, replaced whole on success (default: site/pdf); "
+                        "with --site, the site folder (default: site)")
     parser.add_argument("--paper", choices=["letter", "a4", "both"], default="both")
     parser.add_argument("--drivers", help="comma-separated driver ids (default: all)")
     parser.add_argument("--program", default="", help="pre-fill: program or practice assessed")
@@ -82,12 +86,25 @@ def run(args: argparse.Namespace) -> int:
     from macros.text import MarkdownRenderer
 
     markdown = MarkdownRenderer.from_config(PROJECT / "mkdocs.yml")
-    built = build_pdfs(toolkit, markdown, printables, args.out, jobs=args.jobs,
-                       progress=terminal_progress)
+
+    def pdfs(out_dir: Path) -> list:
+        return build_pdfs(toolkit, markdown, printables, out_dir, jobs=args.jobs,
+                          progress=terminal_progress)
+
+    if args.site:
+        from macros.sitebuild import build_site
+
+        out = args.out or PROJECT / "site"
+        built = build_site(out, pdfs)
+        where = f"{out} (PDFs in {out / 'pdf'})"
+    else:
+        out = args.out or PROJECT / "site" / "pdf"
+        built = pdfs(out)
+        where = str(out)
     rendered = sum(not item.cached for item in built)
     size = sum(item.size for item in built)
     print(f"{len(built)} PDFs ({rendered} rendered, {len(built) - rendered} unchanged), "
-          f"{size / 1e6:.1f} MB, in {args.out}")
+          f"{size / 1e6:.1f} MB, in {where}")
     return 0
 
 

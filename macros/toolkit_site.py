@@ -61,6 +61,7 @@ def define_env(env) -> None:
 def on_config(config):
     site, pages = _site_pages(config)
     config["nav"] = pages.nav()
+    config["copyright"] = pages.toolkit.footer_credit
     return config
 
 

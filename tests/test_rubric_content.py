@@ -1,4 +1,4 @@
-"""The real rubric says what the source documents say: drivers, best practices, rules, references."""
+"""The real rubric says what the sources say: drivers, best practices, rules, references."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def test_there_are_33_best_practices_in_all(toolkit):
 
 def test_each_driver_has_exactly_one_file_named_after_its_id(toolkit, project_root):
     files = sorted((project_root / "rubric" / "drivers").iterdir())
-    assert [file.name for file in files] == sorted(f"{driver.id}.yaml" for driver in toolkit.drivers)
+    expected = sorted(f"{driver.id}.yaml" for driver in toolkit.drivers)
+    assert [file.name for file in files] == expected
     for file in files:
         assert yaml.safe_load(file.read_text(encoding="utf-8"))["id"] == file.stem
 
@@ -143,7 +144,9 @@ def test_every_source_statement_is_the_rubric_statement_in_order(toolkit):
     sections = source_best_practices()
     assert sorted(sections) == sorted(drivers)
     for name, practices in sections.items():
-        expected = [STATEMENT_FIXES.get((name, number), statement) for number, statement in practices]
+        expected = [
+            STATEMENT_FIXES.get((name, number), statement) for number, statement in practices
+        ]
         actual = [normalized(practice.statement) for practice in drivers[name].best_practices]
         assert actual == expected, name
 
@@ -178,7 +181,9 @@ def test_the_the_appears_in_no_rubric_text(project_root):
 
 def test_the_hub_banner_appears_in_no_rubric_text(project_root):
     with_banner = [
-        (file, field) for file, field, text in rubric_strings(project_root / "rubric") if BANNER in text
+        (file, field)
+        for file, field, text in rubric_strings(project_root / "rubric")
+        if BANNER in text
     ]
     assert with_banner == []
 
@@ -206,7 +211,7 @@ def test_the_shared_tip_sheet_introduction_appears_once(project_root):
     assert repeated == [("toolkit.yaml", "drivers_introduction.text")]
 
 
-# --- criteria rules ----------------------------------------------------------------------------------
+# --- criteria rules -------------------------------------------------------------------------------
 
 
 def criteria_of(toolkit, driver_id: str, number: int):
@@ -256,7 +261,7 @@ def test_selection_4_needs_all_items(toolkit):
     assert_all_of(criteria_of(toolkit, "selection", 4), 5)
 
 
-# --- discussion questions ----------------------------------------------------------------------------
+# --- discussion questions -------------------------------------------------------------------------
 
 
 def test_every_driver_has_questions(toolkit):
@@ -274,7 +279,7 @@ def test_every_question_comes_from_a_best_practice_of_its_driver_or_its_key_poin
                 assert driver.key_points is not None, question.id
 
 
-# --- references -----------------------------------------------------------------------------------------
+# --- references -----------------------------------------------------------------------------------
 
 
 def test_the_references_include_the_sources_works(toolkit):
@@ -290,7 +295,7 @@ def test_each_citations_authors_and_year_appear_in_the_sources(toolkit):
         assert authors_year.group(0) in seeds, reference.key
 
 
-# --- forms and implementation support ----------------------------------------------------------------
+# --- forms and implementation support -------------------------------------------------------------
 
 
 def test_rating_scale_is_in_place_2_partially_1_not_0(toolkit):
@@ -302,7 +307,8 @@ def test_implementation_support_has_the_three_stages_of_the_source(toolkit):
     # Seed 004's stage table starts with a row of the three stage names, separated by tabs.
     header = next(line for line in seed_text("004").splitlines() if "\t" in line)
     names = [name.strip() for name in header.split("\t")]
-    assert names == ["Assessment, Exploration & Readiness", "Installation", "Initial Implementation"]
+    assert names == [
+        "Assessment, Exploration & Readiness", "Installation", "Initial Implementation"]
     assert [stage.name for stage in toolkit.implementation_support.stages.items] == names
 
 
@@ -314,7 +320,7 @@ def test_implementation_support_has_five_capacity_domains_from_the_source(toolki
         assert domain in source
 
 
-# --- the model ------------------------------------------------------------------------------------------------
+# --- the model ------------------------------------------------------------------------------------
 
 
 def test_the_model_is_immutable(toolkit):
@@ -340,7 +346,7 @@ def test_the_model_holds_no_mutable_collections(toolkit):
     assert list(mutable_fields(toolkit, "toolkit")) == []
 
 
-# --- extending the toolkit with YAML only ----------------------------------------------------------------
+# --- extending the toolkit with YAML only ---------------------------------------------------------
 
 LEADERSHIP_CATEGORY = """\
   - id: leadership

@@ -36,7 +36,7 @@ def service_plan(toolkit) -> str:
     return f"best_practices[{practice_index(toolkit, 'coaching', 'coaching-service-plan')}]"
 
 
-# --- reading YAML -----------------------------------------------------------------------------------
+# --- reading YAML ---------------------------------------------------------------------------------
 
 
 def test_yaml_syntax_error(rubric_copy):
@@ -274,7 +274,8 @@ def test_file_that_is_not_utf8_after_a_byte_order_mark(rubric_copy):
 def test_column_of_a_bad_byte_counts_characters(rubric_copy):
     file = coaching(rubric_copy)
     line = line_of(file, "name: Coaching")
-    file.write_bytes(file.read_bytes().replace(b"name: Coaching", "name: Coaché".encode() + b"\xff"))
+    bad = "name: Coaché".encode() + b"\xff"
+    file.write_bytes(file.read_bytes().replace(b"name: Coaching", bad))
 
     problem = only_problem(rubric_copy)
 
@@ -351,7 +352,8 @@ def test_a_single_anchor_is_refused(rubric_copy):
 def test_nesting_deeper_than_the_limit(rubric_copy):
     file = coaching(rubric_copy)
     # The document's mapping is level 1, so MAX_DEPTH lists inside `name` make level MAX_DEPTH + 1.
-    line = replace_once(file, "name: Coaching\n", "name: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n")
+    nested = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    line = replace_once(file, "name: Coaching\n", f"name: {nested}\n")
 
     problem = only_problem(rubric_copy)
 
@@ -397,8 +399,8 @@ def test_explicit_bool_tag_on_a_non_boolean_is_a_problem(rubric_copy):
 
 
 @pytest.mark.xfail(strict=True, raises=IndexError, reason="`!!int ''` makes PyYAML's "
-                   "construct_yaml_int raise IndexError, which yamlsource._value_of does not catch: "
-                   "a traceback instead of a problem")
+                   "construct_yaml_int raise IndexError, which yamlsource._value_of does not "
+                   "catch: a traceback instead of a problem")
 def test_explicit_int_tag_on_empty_text_is_a_problem(rubric_copy):
     file = coaching(rubric_copy)
     line = replace_once(file, "order: 3\n", "order: !!int ''\n")
@@ -419,7 +421,7 @@ def test_problem_messages_are_one_line(rubric_copy):
     assert "\n" not in problem.message
 
 
-# --- all problems at once ---------------------------------------------------------------------------
+# --- all problems at once -------------------------------------------------------------------------
 
 
 def test_all_problems_of_one_run_are_reported_together(rubric_copy):
@@ -430,7 +432,8 @@ def test_all_problems_of_one_run_are_reported_together(rubric_copy):
 
     reported = [str(problem) for problem in problems_of(rubric_copy)]
 
-    assert f"rubric/drivers/coaching.yaml:{name_line}:7: name: expected text, found a number" in reported
+    assert (f"rubric/drivers/coaching.yaml:{name_line}:7: name: expected text, "
+            "found a number") in reported
     assert (f"rubric/references.yaml:{short_line}:5: references[2].shrt: unknown key 'shrt'; "
             "did you mean 'short'?") in reported
 

@@ -1,0 +1,59 @@
+"""The full build: PDFs, then the site around them, then a zip of it all, swapped in at once.
+
+MkDocs runs as a separate process, so nothing outside macros/toolkit_site.py imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from .atomic import staging
+from .site import SITE_ZIP
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+class SiteBuildError(Exception):
+    """MkDocs failed; the message holds what it reported."""
+
+
+def build_site(site_dir: Path, build_pdfs) -> list:
+    """Build everything into a fresh folder and swap it in as `site_dir` only if all succeeded.
+
+    `build_pdfs(out_dir)` renders the printables into the staging folder and returns them.
+    """
+    with staging(site_dir) as stage:
+        built = build_pdfs(stage / "pdf")
+        run_mkdocs(stage, pdf_dir=stage / "pdf")
+        zip_folder(stage, stage / SITE_ZIP)
+    return built
+
+
+def run_mkdocs(site_dir: Path, *, pdf_dir: Path) -> None:
+    environment = {**os.environ, "TOOLKIT_PDF_DIR": str(pdf_dir), "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--dirty", "--quiet",
+               "--config-file", str(PROJECT / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = [line for line in (result.stderr + result.stdout).splitlines()
+                 if line.strip() and not line.startswith("INFO")]
+        raise SiteBuildError("the site did not build:\n" + "\n".join(lines[-40:]))
+
+
+def zip_folder(folder: Path, target: Path) -> None:
+    """A reproducible zip of the built site (fixed dates, sorted names) to use offline."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "1577836800"))
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path != target:
+                info = zipfile.ZipInfo(f"implementation-toolkit/{path.relative_to(folder).as_posix()}",
+                                       stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
