@@ -53,9 +53,9 @@ def load_rubric(rubric_dir: Path, *, shown_from: Path | None = None) -> model.To
             drivers.append(document)
     if not drivers and not problems:
         problems.append(Problem(_shown(driver_dir, base), 1, 1, "(folder)", "no driver files found"))
-    if problems:
-        raise RubricError(problems)
-    problems.extend(_cross_checks(documents, drivers))
+    if "toolkit.yaml" in documents and "references.yaml" in documents:
+        # Check what can be checked across the files that read cleanly, so one run shows all.
+        problems.extend(_cross_checks(documents, drivers))
     if problems:
         raise RubricError(problems)
     return _assemble(documents, drivers)
@@ -166,14 +166,16 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
         yield from _cited(toolkit, (section, "references"), keys.seen)
     yield from _unique(toolkit, ("assessment", "options", "items"), "id", "assessment option").problems
     yield from _unique(toolkit, ("assessment", "preparation", "practices"), "id", "practice id").problems
-    forms = documents["forms.yaml"]
-    yield from _unique(forms, ("rating_scale",), "id", "rating id").problems
-    for table in ("action_plan", "composition"):
-        yield from _unique(forms, (table, "columns"), "id", "column id").problems
-    support = documents["implementation-support.yaml"]
-    yield from _unique(support, ("stages", "items"), "id", "stage id").problems
-    for section in ("best_practices", "knowledge_and_skills"):
-        yield from _unique(support, (section, "items"), "id", "item id").problems
+    forms = documents.get("forms.yaml")
+    if forms is not None:
+        yield from _unique(forms, ("rating_scale",), "id", "rating id").problems
+        for table in ("action_plan", "composition"):
+            yield from _unique(forms, (table, "columns"), "id", "column id").problems
+    support = documents.get("implementation-support.yaml")
+    if support is not None:
+        yield from _unique(support, ("stages", "items"), "id", "stage id").problems
+        for section in ("best_practices", "knowledge_and_skills"):
+            yield from _unique(support, (section, "items"), "id", "item id").problems
     practice_ids: dict[str, str] = {}
     question_ids: dict[str, str] = {}
     for document in drivers:

@@ -83,11 +83,13 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
         return fail(f"cannot read the file: {error.strerror}")
     if b"\0" in raw:
         return fail("this is a binary file, not YAML text")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark is harmless
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8")) + 1
         byte = raw[error.start]
         return fail(f"file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8", line, column)
     if not text.strip() or all(
@@ -103,7 +105,7 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
         message = _syntax_message(error, text)
         return None, [Problem(shown_as, mark.line + 1, mark.column + 1, "(syntax)", message)]
     except yaml.YAMLError as error:
-        return fail(f"YAML syntax error: {error}")
+        return fail("YAML syntax error: " + " ".join(str(error).split()))
     except _Refused as refused:
         line, column = (refused.mark.line + 1, refused.mark.column + 1) if refused.mark else (1, 1)
         return None, [Problem(shown_as, line, column, "(syntax)", refused.message)]
@@ -186,8 +188,11 @@ def _value_of(event) -> object:
         return []
     if tag is None or tag == "!":
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in ALLOWED_TAGS:  # "=", "<<" and dates read as the text they are
+            return event.value
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return _constructor.construct_object(node)
-    except (yaml.YAMLError, ValueError) as error:
-        raise _Refused(event.start_mark, f"cannot read this value: {error}") from None
+    except Exception:  # noqa: BLE001 (PyYAML raises KeyError, IndexError... on odd values)
+        kind = tag.rsplit(":", 1)[-1]
+        raise _Refused(event.start_mark, f"'{event.value}' cannot be read as {kind}") from None
