@@ -1,0 +1,38 @@
+# One command to build, one to test. Both set up what they need on a fresh Debian machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: build test check serve bench clean
+
+## build: set up, then build the site and every PDF into site/
+build: $(VENV)/.installed
+	bash scripts/system-deps.sh build
+	$(PY) build_pdf.py --site
+
+## test: set up (Python packages, Chromium, poppler), then run the whole test suite
+test: $(VENV)/.installed
+	bash scripts/system-deps.sh test
+	$(PY) -m pytest
+
+## check: validate the rubric only
+check: $(VENV)/.installed
+	$(PY) build_pdf.py --check
+
+## serve: preview the site while editing (run `make build` once first for the PDFs)
+serve: $(VENV)/.installed
+	$(VENV)/bin/mkdocs serve
+
+## bench: measure build costs (see benchmarks/README.md)
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run.py
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf site .cache .pytest_cache
