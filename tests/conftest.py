@@ -33,3 +33,20 @@ def rubric_copy(project_root: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "rubric"
     shutil.copytree(project_root / "rubric", copy)
     return copy
+
+
+def run_build(*args: str, cwd: Path = PROJECT_ROOT) -> "subprocess.CompletedProcess[str]":
+    """Run build_pdf.py as a user would, in a fresh process; never raises on failure."""
+    import subprocess
+
+    return subprocess.run([sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole toolkit built once, as `make build` does: the site with PDFs in pdf/."""
+    site = tmp_path_factory.mktemp("build") / "site"
+    result = run_build("--site", "--out", str(site))
+    assert result.returncode == 0, result.stderr
+    return site
