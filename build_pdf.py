@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         from macros.sitebuild import build_site
 
         out = args.out or PROJECT / "site"
-        built = build_site(out, pdfs)
+        built = build_site(out, pdfs, rubric=args.rubric)
         where = f"{out} (PDFs in {out / 'pdf'})"
     else:
         out = args.out or PROJECT / "site" / "pdf"

@@ -22,20 +22,21 @@ class SiteBuildError(Exception):
     """MkDocs failed; the message holds what it reported."""
 
 
-def build_site(site_dir: Path, build_pdfs) -> list:
+def build_site(site_dir: Path, build_pdfs, *, rubric: Path) -> list:
     """Build everything into a fresh folder and swap it in as `site_dir` only if all succeeded.
 
     `build_pdfs(out_dir)` renders the printables into the staging folder and returns them.
     """
     with staging(site_dir) as stage:
         built = build_pdfs(stage / "pdf")
-        run_mkdocs(stage, pdf_dir=stage / "pdf")
+        run_mkdocs(stage, pdf_dir=stage / "pdf", rubric=rubric)
         zip_folder(stage, stage / SITE_ZIP)
     return built
 
 
-def run_mkdocs(site_dir: Path, *, pdf_dir: Path) -> None:
-    environment = {**os.environ, "TOOLKIT_PDF_DIR": str(pdf_dir), "NO_MKDOCS_2_WARNING": "1"}
+def run_mkdocs(site_dir: Path, *, pdf_dir: Path, rubric: Path) -> None:
+    environment = {**os.environ, "TOOLKIT_PDF_DIR": str(pdf_dir),
+                   "TOOLKIT_RUBRIC": str(Path(rubric).resolve()), "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--dirty", "--quiet",
                "--config-file", str(PROJECT / "mkdocs.yml"), "--site-dir", str(site_dir)]
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)

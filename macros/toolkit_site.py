@@ -41,7 +41,8 @@ def _site_pages(config):
 
     errors, loader, site, text = _fresh_package()
     try:
-        toolkit = loader.load_rubric(PROJECT / "rubric", shown_from=Path.cwd())
+        rubric = Path(os.environ.get("TOOLKIT_RUBRIC") or PROJECT / "rubric")
+        toolkit = loader.load_rubric(rubric, shown_from=Path.cwd())
     except errors.RubricError as error:
         raise PluginError(error.report()) from None
     markdown = text.MarkdownRenderer(list(config["markdown_extensions"]),
