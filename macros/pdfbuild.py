@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -57,6 +58,7 @@ _worker: PdfRenderer | None = None
 
 def _start_worker(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> None:
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     _worker = PdfRenderer(toolkit, markdown)
 
 
@@ -106,11 +108,13 @@ def build_pdfs(
             rendered = renderer.write(printable, htmls[printable.filename])
             store(printable, rendered.data, rendered.pages)
     else:
-        with ProcessPoolExecutor(workers, initializer=_start_worker,
-                                 initargs=(toolkit, markdown)) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(toolkit, markdown))
+        try:
             jobs_list = [(p, htmls[p.filename]) for p in missing]
             for printable, (data, pages) in zip(missing, pool.map(_render, jobs_list)):
                 store(printable, data, pages)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     built = []
     with staging(out_dir) as stage:
         for printable in printables:

@@ -13,69 +13,107 @@ import importlib
 import os
 import shutil
 import sys
+import types
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
+# Survives the reloads of this module during `mkdocs serve`: the last rubric that loaded.
+_serve = sys.modules.setdefault("_toolkit_serve_state", types.ModuleType("_toolkit_serve_state"))
+
 
 def _fresh_package():
     """Import the toolkit's modules anew: `mkdocs serve` keeps old ones in sys.modules."""
     for name in [name for name in sys.modules if name == "macros" or name.startswith("macros.")]:
         del sys.modules[name]
-    errors = importlib.import_module("macros.errors")
-    loader = importlib.import_module("macros.loader")
-    site = importlib.import_module("macros.site")
-    text = importlib.import_module("macros.text")
-    return errors, loader, site, text
+    return (importlib.import_module("macros.errors"), importlib.import_module("macros.loader"),
+            importlib.import_module("macros.site"), importlib.import_module("macros.text"))
 
 
-def _pdf_dir(config) -> Path:
+def _pdf_dir() -> Path:
     """Where the PDFs and their manifest are: the full build says so, else the last build's."""
     return Path(os.environ.get("TOOLKIT_PDF_DIR") or PROJECT / "site" / "pdf")
 
 
-def _site_pages(config):
+def _signature(*folders: Path) -> tuple:
+    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                 for folder in folders for path in sorted(folder.rglob("*")) if path.is_file())
+
+
+def _load(config):
+    """The rubric, or under `mkdocs serve` the last good one while the YAML is broken.
+
+    Loaded once per change of the rubric or the code, though several hooks ask for it.
+    """
     from mkdocs.exceptions import PluginError
 
     errors, loader, site, text = _fresh_package()
-    try:
-        rubric = Path(os.environ.get("TOOLKIT_RUBRIC") or PROJECT / "rubric")
-        toolkit = loader.load_rubric(rubric, shown_from=Path.cwd())
-    except errors.RubricError as error:
-        raise PluginError(error.report()) from None
+    rubric = Path(os.environ.get("TOOLKIT_RUBRIC") or PROJECT / "rubric")
+    signature = _signature(rubric, PROJECT / "macros")
+    if getattr(_serve, "signature", None) != signature:
+        _serve.signature = signature
+        try:
+            _serve.toolkit = loader.load_rubric(rubric, shown_from=Path.cwd())
+            _serve.last_good, _serve.error = _serve.toolkit, None
+        except errors.RubricError as error:
+            _serve.toolkit, _serve.error = None, error
+            if getattr(_serve, "serving", False) and getattr(_serve, "last_good", None):
+                print(f"{error}\nStill serving the last good version until this is fixed.",
+                      file=sys.stderr)
+    if _serve.error is not None and not (getattr(_serve, "serving", False)
+                                         and getattr(_serve, "last_good", None)):
+        raise PluginError(_serve.error.report())
+    toolkit = _serve.toolkit or _serve.last_good
     markdown = text.MarkdownRenderer(list(config["markdown_extensions"]),
                                      dict(config["mdx_configs"]))
-    return site, site.SitePages(toolkit, markdown, _pdf_dir(config) / "manifest.json")
+    return site, site.SitePages(toolkit, markdown, _pdf_dir() / "manifest.json")
+
+
+def _problems() -> list[str] | None:
+    error = getattr(_serve, "error", None)
+    return [str(problem) for problem in error.problems] if error else None
 
 
 def define_env(env) -> None:
     """mkdocs-macros-plugin: one macro per page; each returns Markdown with escaped HTML."""
-    site, pages = _site_pages(env.conf)
+    site, pages = _load(env.conf)
     env.macro(pages.page, "toolkit_page")
     env.macro(pages.driver_page, "driver_page")
 
 
-# MkDocs hooks (mkdocs.yml `hooks:`): navigation and one generated page per driver file.
+# MkDocs hooks (mkdocs.yml `hooks:`): navigation, one generated page per driver file, serving.
+
+def on_startup(command, dirty):
+    _serve.serving = command == "serve"
+
 
 def on_config(config):
-    site, pages = _site_pages(config)
+    site, pages = _load(config)
     config["nav"] = pages.nav()
     config["copyright"] = pages.toolkit.footer_credit
+    config["extra"]["rubric_problems"] = _problems()
     return config
 
 
 def on_files(files, config):
     from mkdocs.structure.files import File
 
-    site, pages = _site_pages(config)
+    site, pages = _load(config)
     for file in [file for file in files if file.src_uri.startswith("printables/")]:
         files.remove(file)  # the PDFs' style sheets, not part of the site
     for driver in pages.toolkit.drivers:
         path = site.driver_page_path(driver)
         files.append(File.generated(config, path, content=f'{{{{ driver_page("{driver.id}") }}}}\n'))
     return files
+
+
+def on_serve(server, config, builder):
+    """Also watch a rubric given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/)."""
+    if os.environ.get("TOOLKIT_RUBRIC"):
+        server.watch(os.environ["TOOLKIT_RUBRIC"])
+    return server
 
 
 def on_post_build(config):
@@ -85,6 +123,6 @@ def on_post_build(config):
     """
     if hasattr(config, "conf"):
         return
-    source, target = _pdf_dir(config), Path(config["site_dir"]) / "pdf"
+    source, target = _pdf_dir(), Path(config["site_dir"]) / "pdf"
     if source.is_dir() and source.resolve() != target.resolve() and not target.exists():
         shutil.copytree(source, target)
