@@ -63,7 +63,26 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
+def inputs_stamp(args: argparse.Namespace) -> str:
+    """A hash of everything this build reads, to skip it when nothing changed."""
+    from macros.fonts import source_font
+    from macros.stamp import inputs_key
+
+    options = repr((args.site, args.paper, args.drivers, args.program, args.organization,
+                    args.date, os.environ.get("SOURCE_DATE_EPOCH", "")))
+    folders = [args.rubric, PROJECT / "macros", PROJECT / "overrides", PROJECT / "content"]
+    return inputs_key(folders, [PROJECT / "mkdocs.yml", source_font()], options)
+
+
 def run(args: argparse.Namespace) -> int:
+    if not args.check:
+        from macros.atomic import is_current
+
+        out = args.out or PROJECT / ("site" if args.site else "site/pdf")
+        stamp = inputs_stamp(args)
+        if is_current(out, stamp):
+            print(f"Up to date: nothing changed since {out} was built.")
+            return 0
     toolkit = load_rubric(args.rubric, shown_from=Path.cwd())
     practices = sum(len(driver.best_practices) for driver in toolkit.drivers)
     if args.check:
@@ -89,16 +108,14 @@ def run(args: argparse.Namespace) -> int:
 
     def pdfs(out_dir: Path) -> list:
         return build_pdfs(toolkit, markdown, printables, out_dir, jobs=args.jobs,
-                          progress=terminal_progress)
+                          progress=terminal_progress, stamp=None if args.site else stamp)
 
     if args.site:
         from macros.sitebuild import build_site
 
-        out = args.out or PROJECT / "site"
-        built = build_site(out, pdfs, rubric=args.rubric)
+        built = build_site(out, pdfs, rubric=args.rubric, stamp=stamp)
         where = f"{out} (PDFs in {out / 'pdf'})"
     else:
-        out = args.out or PROJECT / "site" / "pdf"
         built = pdfs(out)
         where = str(out)
     rendered = sum(not item.cached for item in built)

@@ -11,14 +11,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+STAMP = ".build-stamp"
+
+
 @contextmanager
-def staging(target: Path):
-    """Yield an empty folder beside `target`; on success it replaces `target`, else vanishes."""
+def staging(target: Path, stamp: str | None = None):
+    """Yield an empty folder beside `target`; on success it replaces `target`, else vanishes.
+
+    `stamp` (a hash of the build's inputs) is saved in the folder, so an unchanged build can
+    be skipped next time.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
         yield stage
+        if stamp:
+            (stage / STAMP).write_text(stamp + "\n", encoding="utf-8")
         replace(stage, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -39,3 +48,9 @@ def replace(new: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def is_current(target: Path, stamp: str) -> bool:
+    """Whether `target` was built from inputs with this stamp."""
+    file = Path(target) / STAMP
+    return file.is_file() and file.read_text(encoding="utf-8").strip() == stamp

@@ -10,9 +10,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
 FAMILY = "Toolkit Form Sans"
 SOURCE_FAMILY = "DejaVu Sans"
 # Basic Latin, Latin-1, Latin Extended-A, general punctuation, the euro sign.
@@ -37,6 +34,9 @@ def form_font(cache_dir: Path) -> Path:
     target = cache_dir / f"form-sans-{source.stat().st_size}.ttf"
     if target.is_file():
         return target
+    from fontTools import subset  # only needed once per machine: the result is cached
+    from fontTools.ttLib import TTFont
+
     cache_dir.mkdir(parents=True, exist_ok=True)
     font = TTFont(source, recalcTimestamp=False)
     options = subset.Options()

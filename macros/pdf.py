@@ -25,7 +25,8 @@ from .text import MarkdownRenderer
 
 PROJECT = Path(__file__).resolve().parent.parent
 STYLES = PROJECT / "overrides" / "printables"
-FONT_CACHE = PROJECT / ".cache" / "fonts"
+CACHE_ROOT = Path(os.environ.get("TOOLKIT_CACHE") or PROJECT / ".cache")  # rendered PDFs, fonts
+FONT_CACHE = CACHE_ROOT / "fonts"
 DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 

@@ -22,11 +22,11 @@ from pathlib import Path
 from . import model
 from .atomic import staging
 from .fonts import form_font, source_font
-from .pdf import FONT_CACHE, STYLES, PdfRenderer
+from .pdf import CACHE_ROOT, FONT_CACHE, STYLES, PdfRenderer
 from .printables import PAPER_NAMES, Printable
 from .text import MarkdownRenderer
 
-CACHE = FONT_CACHE.parent / "pdf"
+CACHE = CACHE_ROOT / "pdf"
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "jinja2", "markdown", "pyyaml")
 
 
@@ -77,6 +77,7 @@ def build_pdfs(
     jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cache_dir: Path = CACHE,
+    stamp: str | None = None,
 ) -> list[Built]:
     """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
     renderer = PdfRenderer(toolkit, markdown)
@@ -116,7 +117,7 @@ def build_pdfs(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     built = []
-    with staging(out_dir) as stage:
+    with staging(out_dir, stamp) as stage:
         for printable in printables:
             key = keys[printable.filename]
             shutil.copyfile(cache_dir / f"{key}.pdf", stage / printable.filename)

@@ -22,12 +22,12 @@ class SiteBuildError(Exception):
     """MkDocs failed; the message holds what it reported."""
 
 
-def build_site(site_dir: Path, build_pdfs, *, rubric: Path) -> list:
+def build_site(site_dir: Path, build_pdfs, *, rubric: Path, stamp: str | None = None) -> list:
     """Build everything into a fresh folder and swap it in as `site_dir` only if all succeeded.
 
     `build_pdfs(out_dir)` renders the printables into the staging folder and returns them.
     """
-    with staging(site_dir) as stage:
+    with staging(site_dir, stamp) as stage:
         built = build_pdfs(stage / "pdf")
         run_mkdocs(stage, pdf_dir=stage / "pdf", rubric=rubric)
         zip_folder(stage, stage / SITE_ZIP)

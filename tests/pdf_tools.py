@@ -33,7 +33,7 @@ def md_text(markdown: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _pages(path: str, stamp: tuple[int, int]) -> tuple[str, ...]:
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True,
+    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", path, "-"], capture_output=True,
                             text=True, check=True)
     pages = result.stdout.split("\f")
     if pages and not pages[-1].strip():
@@ -42,7 +42,7 @@ def _pages(path: str, stamp: tuple[int, int]) -> tuple[str, ...]:
 
 
 def pages_of(pdf: Path) -> tuple[str, ...]:
-    """The normalised text of each page (pdftotext, reading order)."""
+    """The normalised text of each page (pdftotext -raw: drawing order, hyphens kept)."""
     stat = Path(pdf).stat()
     return _pages(str(pdf), (stat.st_mtime_ns, stat.st_size))
 
@@ -106,6 +106,17 @@ def fields_of(pdf: Path) -> dict[str, Field]:
                                     for state in _resolve(kid["/AP"])["/N"] if state != "/Off")
             fields[name] = Field(name, _kind(field), options, str(field.get("/V", "")), 1)
     return fields
+
+
+def link_uris(pdf: Path) -> list[str]:
+    """The target of every link annotation in the PDF."""
+    uris = []
+    for page in PdfReader(pdf).pages:
+        for annotation in _resolve(page.get("/Annots")) or []:
+            action = _resolve(_resolve(annotation).get("/A"))
+            if action is not None and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    return uris
 
 
 def acroform_of(pdf: Path):

@@ -1,0 +1,543 @@
+"""The printables as users get them: the right PDFs, the right text on every page, working form
+fields, the right paper, tagged metadata, small files, the same bytes every time, and content
+that can neither reach the network nor run as a template.
+
+Most tests read the PDFs of `built_site` (the whole toolkit, built once per session); the workshop
+edition, the hostile rubric and the failing build are built once per module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import run_build
+from helpers import line_of, replace_once
+from macros.pdf import FONT_CACHE, STYLES, ProjectFetcher
+from macros.printables import KINDS, PAPERS, VARIANTS, catalogue, pdf_filename
+from macros.render import TEMPLATES
+from pdf_tools import (
+    acroform_of, catalog_of, fields_of, link_uris, md_text, missing, page_sizes, pages_of,
+    pdfua_part, render_first_page, text_of,
+)
+
+NEVER_RANK = "never be used to rank or grade organizations"
+PAPER_POINTS = {"letter": (612, 792), "a4": (595.28, 841.89)}
+MANIFEST_KEYS = {"file", "title", "kind", "variant", "driver", "paper", "pages", "bytes"}
+KB = 1024
+
+
+# --- what the tests read -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf_dir(built_site: Path) -> Path:
+    return built_site / "pdf"
+
+
+@pytest.fixture(scope="module")
+def manifest(pdf_dir: Path) -> list[dict]:
+    return json.loads((pdf_dir / "manifest.json").read_text(encoding="utf-8"))["printables"]
+
+
+@pytest.fixture(scope="module")
+def entries(manifest: list[dict], pdf_dir: Path) -> list[tuple[dict, Path]]:
+    """Each manifest entry with the path of its PDF."""
+    return [(entry, pdf_dir / entry["file"]) for entry in manifest]
+
+
+def statements(drivers) -> list[str]:
+    return [md_text(practice.statement) for driver in drivers for practice in driver.best_practices]
+
+
+def first_sentence(markdown: str) -> str:
+    return re.split(r"(?<=[.!?])\s", md_text(markdown), maxsplit=1)[0]
+
+
+# --- the manifest --------------------------------------------------------------------------------
+
+
+def test_manifest_lists_every_pdf_in_the_folder_and_no_other(manifest, pdf_dir, toolkit):
+    listed = [entry["file"] for entry in manifest]
+    assert len(listed) == len(set(listed)), "a PDF is listed twice"
+    on_disk = {path.name for path in pdf_dir.iterdir() if path.name != "manifest.json"}
+    assert set(listed) == on_disk
+    assert on_disk == {printable.filename for printable in catalogue(toolkit)}
+
+
+def test_manifest_entries_describe_the_real_files(entries):
+    for entry, pdf in entries:
+        assert MANIFEST_KEYS <= entry.keys(), entry
+        assert entry["title"].strip(), entry
+        assert entry["kind"] in KINDS and entry["variant"] in VARIANTS, entry
+        assert entry["paper"] in PAPERS, entry
+        # the file is what its kind, variant, driver and paper say
+        assert pdf_filename(entry["kind"], entry["variant"], entry["paper"], entry["driver"]) \
+            == entry["file"]
+        assert entry["bytes"] == pdf.stat().st_size, entry["file"]
+        assert entry["pages"] == len(PdfReader(pdf).pages), entry["file"]
+
+
+# --- what the text says --------------------------------------------------------------------------
+
+
+def test_all_drivers_checklist_holds_every_best_practice(pdf_dir, toolkit):
+    expected = statements(toolkit.drivers)
+    assert len(expected) == 33
+    assert missing(expected, pdf_dir / "checklist-print-letter.pdf") == []
+
+
+def test_per_driver_checklist_holds_only_its_drivers_statements(pdf_dir, toolkit):
+    for driver in toolkit.drivers:
+        pdf = pdf_dir / f"checklist-{driver.id}-print-a4.pdf"
+        others = statements(d for d in toolkit.drivers if d is not driver)
+        text = text_of(pdf)
+        assert missing(statements([driver]), pdf) == [], driver.id
+        assert [statement for statement in others if statement in text] == [], driver.id
+
+
+def test_tip_sheet_holds_definition_practices_references_and_credit(pdf_dir, toolkit):
+    for driver in toolkit.drivers:
+        pdf = pdf_dir / f"tip-sheet-{driver.id}-print-letter.pdf"
+        citations = [md_text(reference.citation) for reference in toolkit.cited(driver.references)]
+        authors = [reference.short.split(" et al.")[0].split(",")[0].split(" & ")[0]
+                   for reference in toolkit.cited(driver.references)]
+        expected = [first_sentence(driver.definition[0]), *statements([driver]), *citations,
+                    *authors, md_text(toolkit.attribution), "Copyright 2015"]
+        assert missing(expected, pdf) == [], driver.id
+
+
+def test_discussion_guide_holds_every_question_and_prompt(pdf_dir, toolkit):
+    expected = [md_text(text) for driver in toolkit.drivers for question in driver.questions
+                for text in (question.text, *question.prompts)]
+    assert expected
+    for variant in VARIANTS:
+        assert missing(expected, pdf_dir / f"discussion-guide-{variant}-letter.pdf") == [], variant
+
+
+def test_scoring_form_has_a_subtotal_for_each_driver(pdf_dir, toolkit):
+    for variant in VARIANTS:
+        pdf = pdf_dir / f"scoring-form-{variant}-a4.pdf"
+        expected = [md_text(driver.name) for driver in toolkit.drivers]
+        expected += [f"Subtotal for {md_text(driver.name)}" for driver in toolkit.drivers]
+        assert missing(expected, pdf) == [], variant
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "scoring_form.html.j2 puts each driver's subtotal row in <tfoot>, which WeasyPrint repeats on "
+    "every page a table spans: a driver whose table breaks across pages shows its subtotal row "
+    "(and, in the fillable form, its subtotal field) twice"))
+def test_scoring_form_shows_each_subtotal_row_once(pdf_dir, toolkit):
+    repeated = {}
+    for paper in PAPERS:
+        for variant in VARIANTS:
+            text = text_of(pdf_dir / f"scoring-form-{variant}-{paper}.pdf")
+            for driver in toolkit.drivers:
+                count = text.count(f"Subtotal for {md_text(driver.name)} (")
+                if count != 1:
+                    repeated[f"{variant}-{paper}: {driver.id}"] = count
+    assert repeated == {}
+
+
+def test_blank_tables_hold_every_column_heading(pdf_dir, toolkit):
+    for kind, table in (("action-plan", toolkit.forms.action_plan),
+                        ("composition", toolkit.forms.composition)):
+        headings = [md_text(column.heading) for column in table.columns]
+        for variant in VARIANTS:
+            assert missing(headings, pdf_dir / f"{kind}-{variant}-letter.pdf") == [], kind
+
+
+def test_stage_guide_names_the_three_stages(pdf_dir, toolkit):
+    stages = [md_text(stage.name) for stage in toolkit.implementation_support.stages.items]
+    assert len(stages) == 3
+    for variant in VARIANTS:
+        assert missing(stages, pdf_dir / f"stage-guide-{variant}-a4.pdf") == [], variant
+
+
+def test_checklists_and_scoring_forms_say_never_to_rank_or_grade(entries):
+    checked = [pdf for entry, pdf in entries if entry["kind"] in ("checklist", "scoring-form")]
+    assert len(checked) > 4
+    assert [pdf.name for pdf in checked if NEVER_RANK not in text_of(pdf)] == []
+
+
+def test_every_page_has_its_page_number_and_the_credit(entries, toolkit):
+    credit = md_text(toolkit.footer_credit)
+    assert "Copyright 2015" in credit
+    wrong = []
+    for entry, pdf in entries:
+        pages = pages_of(pdf)
+        assert len(pages) == entry["pages"], pdf.name
+        for number, text in enumerate(pages, start=1):
+            numbers = re.findall(r"Page (\d+) of (\d+)", text)
+            if numbers != [(str(number), str(len(pages)))] or credit not in text:
+                wrong.append(f"{pdf.name} page {number}: {numbers}")
+    assert wrong == []
+
+
+# --- form fields ---------------------------------------------------------------------------------
+
+
+def checklist_field_names(drivers) -> dict[str, str]:
+    """Every field the fillable checklist for `drivers` should have, with its kind."""
+    expected = {"program": "text", "organization": "text", "date": "text", "team": "text"}
+    for driver in drivers:
+        for practice in driver.best_practices:
+            expected[f"{practice.id}-rating"] = "radio"
+            expected[f"{practice.id}-notes"] = "text"
+            items = practice.criteria.items if practice.criteria else ()
+            for number in range(1, len(items) + 1):
+                expected[f"{practice.id}-criterion-{number}"] = "checkbox"
+    return expected
+
+
+def test_fillable_checklist_has_exactly_the_expected_fields(pdf_dir, toolkit):
+    fields = fields_of(pdf_dir / "checklist-fillable-letter.pdf")
+    assert {name: field.kind for name, field in fields.items()} \
+        == checklist_field_names(toolkit.drivers)
+    ratings = [field for field in fields.values() if field.kind == "radio"]
+    assert len(ratings) == 33
+    scale = tuple(rating.id for rating in toolkit.forms.rating_scale)
+    assert len(scale) == 3
+    for field in ratings:
+        assert field.options == scale, field.name
+        assert field.widgets == len(scale), field.name
+
+
+def test_print_variants_have_no_form_fields(entries):
+    for entry, pdf in entries:
+        if entry["variant"] == "print":
+            assert acroform_of(pdf) is None, pdf.name
+            assert fields_of(pdf) == {}, pdf.name
+
+
+def test_fillable_scoring_form_has_scores_and_subtotals(pdf_dir, toolkit):
+    fields = fields_of(pdf_dir / "scoring-form-fillable-a4.pdf")
+    scores = tuple(str(rating.score) for rating in toolkit.forms.rating_scale)
+    assert scores == ("2", "1", "0")
+    for driver in toolkit.drivers:
+        for practice in driver.best_practices:
+            field = fields.get(f"{practice.id}-score")
+            assert field is not None and field.kind == "radio", practice.id
+            assert field.options == scores, practice.id
+        subtotal = fields.get(f"{driver.id}-subtotal")
+        assert subtotal is not None and subtotal.kind == "text", driver.id
+    radios = [field for field in fields.values() if field.kind == "radio"]
+    assert len(radios) == 33
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the subtotal <input> sits in the <tfoot> of scoring_form.html.j2, repeated on each page the "
+    "table spans, so drivers whose table breaks get two same-named subtotal fields"))
+def test_fillable_scoring_form_has_one_subtotal_box_per_driver(pdf_dir, toolkit):
+    doubled = {}
+    for paper in PAPERS:
+        fields = fields_of(pdf_dir / f"scoring-form-fillable-{paper}.pdf")
+        for driver in toolkit.drivers:
+            if fields[f"{driver.id}-subtotal"].widgets != 1:
+                doubled[f"{paper}: {driver.id}"] = fields[f"{driver.id}-subtotal"].widgets
+    assert doubled == {}
+
+
+# --- paper, metadata, tagging --------------------------------------------------------------------
+
+
+def test_page_sizes_match_the_paper(entries):
+    for entry, pdf in entries:
+        width, height = PAPER_POINTS[entry["paper"]]
+        if entry["kind"] == "action-plan":
+            width, height = height, width
+        for number, (w, h) in enumerate(page_sizes(pdf), start=1):
+            assert abs(w - width) <= 1 and abs(h - height) <= 1, f"{pdf.name} page {number}: {w}x{h}"
+
+
+def test_metadata_language_title_author_and_tags(entries, toolkit):
+    for entry, pdf in entries:
+        reader = PdfReader(pdf)
+        root = catalog_of(pdf)
+        assert str(root.get("/Lang", "")).lower().startswith("en"), pdf.name
+        assert reader.metadata.title == entry["title"], pdf.name
+        assert reader.metadata.author and reader.metadata.author.strip() == md_text(toolkit.author)
+        marked = root.get("/MarkInfo", {}).get("/Marked")
+        assert getattr(marked, "value", marked) is True, pdf.name  # a pypdf BooleanObject
+        assert "/StructTreeRoot" in root, pdf.name
+
+
+def test_only_print_variants_declare_pdf_ua(entries):
+    for entry, pdf in entries:
+        expected = "1" if entry["variant"] == "print" else None
+        assert pdfua_part(pdf) == expected, pdf.name
+
+
+# --- what users see and download -----------------------------------------------------------------
+
+
+def test_first_pages_render_to_something_visible(entries, tmp_path):
+    firsts = {}
+    for entry, pdf in entries:
+        firsts.setdefault((entry["kind"], entry["variant"], entry["driver"] is None), pdf)
+    assert len(firsts) == 15  # checklists all-drivers and per driver; tip sheets print only
+    for pdf in firsts.values():
+        with Image.open(render_first_page(pdf, tmp_path / pdf.stem)) as image:
+            gray = image.convert("L")
+            low, high = gray.getextrema()
+            assert low < 128 and low != high, pdf.name
+            dark = sum(gray.histogram()[:128]) / (gray.width * gray.height)
+            assert dark > 0.002, f"{pdf.name}: only {dark:.2%} dark pixels"
+
+
+def test_files_are_small_enough_to_email(entries):
+    too_big = []
+    for entry, pdf in entries:
+        size = pdf.stat().st_size
+        limit = 250 * KB if entry["variant"] == "fillable" else (
+            60 * KB if entry["driver"] else 150 * KB)
+        if size >= limit:
+            too_big.append(f"{pdf.name}: {size // KB} KB (limit {limit // KB} KB)")
+    assert too_big == []
+
+
+# --- the workshop edition ------------------------------------------------------------------------
+
+WORKSHOP = {"program": "Family Connects", "organization": "North Clinic", "date": "2026-12-01"}
+WORKSHOP_DRIVERS = ("coaching", "fidelity")
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("workshop") / "pdfs"
+    result = run_build("--paper", "a4", "--drivers", ",".join(WORKSHOP_DRIVERS),
+                       "--program", WORKSHOP["program"], "--organization", WORKSHOP["organization"],
+                       "--date", WORKSHOP["date"], "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_workshop_has_only_the_chosen_drivers_on_a4(workshop, toolkit):
+    names = {path.name for path in workshop.glob("*.pdf")}
+    assert not [name for name in names if "letter" in name]
+    for driver in toolkit.drivers:
+        own = {f"checklist-{driver.id}-print-a4.pdf", f"checklist-{driver.id}-fillable-a4.pdf",
+               f"tip-sheet-{driver.id}-print-a4.pdf"}
+        if driver.id in WORKSHOP_DRIVERS:
+            assert own <= names, driver.id
+        else:
+            assert not [name for name in names if f"-{driver.id}-" in name], driver.id
+    for pdf in workshop.glob("*.pdf"):
+        for w, h in page_sizes(pdf):
+            assert {round(w), round(h)} == {595, 842}, pdf.name
+
+
+def test_workshop_checklist_holds_only_the_chosen_drivers(workshop, toolkit):
+    chosen = [driver for driver in toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
+    others = [driver for driver in toolkit.drivers if driver.id not in WORKSHOP_DRIVERS]
+    for variant in VARIANTS:
+        pdf = workshop / f"checklist-{variant}-a4.pdf"
+        assert missing(statements(chosen), pdf) == [], variant
+        text = text_of(pdf)
+        assert [statement for statement in statements(others) if statement in text] == []
+
+
+def test_workshop_print_checklist_shows_the_header_values(workshop):
+    assert missing(list(WORKSHOP.values()), workshop / "checklist-print-a4.pdf") == []
+
+
+def test_workshop_fillable_checklist_has_the_header_values_filled_in(workshop, toolkit):
+    fields = fields_of(workshop / "checklist-fillable-a4.pdf")
+    assert {name: fields[name].value for name in WORKSHOP} == WORKSHOP
+    chosen = [driver for driver in toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
+    assert set(fields) == set(checklist_field_names(chosen))
+
+
+def test_unknown_driver_exits_2_naming_the_known_drivers(tmp_path, toolkit):
+    result = run_build("--drivers", "nope", "--paper", "a4", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "nope" in result.stderr
+    assert [driver.id for driver in toolkit.drivers if driver.id not in result.stderr] == []
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# --- the same bytes every time -------------------------------------------------------------------
+
+RENDER_ONE = """
+import sys
+from pathlib import Path
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+sys.path.insert(0, str(root))
+from macros.loader import load_rubric
+from macros.pdf import PdfRenderer
+from macros.printables import catalogue
+from macros.text import MarkdownRenderer
+toolkit = load_rubric(root / "rubric", shown_from=root)
+renderer = PdfRenderer(toolkit, MarkdownRenderer.from_config(root / "mkdocs.yml"))
+for printable in catalogue(toolkit, papers=("a4",), drivers=("coaching",)):
+    if printable.filename in sys.argv[3:]:
+        (out / printable.filename).write_bytes(renderer.render(printable).data)
+"""
+
+
+def test_two_processes_render_identical_bytes_without_the_cache(project_root, tmp_path):
+    """PdfRenderer never reads the PDF cache; two processes, different hash seeds and folders."""
+    names = ["checklist-coaching-fillable-a4.pdf", "tip-sheet-coaching-print-a4.pdf"]
+    runs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run{seed}"
+        out.mkdir()
+        env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+        env["PYTHONHASHSEED"] = seed
+        runs.append((out, subprocess.Popen(
+            [sys.executable, "-c", RENDER_ONE, str(project_root), str(out), *names],
+            cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    for out, process in runs:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+    (first, _), (second, _) = runs
+    for name in names:
+        data = (first / name).read_bytes()
+        assert data.startswith(b"%PDF-"), name
+        assert data == (second / name).read_bytes(), name
+
+
+def test_two_builds_give_identical_files(tmp_path):
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        result = run_build("--paper", "a4", "--drivers", "coaching", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    first, second = ({path.name: path.read_bytes() for path in out.iterdir()} for out in outs)
+    assert sorted(first) == sorted(second)
+    assert "manifest.json" in first and len(first) > 10
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+# --- content is data, never code or a fetch ------------------------------------------------------
+
+
+def test_fetcher_refuses_network_and_files_outside_the_project():
+    fetcher = ProjectFetcher((TEMPLATES, STYLES, FONT_CACHE))
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        port = server.getsockname()[1]
+        for url in (f"http://127.0.0.1:{port}/x", "file:///etc/passwd",
+                    (STYLES / ".." / ".." / "README.md").as_uri()):
+            with pytest.raises(ValueError):
+                fetcher.fetch(url)
+    assert fetcher.fetch((STYLES / "print.css").as_uri()) is not None  # its own files still work
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen()
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, address = self.server.accept()
+            except OSError:  # the timeout, or the socket closed
+                continue
+            self.connections.append(address)
+            connection.close()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.server.close()
+
+
+HOSTILE_STATEMENT = "Agency staff use {{ 7*7 }} coaching {% if %} plans."
+
+
+@pytest.fixture(scope="module")
+def hostile_build(project_root, tmp_path_factory):
+    """Coaching content with outside images and links and template syntax, built while listening."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    rubric = tmp / "rubric"
+    shutil.copytree(project_root / "rubric", rubric)
+    listener = Listener()
+    try:
+        coaching = rubric / "drivers" / "coaching.yaml"
+        replace_once(coaching, "definition:\n  - >-\n", (
+            "definition:\n  - >-\n"
+            f"    Look ![x](http://127.0.0.1:{listener.port}/a.png) and"
+            f' <img src="http://127.0.0.1:{listener.port}/b.png"> and [link](file:///etc/passwd).\n'))
+        replace_once(coaching, "statement: Agency staff use a coaching service delivery plan.",
+                     f"statement: '{HOSTILE_STATEMENT}'")
+        out = tmp / "pdfs"
+        result = run_build("--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric),
+                           "--out", str(out))
+    finally:
+        listener.close()
+    return result, out, listener.connections
+
+
+def test_hostile_content_builds_without_any_connection(hostile_build):
+    result, out, connections = hostile_build
+    assert result.returncode == 0, result.stderr
+    assert connections == []
+    assert (out / "tip-sheet-coaching-print-a4.pdf").is_file()
+
+
+def test_raw_html_shows_as_text_and_outside_links_are_dropped(hostile_build):
+    _, out, _ = hostile_build
+    pdf = out / "tip-sheet-coaching-print-a4.pdf"
+    text = text_of(pdf)
+    assert "<img" in text
+    assert "Look x and <img" in text  # the image's alt text, then the raw HTML as typed
+    assert [uri for uri in link_uris(pdf) if uri.startswith("file:") or "127.0.0.1" in uri] == []
+
+
+def test_template_syntax_in_content_prints_literally(hostile_build):
+    _, out, _ = hostile_build
+    for name in ("checklist-coaching-print-a4.pdf", "tip-sheet-coaching-print-a4.pdf",
+                 "scoring-form-print-a4.pdf"):
+        text = text_of(out / name)
+        assert HOSTILE_STATEMENT in text, name
+        assert "Agency staff use 49" not in text, name
+
+
+# --- a broken rubric -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old, new, at", [
+    ("\nname: Coaching\n", "\nnmae: Coaching\n", "nmae: Coaching"),
+    ("category: competency\n", "category: [competency\n", "category: [competency"),
+], ids=["unknown-key", "yaml-syntax"])
+def test_broken_rubric_reports_where_and_leaves_the_output_alone(rubric_copy, tmp_path, old, new,
+                                                                 at):
+    out = tmp_path / "pdfs"
+    good = run_build("--paper", "a4", "--drivers", "coaching", "--out", str(out))
+    assert good.returncode == 0, good.stderr
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    coaching = rubric_copy / "drivers" / "coaching.yaml"
+    replace_once(coaching, old, new)
+
+    result = run_build("--rubric", str(rubric_copy), "--out", str(out))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    places = re.findall(r"coaching\.yaml:(\d+):(\d+):", result.stderr)
+    assert places, result.stderr
+    assert int(places[0][0]) in (line_of(coaching, at), line_of(coaching, at) + 1), result.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["pdfs", "rubric"]), "a staging folder was left behind"
