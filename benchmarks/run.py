@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Measure what builds cost, on this machine, in one run; print a table and JSON.
+
+    python benchmarks/run.py [--quick]
+
+Each build runs in a fresh process with its own empty cache, so the numbers are comparable.
+Ratios matter more than seconds: machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+sys.path.insert(0, str(PROJECT))
+
+TARGETS = {  # name: (ratio, at most)
+    "pdf stage / WeasyPrint floor": 1.15,
+    "unchanged rebuild / cold build": 0.10,
+    "10x toolkit / 1x toolkit (cold build)": 10.0,
+}
+
+
+def timed(command: list[str], env: dict) -> tuple[float, int, str]:
+    """Seconds, peak memory (MiB, largest single process) and output of one command."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "result = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "sys.stdout.write(result.stdout + result.stderr)\n"
+        "print('PEAK_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "sys.exit(result.returncode)\n"
+    )
+    start = time.perf_counter()
+    result = subprocess.run([PYTHON, "-c", probe, *command], env=env, capture_output=True,
+                            text=True, cwd=PROJECT)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout}{result.stderr}")
+    peak = int(re.search(r"PEAK_KB (\d+)", result.stdout).group(1)) // 1024
+    return seconds, peak, result.stdout
+
+
+def rendered_count(output: str) -> int:
+    match = re.search(r"\((\d+) rendered", output)
+    return int(match.group(1)) if match else 0
+
+
+def make_big_rubric(source: Path, target: Path, copies: int) -> None:
+    """A synthetic toolkit `copies` times larger: each driver repeated with new ids and names."""
+    shutil.copytree(source, target)
+    drivers = sorted((target / "drivers").glob("*.yaml"))
+    for copy in range(2, copies + 1):
+        for file in drivers:
+            text = file.read_text(encoding="utf-8")
+            driver_id = file.stem
+            # Suffix every id (driver, best practices, questions) and the sources that name them.
+            text = re.sub(r"^(\s*-?\s*(?:id|source): )([a-z0-9-]+)$", rf"\1\2-copy{copy}", text,
+                          flags=re.M)
+            text = re.sub(r"^name: (.+)$", rf"name: \1 {copy}", text, count=1, flags=re.M)
+            text = text.replace("source: key-points-copy", "source: key-points #").replace(
+                "source: definition-copy", "source: definition #")
+            text = re.sub(r"source: (key-points|definition) #\d+", r"source: \1", text)
+            (file.parent / f"{driver_id}-copy{copy}.yaml").write_text(text, encoding="utf-8")
+
+
+def floor_seconds(html_dir: Path, env: dict) -> float:
+    """WeasyPrint alone rendering the pipeline's final HTML, on all cores, nothing else."""
+    script = f"""
+import os, sys, time, json
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+import weasyprint
+jobs = json.loads(Path({str(html_dir)!r}, "jobs.json").read_text())
+def render(job):
+    html = Path(job["html"]).read_text()
+    css = [weasyprint.CSS(string=s) for s in job["css"]]
+    weasyprint.HTML(string=html, base_url=job["base"]).write_pdf(
+        stylesheets=css, pdf_tags=True, pdf_forms=job["forms"], pdf_variant=job["variant"])
+    return 1
+with ProcessPoolExecutor(os.cpu_count()) as pool:
+    list(pool.map(render, jobs))
+"""
+    start = time.perf_counter()
+    subprocess.run([PYTHON, "-c", script], env=env, check=True, cwd=PROJECT)
+    return time.perf_counter() - start
+
+
+def export_html(html_dir: Path, rubric: Path) -> None:
+    """Write the pipeline's final HTML and style sheets for the floor measurement."""
+    from macros.fonts import FAMILY, form_font
+    from macros.loader import load_rubric
+    from macros.pdf import FONT_CACHE, STYLES, PdfRenderer, PAGE_SIZES
+    from macros.printables import catalogue
+    from macros.render import TEMPLATES
+    from macros.text import MarkdownRenderer
+
+    toolkit = load_rubric(rubric)
+    renderer = PdfRenderer(toolkit, MarkdownRenderer.from_config(PROJECT / "mkdocs.yml"))
+    base_css = (STYLES / "print.css").read_text()
+    font_css = (f'@font-face {{ font-family: "{FAMILY}"; src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
+                f'input, textarea {{ font-family: "{FAMILY}"; }}')
+    jobs = []
+    for index, printable in enumerate(catalogue(toolkit)):
+        path = html_dir / f"{index}.html"
+        path.write_text(renderer.html(printable))
+        orientation = "landscape" if printable.landscape else "portrait"
+        page = f"@page {{ size: {PAGE_SIZES[printable.paper]} {orientation}; }}"
+        fillable = printable.variant == "fillable"
+        jobs.append({"html": str(path), "css": [base_css, font_css, page],
+                     "base": TEMPLATES.as_uri() + "/", "forms": fillable,
+                     "variant": None if fillable else "pdf/ua-1"})
+    (html_dir / "jobs.json").write_text(json.dumps(jobs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=10, help="size of the large toolkit")
+    parser.add_argument("--json", type=Path, help="also write the JSON here")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="toolkit-bench-"))
+    rows, results = [], {}
+    try:
+        base_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1"}
+        build = [PYTHON, "build_pdf.py", "--site"]
+
+        def run(label: str, command: list[str], env: dict) -> tuple[float, str]:
+            seconds, peak, output = timed(command, env)
+            rows.append((label, seconds, peak, rendered_count(output)))
+            results[label] = {"seconds": round(seconds, 2), "peak_mib": peak,
+                              "pdfs_rendered": rendered_count(output)}
+            print(f"  {label}: {seconds:.1f} s", file=sys.stderr)
+            return seconds, output
+
+        env1 = {**base_env, "TOOLKIT_CACHE": str(work / "cache1")}
+        rubric = work / "rubric"
+        shutil.copytree(PROJECT / "rubric", rubric)
+        site = work / "site"
+        common = ["--rubric", str(rubric), "--out", str(site)]
+        cold, _ = run("cold build (site + all PDFs)", build + common, env1)
+        unchanged, _ = run("rebuild, nothing changed", build + common, env1)
+        coaching = rubric / "drivers" / "coaching.yaml"
+        coaching.write_text(coaching.read_text().replace(
+            "Agency staff use a coaching service delivery plan.",
+            "Agency staff use a coaching service delivery plan (edited)."))
+        edited, _ = run("rebuild, one best practice edited", build + common, env1)
+
+        env_pdf = {**base_env, "TOOLKIT_CACHE": str(work / "cache-pdf")}
+        pdf_stage, _ = run("PDF stage alone (cold)", [PYTHON, "build_pdf.py", "--rubric",
+                                                     str(rubric), "--out", str(work / "pdf")], env_pdf)
+        html_dir = work / "html"
+        html_dir.mkdir()
+        export_html(html_dir, rubric)
+        floor = floor_seconds(html_dir, env_pdf)
+        rows.append(("WeasyPrint floor (same HTML, all cores)", floor, None, None))
+        results["WeasyPrint floor"] = {"seconds": round(floor, 2)}
+
+        big = work / "rubric-big"
+        make_big_rubric(rubric, big, args.copies)
+        env_big = {**base_env, "TOOLKIT_CACHE": str(work / "cache-big")}
+        big_cold, _ = run(f"cold build, {args.copies}x toolkit",
+                          build + ["--rubric", str(big), "--out", str(work / "site-big")], env_big)
+        drivers = len(list((big / "drivers").glob("*.yaml")))
+
+        ratios = {
+            "pdf stage / WeasyPrint floor": pdf_stage / floor,
+            "unchanged rebuild / cold build": unchanged / cold,
+            "one-edit rebuild / cold build": edited / cold,
+            f"{args.copies}x toolkit / 1x toolkit (cold build)": big_cold / cold,
+        }
+        results["ratios"] = {name: round(value, 3) for name, value in ratios.items()}
+        results["large_toolkit_drivers"] = drivers
+        results["one_edit_rendered_pdfs"] = results["rebuild, one best practice edited"]["pdfs_rendered"]
+        results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
+                              "system": platform.platform(), "date": date.today().isoformat()}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"{'measurement':<45} {'seconds':>8} {'peak MiB':>9} {'PDFs rendered':>14}")
+    for label, seconds, peak, count in rows:
+        print(f"{label:<45} {seconds:>8.1f} {peak if peak is not None else '':>9} "
+              f"{count if count is not None else '':>14}")
+    print()
+    print(f"{'ratio':<45} {'value':>8} {'target':>9}")
+    for name, value in ratios.items():
+        limit = TARGETS.get(name.replace(f"{args.copies}x", "10x"))
+        verdict = "" if limit is None else ("ok" if value <= limit else "MISSED")
+        target = f"<= {limit}" if limit else ""
+        print(f"{name:<45} {value:>8.3f} {target:>9} {verdict}")
+    print()
+    print(json.dumps(results, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
