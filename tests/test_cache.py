@@ -1,0 +1,127 @@
+"""The PDF cache and the unchanged-build stamp never serve stale output.
+
+Each kind of input a PDF depends on is changed in a private copy of the project, and the PDF
+must change with it; an unrelated change must not re-render it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT_ROOT
+
+TIP_SHEET = "tip-sheet-coaching-print-a4.pdf"
+CHECKLIST = "checklist-coaching-fillable-a4.pdf"
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's tracked files in a temporary folder, free to edit."""
+    copy = tmp_path_factory.mktemp("copy") / "project"
+    listed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "ls-files", "-z"],
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = PROJECT_ROOT / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    return copy
+
+
+def build(project: Path, out: Path, cache: Path, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(project / "build_pdf.py"), "--paper", "a4", "--drivers", "coaching",
+         "--out", str(out), *args],
+        capture_output=True, text=True, env={**_environ(), "TOOLKIT_CACHE": str(cache)},
+        check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _environ() -> dict:
+    import os
+
+    return dict(os.environ)
+
+
+def rendered(output: str) -> int:
+    return int(re.search(r"\((\d+) rendered", output).group(1))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def first_build(project_copy: Path, tmp_path_factory: pytest.TempPathFactory):
+    cache = tmp_path_factory.mktemp("cache")
+    out = tmp_path_factory.mktemp("out") / "pdf"
+    output = build(project_copy, out, cache)
+    return out, cache, output
+
+
+def test_a_second_build_renders_nothing_and_is_skipped(project_copy, first_build):
+    out, cache, output = first_build
+    assert rendered(output) == len(list(out.glob("*.pdf"))) == 15  # a fresh cache renders all
+    again = build(project_copy, out, cache)
+    assert again.startswith("Up to date")
+
+
+@pytest.mark.parametrize(
+    ("what", "file", "old", "new", "changes", "keeps"),
+    [
+        ("data", "rubric/drivers/coaching.yaml", "Agency staff use a coaching service delivery plan.",
+         "Agency staff use a coaching service delivery plan, edited.", TIP_SHEET,
+         "action-plan-print-a4.pdf"),
+        ("template", "macros/templates/partials/practice.html.j2", '<p class="tk-rule">',
+         '<p class="tk-rule" data-edited="1">', TIP_SHEET, "action-plan-print-a4.pdf"),
+        ("style sheet", "overrides/printables/print.css", "h1 { font-size: 17pt;",
+         "h1 { font-size: 18pt;", TIP_SHEET, None),
+    ],
+)
+def test_changing_an_input_changes_the_pdfs_that_use_it(
+    project_copy, first_build, tmp_path, what, file, old, new, changes, keeps
+):
+    out, cache, _ = first_build
+    before = {path.name: digest(path) for path in out.glob("*.pdf")}
+    edit(project_copy / file, old, new)
+    try:
+        output = build(project_copy, out, cache)
+        assert rendered(output) > 0, f"changing the {what} re-rendered nothing"
+        assert digest(out / changes) != before[changes], f"{changes} is stale after a {what} edit"
+        if keeps:
+            assert digest(out / keeps) == before[keeps], f"{keeps} changed but uses no {what}"
+    finally:
+        edit(project_copy / file, new, old)
+
+
+def test_options_are_part_of_the_key(project_copy, first_build):
+    out, cache, _ = first_build
+    before = digest(out / CHECKLIST)
+    output = build(project_copy, out, cache, "--program", "Family Connects")
+    assert rendered(output) > 0
+    assert digest(out / CHECKLIST) != before
+
+
+def test_library_versions_and_fonts_are_part_of_the_key(monkeypatch):
+    from macros import pdfbuild
+
+    original = pdfbuild._environment_key()
+    monkeypatch.setattr(pdfbuild, "version", lambda name: "999" if name == "weasyprint" else "1")
+    assert pdfbuild._environment_key() != original
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    assert pdfbuild._environment_key() != original
