@@ -31,8 +31,23 @@ def md_text(markdown: str) -> str:
     return norm(plain(markdown))
 
 
+def _stamp(pdf: Path) -> tuple[str, int, int]:
+    stat = Path(pdf).stat()
+    return str(pdf), stat.st_mtime_ns, stat.st_size
+
+
 @functools.lru_cache(maxsize=None)
-def _pages(path: str, stamp: tuple[int, int]) -> tuple[str, ...]:
+def _reader(path: str, mtime: int, size: int) -> PdfReader:
+    return PdfReader(path)
+
+
+def reader_of(pdf: Path) -> PdfReader:
+    """A pypdf reader for the PDF, shared between tests while the file is unchanged."""
+    return _reader(*_stamp(pdf))
+
+
+@functools.lru_cache(maxsize=None)
+def _pages(path: str, mtime: int, size: int) -> tuple[str, ...]:
     result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", path, "-"], capture_output=True,
                             text=True, check=True)
     pages = result.stdout.split("\f")
@@ -43,8 +58,7 @@ def _pages(path: str, stamp: tuple[int, int]) -> tuple[str, ...]:
 
 def pages_of(pdf: Path) -> tuple[str, ...]:
     """The normalised text of each page (pdftotext -raw: drawing order, hyphens kept)."""
-    stat = Path(pdf).stat()
-    return _pages(str(pdf), (stat.st_mtime_ns, stat.st_size))
+    return _pages(*_stamp(pdf))
 
 
 def text_of(pdf: Path) -> str:
@@ -86,7 +100,7 @@ def _kind(field) -> str:
 def fields_of(pdf: Path) -> dict[str, Field]:
     """Every form field a viewer shows, by name, found from the widgets on the pages."""
     fields: dict[str, Field] = {}
-    for page in PdfReader(pdf).pages:
+    for page in reader_of(pdf).pages:
         for annotation in _resolve(page.get("/Annots")) or []:
             widget = _resolve(annotation)
             if widget.get("/Subtype") != "/Widget":
@@ -111,7 +125,7 @@ def fields_of(pdf: Path) -> dict[str, Field]:
 def link_uris(pdf: Path) -> list[str]:
     """The target of every link annotation in the PDF."""
     uris = []
-    for page in PdfReader(pdf).pages:
+    for page in reader_of(pdf).pages:
         for annotation in _resolve(page.get("/Annots")) or []:
             action = _resolve(_resolve(annotation).get("/A"))
             if action is not None and "/URI" in action:
@@ -121,11 +135,11 @@ def link_uris(pdf: Path) -> list[str]:
 
 def acroform_of(pdf: Path):
     """The document's /AcroForm dictionary, or None."""
-    return _resolve(PdfReader(pdf).trailer["/Root"].get("/AcroForm"))
+    return _resolve(reader_of(pdf).trailer["/Root"].get("/AcroForm"))
 
 
 def catalog_of(pdf: Path):
-    return PdfReader(pdf).trailer["/Root"]
+    return reader_of(pdf).trailer["/Root"]
 
 
 def xmp_of(pdf: Path) -> ElementTree.Element | None:
@@ -154,7 +168,7 @@ def pdfua_part(pdf: Path) -> str | None:
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:
     """Width and height in points of each page, as a viewer shows it (rotation applied)."""
     sizes = []
-    for page in PdfReader(pdf).pages:
+    for page in reader_of(pdf).pages:
         box = page.mediabox
         width, height = float(box.width), float(box.height)
         if int(page.get("/Rotate", 0)) % 180:
