@@ -78,6 +78,7 @@ class Field:
     kind: str  #: "text", "checkbox", "radio", "button" or "choice"
     options: tuple[str, ...]  #: a radio group's export values, in order
     value: str
+    tooltip: str  #: /TU, the name a screen reader announces
     widgets: int  #: how many boxes on the pages carry this name
 
 
@@ -118,7 +119,8 @@ def fields_of(pdf: Path) -> dict[str, Field]:
                     kids = [_resolve(kid) for kid in field.get("/Kids", [widget])]
                     options = tuple(str(state)[1:] for kid in kids
                                     for state in _resolve(kid["/AP"])["/N"] if state != "/Off")
-            fields[name] = Field(name, _kind(field), options, str(field.get("/V", "")), 1)
+            fields[name] = Field(name, _kind(field), options, str(field.get("/V", "")),
+                                 str(field.get("/TU", "")), 1)
     return fields
 
 
