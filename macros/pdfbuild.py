@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from .text import MarkdownRenderer
 
 CACHE = CACHE_ROOT / "pdf"
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "jinja2", "markdown", "pyyaml")
+CACHE_DAYS = 30  # entries unused for this long are removed
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,18 @@ def build_pdfs(
             size = (stage / printable.filename).stat().st_size
             built.append(Built(printable, pages, size, printable not in missing))
         write_manifest(stage / "manifest.json", built)
+    _prune(cache_dir, used={keys[p.filename] for p in printables})
     return built
+
+
+def _prune(cache_dir: Path, used: set[str]) -> None:
+    """Mark the entries this build used and drop those no build has used for a month."""
+    cutoff = time.time() - CACHE_DAYS * 86400
+    for path in cache_dir.iterdir():
+        if path.stem in used:
+            os.utime(path)
+        elif path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def write_manifest(path: Path, built: list[Built]) -> None:

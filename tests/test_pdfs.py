@@ -133,10 +133,6 @@ def test_scoring_form_has_a_subtotal_for_each_driver(pdf_dir, toolkit):
         assert missing(expected, pdf) == [], variant
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scoring_form.html.j2 puts each driver's subtotal row in <tfoot>, which WeasyPrint repeats on "
-    "every page a table spans: a driver whose table breaks across pages shows its subtotal row "
-    "(and, in the fillable form, its subtotal field) twice"))
 def test_scoring_form_shows_each_subtotal_row_once(pdf_dir, toolkit):
     repeated = {}
     for paper in PAPERS:
@@ -235,9 +231,6 @@ def test_fillable_scoring_form_has_scores_and_subtotals(pdf_dir, toolkit):
     assert len(radios) == 33
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the subtotal <input> sits in the <tfoot> of scoring_form.html.j2, repeated on each page the "
-    "table spans, so drivers whose table breaks get two same-named subtotal fields"))
 def test_fillable_scoring_form_has_one_subtotal_box_per_driver(pdf_dir, toolkit):
     doubled = {}
     for paper in PAPERS:
@@ -248,10 +241,6 @@ def test_fillable_scoring_form_has_one_subtotal_box_per_driver(pdf_dir, toolkit)
     assert doubled == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "partials/practice.html.j2 names fields by number only: ratings_row and writing_space get "
-    "'best practice N' / 'Notes on best practice N' and question() 'Notes on question N', so in the "
-    "all-drivers checklist and the discussion guide seven fields share each accessible name"))
 def test_fillable_fields_have_distinct_accessible_names(entries):
     shared = {}
     for entry, pdf in entries:
