@@ -27,6 +27,7 @@ TOOLKIT_FILES = {  # file -> (schema, key it fills in the Toolkit, or None for t
 }
 DRIVER_SCHEMA = "driver.schema.json"
 QUESTION_SOURCES = ("key-points", "definition")
+RESERVED_DRIVER_IDS = {"index": "the drivers overview page"}
 
 
 def load_rubric(rubric_dir: Path, *, shown_from: Path | None = None) -> model.Toolkit:
@@ -83,15 +84,26 @@ def _read_valid(file: Path, base: Path, schema_name: str, problems: list) -> Doc
     return None if schema_problems else document
 
 
+def _whole_number(checker, value) -> bool:
+    """JSON Schema counts 3.0 as an integer; a rubric count or order must be written 3."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _whole_number),
+)
+
+
 @cache
-def _validator(schema_dir: Path, schema_name: str) -> jsonschema.Draft202012Validator:
+def _validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Validator:
     resources = [
         (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
         for path in sorted(schema_dir.glob("*.json"))
     ]
     registry = Registry().with_resources(resources)
     schema = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema, registry=registry)
+    return _Validator(schema, registry=registry)
 
 
 def _schema_dir(folder: Path) -> Path:
@@ -115,7 +127,9 @@ _TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of fiel
 def _kind(value: object) -> str:
     if value is None:
         return "nothing"
-    return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
+    if isinstance(value, float):
+        return str(value)
+    return {str: "text", bool: "true/false", int: "a number", list: "a list",
             dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
@@ -137,6 +151,10 @@ def _explain(document: Document, location: tuple, error: jsonschema.ValidationEr
         yield document.problem(location, f"expected {wanted}, found {_kind(value)}")
     elif kind == "pattern" and error.validator_value == "\\S":
         yield document.problem(location, "must not be empty")
+    elif kind == "pattern" and error.validator_value.startswith("^[^\\u0000"):
+        bad = next(char for char in value if ord(char) < 32 and char not in "\t\n\r" or char == "\x7f")
+        yield document.problem(location, f"contains the control character U+{ord(bad):04X}; "
+                               "remove it")
     elif kind == "pattern" and error.validator_value.startswith("^[a-z]["):
         yield document.problem(
             location, f"'{value}' is not a valid id; use lower-case letters, digits and hyphens")
@@ -181,6 +199,9 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
     for document in drivers:
         data = document.data
         stem = Path(document.path).stem
+        if data["id"] in RESERVED_DRIVER_IDS:
+            yield document.problem(("id",), f"'{data['id']}' is reserved for "
+                                   f"{RESERVED_DRIVER_IDS[data['id']]}; choose another id")
         if data["id"] != stem:
             yield document.problem(("id",), f"id '{data['id']}' differs from the file name "
                                    f"'{stem}.yaml'; rename one so they match")

@@ -6,6 +6,7 @@ render pages directly.
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from . import model
 from .printables import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
 from .render import make_environment
-from .text import MarkdownRenderer
+from .text import MarkdownRenderer, plain
 
 PAGES = {  # page name -> (Markdown file in content/, nav title)
     "home": ("index.md", "Home"),
@@ -25,6 +26,10 @@ PAGES = {  # page name -> (Markdown file in content/, nav title)
     "downloads": ("downloads.md", "Downloads"),
 }
 SITE_ZIP = "implementation-toolkit-site.zip"
+
+
+def nav_title(text: str) -> str:
+    return html.escape(plain(text))
 
 
 def driver_page_path(driver: model.Driver) -> str:
@@ -50,13 +55,16 @@ class SitePages:
             downloads=self.downloads(manifest_file), pdf_name=pdf_filename)
 
     def nav(self) -> list:
-        """The navigation: fixed pages, and one entry per driver file under its category."""
+        """The navigation: fixed pages, and one entry per driver file under its category.
+
+        Titles are HTML-escaped here: MkDocs themes insert them into pages unescaped.
+        """
         drivers = [{"Overview": PAGES["drivers"][0]}]
         for category in self.toolkit.categories:
             members = self.toolkit.drivers_in(category)
             if members:
-                drivers.append({category.name: [
-                    {driver.name: driver_page_path(driver)} for driver in members]})
+                drivers.append({nav_title(category.name): [
+                    {nav_title(driver.name): driver_page_path(driver)} for driver in members]})
         nav = []
         for name, (path, title) in PAGES.items():
             nav.append({title: drivers} if name == "drivers" else {title: path})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -27,9 +28,14 @@ def build_site(site_dir: Path, build_pdfs, *, rubric: Path, stamp: str | None = 
 
     `build_pdfs(out_dir)` renders the printables into the staging folder and returns them.
     """
-    with staging(site_dir, stamp) as stage:
-        built = build_pdfs(stage / "pdf")
-        run_mkdocs(stage, pdf_dir=stage / "pdf", rubric=rubric)
+    with staging(site_dir, stamp) as stage, tempfile.TemporaryDirectory(
+        prefix=f".{Path(site_dir).name}-pdf-", dir=Path(site_dir).parent
+    ) as pdf_parent:
+        pdf_dir = Path(pdf_parent) / "pdf"
+        built = build_pdfs(pdf_dir)
+        run_mkdocs(stage, pdf_dir=pdf_dir, rubric=rubric)  # copies the PDFs into stage/pdf
+        if not (stage / "pdf" / "manifest.json").is_file():
+            raise SiteBuildError("the site build did not take the PDFs in")
         zip_folder(stage, stage / SITE_ZIP)
     return built
 
@@ -37,12 +43,15 @@ def build_site(site_dir: Path, build_pdfs, *, rubric: Path, stamp: str | None = 
 def run_mkdocs(site_dir: Path, *, pdf_dir: Path, rubric: Path) -> None:
     environment = {**os.environ, "TOOLKIT_PDF_DIR": str(pdf_dir),
                    "TOOLKIT_RUBRIC": str(Path(rubric).resolve()), "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--dirty", "--quiet",
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(PROJECT / "mkdocs.yml"), "--site-dir", str(site_dir)]
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         lines = [line for line in (result.stderr + result.stdout).splitlines()
-                 if line.strip() and not line.startswith("INFO")]
+                 if line.strip() and not line.startswith(("INFO", "DEBUG"))]
+        if "Traceback (most recent call last):" in lines and not os.environ.get("TOOLKIT_DEBUG"):
+            start = lines.index("Traceback (most recent call last):")
+            lines = lines[:start] + lines[-1:]  # the exception, not the stack
         raise SiteBuildError("the site did not build:\n" + "\n".join(lines[-40:]))
 
 

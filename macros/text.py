@@ -88,6 +88,11 @@ def markdown_escape(text: str) -> Markup:
     return Markup(re.sub(r"([\\`*_{}\[\]()#+\-.!|>])", r"\\\1", html.escape(text, quote=False)))
 
 
+_PLAIN = markdown.Markdown(extensions=[_NoRawHtml()])
+
+
 def plain(text: str) -> str:
     """Markdown reduced to plain text, for titles, metadata and form field names."""
-    return re.sub(r"[*_`]", "", text)
+    _PLAIN.reset()
+    rendered = _PLAIN.convert(text)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()

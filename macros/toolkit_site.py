@@ -22,6 +22,8 @@ if str(PROJECT) not in sys.path:
 
 # Survives the reloads of this module during `mkdocs serve`: the last rubric that loaded.
 _serve = sys.modules.setdefault("_toolkit_serve_state", types.ModuleType("_toolkit_serve_state"))
+if not hasattr(_serve, "titles"):
+    _serve.titles = {}
 
 
 def _fresh_package():
@@ -81,6 +83,9 @@ def define_env(env) -> None:
     site, pages = _load(env.conf)
     env.macro(pages.page, "toolkit_page")
     env.macro(pages.driver_page, "driver_page")
+    # mkdocs-macros-plugin renders page titles as templates; titles from the YAML that look
+    # like one are handed over as data instead (see _literal_titles).
+    env.variables["toolkit_titles"] = _serve.titles
 
 
 # MkDocs hooks (mkdocs.yml `hooks:`): navigation, one generated page per driver file, serving.
@@ -91,10 +96,27 @@ def on_startup(command, dirty):
 
 def on_config(config):
     site, pages = _load(config)
-    config["nav"] = pages.nav()
-    config["copyright"] = pages.toolkit.footer_credit
+    config["nav"] = _literal_titles(pages.nav())
+    # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
+    config["copyright"] = str(pages.environment.filters["mdi"](pages.toolkit.footer_credit))
     config["extra"]["rubric_problems"] = _problems()
     return config
+
+
+def _literal_titles(nav: list) -> list:
+    """Page titles holding template syntax become a lookup, so the macros plugin shows them as is."""
+    result = []
+    for entry in nav:
+        ((title, target),) = entry.items()
+        if isinstance(target, list):
+            result.append({title: _literal_titles(target)})
+        elif "{" in title or "%" in title:
+            key = str(len(_serve.titles))
+            _serve.titles[key] = title
+            result.append({f"{{{{ toolkit_titles['{key}'] }}}}": target})
+        else:
+            result.append(entry)
+    return result
 
 
 def on_files(files, config):

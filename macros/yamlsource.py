@@ -104,6 +104,11 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
         mark = error.problem_mark or error.context_mark
         message = _syntax_message(error, text)
         return None, [Problem(shown_as, mark.line + 1, mark.column + 1, "(syntax)", message)]
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = f"the control character U+{error.character:04X} is not allowed; remove it"
+        return None, [Problem(shown_as, line, column, "(syntax)", message)]
     except yaml.YAMLError as error:
         return fail("YAML syntax error: " + " ".join(str(error).split()))
     except _Refused as refused:
@@ -117,6 +122,8 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
     lines = text.splitlines()
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         return "tab character in indentation; YAML indents with spaces only"
+    if error.problem and "maximum nesting depth" in error.problem:
+        return f"nested deeper than {MAX_DEPTH} levels"
     parts = [part for part in (error.context, error.problem) if part]
     return "YAML syntax error: " + ", ".join(parts)
 
