@@ -50,9 +50,13 @@ class SitePages:
                  manifest_file: Path | None = None) -> None:
         self.toolkit = toolkit
         self.environment = make_environment(toolkit, markdown)
+        downloads = self.downloads(manifest_file)
+        files = {item.printable.filename for item in downloads}
         self.environment.globals.update(
-            site_zip=SITE_ZIP, papers=PAPERS, paper_names=PAPER_NAMES,
-            downloads=self.downloads(manifest_file), pdf_name=pdf_filename)
+            site_zip=SITE_ZIP, paper_names=PAPER_NAMES, downloads=downloads,
+            papers=[paper for paper in PAPERS
+                    if any(item.printable.paper == paper for item in downloads)],
+            pdf_name=pdf_filename, built=files.__contains__)
 
     def nav(self) -> list:
         """The navigation: fixed pages, and one entry per driver file under its category.
@@ -77,13 +81,17 @@ class SitePages:
         return self.page("driver", driver=self.toolkit.driver(driver_id))
 
     def downloads(self, manifest_file: Path | None) -> list[Download]:
-        built = {}
+        """The printables that were built (all of them when no build has run yet)."""
+        built = None
         if manifest_file is not None and manifest_file.is_file():
-            for entry in json.loads(manifest_file.read_text(encoding="utf-8"))["printables"]:
-                built[entry["file"]] = entry
+            entries = json.loads(manifest_file.read_text(encoding="utf-8"))["printables"]
+            built = {entry["file"]: entry for entry in entries}
         result = []
         for printable in catalogue(self.toolkit):
-            entry = built.get(printable.filename, {})
-            result.append(Download(printable, entry.get("pages"), entry.get("bytes")))
+            if built is None:
+                result.append(Download(printable))
+            elif printable.filename in built:
+                entry = built[printable.filename]
+                result.append(Download(printable, entry["pages"], entry["bytes"]))
         return result
 

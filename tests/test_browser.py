@@ -1,0 +1,318 @@
+"""The built site in a real browser (Debian's Chromium through Playwright): pages load without
+errors from the file system and from a local server, nothing is fetched from other sites, search
+finds driver pages, axe-core finds no serious accessibility problem, printing leaves only the
+content, and screenshots of every page type land in test-artifacts/screenshots/.
+
+The browser runs as on a workshop laptop with no network: every request to a host other than
+127.0.0.1 (or a file) is recorded and refused, so the outcome never depends on the network.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from site_tools import PROJECT_ROOT, driver_data, plain, serve_directory
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 1800}
+
+# page type -> path in the site
+PAGE_TYPES = {
+    "home": "index.html",
+    "drivers-overview": "drivers/index.html",
+    "driver": "drivers/coaching.html",
+    "assessing": "assessing.html",
+    "principles": "principles.html",
+    "implementation-support": "implementation-support.html",
+    "references": "references.html",
+    "downloads": "downloads.html",
+}
+# the pages the load checks visit, over file:// and over HTTP
+VISITED = ["index.html", "drivers/index.html", "drivers/coaching.html", "assessing.html",
+           "downloads.html"]
+
+SHIM_BUG = (
+    "product bug: mkdocs.yml's `offline` plugin puts <script src=\"https://unpkg.com/iframe-worker/"
+    "shim\"> on every page (material/plugins/offline adds it to extra.polyfills); offline the "
+    "request fails (console error) and, from the file system or the zip, the search box is hidden")
+
+
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("Chromium is missing: these tests need Debian's `chromium` package on PATH "
+                    "(`make test` installs it with scripts/system-deps.sh; Playwright's own "
+                    "browser download is not used)", pytrace=False)
+    return path
+
+
+def test_chromium_is_installed():
+    assert Path(chromium()).is_file()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def http_root(built_site):
+    with serve_directory(built_site) as base:
+        yield base
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("file", "data", "blob", "about") or parts.hostname == "127.0.0.1"
+
+
+@dataclass
+class Visit:
+    """What one browser tab saw: console errors, uncaught exceptions, requests that left."""
+
+    page: object
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+
+    def site_errors(self) -> list[str]:
+        """Errors of the site's own code: uncaught exceptions, console errors from local files."""
+        return self.page_errors + [text for text in self.console_errors
+                                   if not text.startswith("[remote] ")]
+
+
+def new_tab(browser, viewport: dict = VIEWPORT):
+    """A fresh browser context and tab that records errors and refuses outside requests."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    visit = Visit(page)
+
+    def route(handle):
+        if is_local(handle.request.url):
+            handle.continue_()
+        else:
+            handle.abort()  # no network, as on a workshop laptop
+
+    def console(message):
+        if message.type == "error":
+            where = (message.location or {}).get("url", "")
+            prefix = "" if not where or is_local(where) else "[remote] "
+            visit.console_errors.append(f"{prefix}{message.text} ({where})")
+
+    context.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
+    page.on("request", lambda request: None if is_local(request.url)
+            else visit.outside_requests.append(request.url))
+    return context, visit
+
+
+@pytest.fixture
+def open_tab(browser):
+    contexts = []
+
+    def _open(url: str | None = None, viewport: dict = VIEWPORT) -> Visit:
+        context, visit = new_tab(browser, viewport)
+        contexts.append(context)
+        if url is not None:
+            goto(visit, url)
+        return visit
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def goto(visit: Visit, url: str) -> None:
+    visit.page.goto(url, wait_until="load")
+    visit.page.wait_for_timeout(150)  # let the theme's script settle (search, tooltips)
+
+
+@pytest.fixture(scope="module")
+def loaded(browser, built_site, http_root):
+    """The VISITED pages opened once per scheme in one tab each; what the tabs recorded."""
+    roots = {"file": built_site.resolve().as_uri() + "/", "http": http_root}
+    visits, contexts = {}, []
+    for scheme, base in roots.items():
+        context, visit = new_tab(browser)
+        contexts.append(context)
+        for path in VISITED:
+            goto(visit, base + path)
+            visit.headings.append(" ".join(visit.page.locator("article h1").all_inner_texts()))
+        visits[scheme] = visit
+    yield visits
+    for context in contexts:
+        context.close()
+
+
+SCHEMES = ["file", "http"]
+
+
+# --- loading --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_pages_request_nothing_from_other_hosts(loaded, scheme):
+    visit = loaded[scheme]
+    assert not visit.outside_requests, "requests to other hosts:\n" + "\n".join(
+        sorted(set(visit.outside_requests)))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_pages_log_no_console_errors(loaded, scheme):
+    visit = loaded[scheme]
+    errors = visit.console_errors + visit.page_errors
+    assert not errors, "console errors:\n" + "\n".join(errors)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_pages_run_without_script_errors(loaded, scheme):
+    """No uncaught exception and no console error from the site's own files."""
+    visit = loaded[scheme]
+    assert not visit.site_errors(), "\n".join(visit.site_errors())
+    # the pages did render: each visited page shows its one title
+    assert all(heading.strip() for heading in visit.headings), dict(zip(VISITED, visit.headings))
+
+
+# --- search ---------------------------------------------------------------------------------
+
+def search(visit: Visit, word: str) -> list[str]:
+    """Type `word` into the theme's search box; the hrefs of the results."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = visit.page
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        icon = page.locator("label.md-search__icon")
+        if icon.is_visible():
+            icon.click()
+        else:
+            page.keyboard.press("/")
+    box.wait_for(state="visible", timeout=3000)
+    for _attempt in range(8):  # the index loads in a worker; typing early finds nothing yet
+        box.fill("")
+        box.press_sequentially(word, delay=20)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=1500)
+            break
+        except PlaywrightTimeout:
+            continue
+    items = page.locator(".md-search-result__item a")
+    return [items.nth(index).get_attribute("href") or "" for index in range(items.count())]
+
+
+def driver_results(hrefs: list[str]) -> set[str]:
+    return {urlsplit(href).path.rsplit("/", 1)[-1] for href in hrefs
+            if "/drivers/" in urlsplit(href).path or urlsplit(href).path.startswith("drivers/")}
+
+
+def test_search_over_http_finds_driver_pages(open_tab, http_root):
+    visit = open_tab(http_root + "index.html")
+    hrefs = search(visit, "fidelity")
+    assert hrefs, "the search for 'fidelity' showed no results"
+    assert "fidelity.html" in driver_results(hrefs), hrefs
+    assert not visit.site_errors()
+
+
+def test_search_from_the_file_system_finds_driver_pages(open_tab, built_site):
+    visit = open_tab(built_site.resolve().as_uri() + "/drivers/coaching.html")
+    hrefs = search(visit, "fidelity")
+    assert "fidelity.html" in driver_results(hrefs), hrefs
+
+
+def test_search_finds_a_best_practice_statement_word(open_tab, http_root):
+    """A word from a Coaching best practice statement ("service delivery plan") finds Coaching."""
+    statement = plain(driver_data()["coaching"]["best_practices"][2]["statement"])
+    assert "delivery" in statement
+    visit = open_tab(http_root + "drivers/index.html")
+    hrefs = search(visit, "delivery")
+    assert "coaching.html" in driver_results(hrefs), hrefs
+
+
+# --- accessibility --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_axe_finds_no_serious_problems(open_tab, http_root, axe, page_type):
+    visit = open_tab(http_root + PAGE_TYPES[page_type])
+    results = axe.run(visit.page)
+    serious = [violation for violation in results.response["violations"]
+               if violation.get("impact") in ("serious", "critical")]
+    report = "\n".join(
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(" ".join(node["target"]) if isinstance(node["target"], list)
+                    else str(node["target"]) for node in violation["nodes"])
+        for violation in serious)
+    assert not serious, f"{PAGE_TYPES[page_type]}:\n{report}"
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_page_fits_a_phone_screen(open_tab, http_root, page_type):
+    visit = open_tab(http_root + PAGE_TYPES[page_type], viewport={"width": 375, "height": 800})
+    width = visit.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{PAGE_TYPES[page_type]} is {width}px wide on a 375px screen"
+
+
+# --- print ----------------------------------------------------------------------------------
+
+def test_printed_driver_page_shows_only_the_content(open_tab, built_site):
+    visit = open_tab(built_site.resolve().as_uri() + "/drivers/coaching.html")
+    page = visit.page
+    # on screen, the theme's furniture is there
+    assert page.locator("header.md-header").is_visible()
+    assert page.locator(".md-sidebar--primary").is_visible()
+    page.emulate_media(media="print")
+    for selector in ("header.md-header", ".md-sidebar--primary", ".md-sidebar--secondary",
+                     ".md-search", "input.md-search__input", "nav.md-nav--primary"):
+        shown = [index for index in range(page.locator(selector).count())
+                 if page.locator(selector).nth(index).is_visible()]
+        assert not shown, f"{selector} is visible when printed"
+    practices = page.locator("section.tk-practice")
+    expected = driver_data()["coaching"]["best_practices"]
+    assert practices.count() == len(expected)
+    for index, practice in enumerate(expected):
+        statement = practices.nth(index).locator("h3.tk-statement")
+        assert statement.is_visible()
+        assert plain(practice["statement"]) in " ".join(statement.inner_text().split())
+    assert page.locator("article h1").is_visible()
+
+
+# --- screenshots ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page_type", list(PAGE_TYPES))
+def test_screenshot_of_each_page_type(open_tab, built_site, page_type):
+    from PIL import Image
+
+    visit = open_tab(built_site.resolve().as_uri() + "/" + PAGE_TYPES[page_type])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{page_type}.png"
+    target.unlink(missing_ok=True)
+    visit.page.screenshot(path=str(target))
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (VIEWPORT["width"], VIEWPORT["height"])
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+        assert colours is not None and len(colours) > 50, f"{target} looks blank"
