@@ -10,7 +10,8 @@ import pytest
 from macros.errors import Problem, RubricError
 from macros.loader import load_rubric
 
-SEEDS = Path("/work/shared/seeds")
+# The source documents, kept beside the project (../shared/seeds): the content's authority.
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
 
 def problems_of(rubric_dir: Path) -> list[Problem]:
