@@ -25,23 +25,38 @@ from macros.printables import PAPERS, Workshop, catalogue  # noqa: E402
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], epilog="\n".join(__doc__.splitlines()[2:]),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=__doc__.splitlines()[0],
+        epilog="\n".join(__doc__.splitlines()[2:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--check", action="store_true", help="validate the rubric; render nothing")
     parser.add_argument("--rubric", type=Path, default=PROJECT / "rubric", help="rubric folder")
-    parser.add_argument("--site", action="store_true",
-                        help="build the site around the PDFs into site/ (PDFs in site/pdf)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="PDF folder, replaced whole on success (default: site/pdf); "
-                        "with --site, the site folder (default: site)")
+    parser.add_argument(
+        "--site",
+        action="store_true",
+        help="build the site around the PDFs into site/ (PDFs in site/pdf)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="PDF folder, replaced whole on success (default: site/pdf); "
+        "with --site, the site folder (default: site)",
+    )
     parser.add_argument("--paper", choices=["letter", "a4", "both"], default="both")
     parser.add_argument("--drivers", help="comma-separated driver ids (default: all)")
     parser.add_argument("--program", default="", help="pre-fill: program or practice assessed")
     parser.add_argument("--organization", default="", help="pre-fill: organization or site")
     parser.add_argument("--date", default="", help="pre-fill: date of the workshop")
-    parser.add_argument("--jobs", type=int, default=None, help="parallel renderers (default: cores)")
-    parser.add_argument("--debug", action="store_true", default=bool(os.environ.get("TOOLKIT_DEBUG")),
-                        help="show tracebacks (also TOOLKIT_DEBUG=1)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="parallel renderers (default: cores)"
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=bool(os.environ.get("TOOLKIT_DEBUG")),
+        help="show tracebacks (also TOOLKIT_DEBUG=1)",
+    )
     return parser.parse_args(argv)
 
 
@@ -68,8 +83,17 @@ def inputs_stamp(args: argparse.Namespace) -> str:
     from macros.fonts import source_font
     from macros.stamp import inputs_key
 
-    options = repr((args.site, args.paper, args.drivers, args.program, args.organization,
-                    args.date, os.environ.get("SOURCE_DATE_EPOCH", "")))
+    options = repr(
+        (
+            args.site,
+            args.paper,
+            args.drivers,
+            args.program,
+            args.organization,
+            args.date,
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+        )
+    )
     folders = [args.rubric, PROJECT / "macros", PROJECT / "overrides", PROJECT / "content"]
     return inputs_key(folders, [PROJECT / "mkdocs.yml", source_font()], options)
 
@@ -94,8 +118,10 @@ def run(args: argparse.Namespace) -> int:
         unknown = sorted(set(drivers) - {driver.id for driver in toolkit.drivers})
         if unknown:
             known = ", ".join(driver.id for driver in toolkit.drivers)
-            print(f"error: --drivers: unknown driver {', '.join(unknown)}; known: {known}",
-                  file=sys.stderr)
+            print(
+                f"error: --drivers: unknown driver {', '.join(unknown)}; known: {known}",
+                file=sys.stderr,
+            )
             return 2
     papers = PAPERS if args.paper == "both" else (args.paper,)
     workshop = Workshop(args.program, args.organization, args.date)
@@ -107,8 +133,15 @@ def run(args: argparse.Namespace) -> int:
     markdown = MarkdownRenderer.from_config(PROJECT / "mkdocs.yml")
 
     def pdfs(out_dir: Path) -> list:
-        return build_pdfs(toolkit, markdown, printables, out_dir, jobs=args.jobs,
-                          progress=terminal_progress, stamp=None if args.site else stamp)
+        return build_pdfs(
+            toolkit,
+            markdown,
+            printables,
+            out_dir,
+            jobs=args.jobs,
+            progress=terminal_progress,
+            stamp=None if args.site else stamp,
+        )
 
     if args.site:
         from macros.sitebuild import build_site
@@ -120,8 +153,10 @@ def run(args: argparse.Namespace) -> int:
         where = str(out)
     rendered = sum(not item.cached for item in built)
     size = sum(item.size for item in built)
-    print(f"{len(built)} PDFs ({rendered} rendered, {len(built) - rendered} unchanged), "
-          f"{size / 1e6:.1f} MB, in {where}")
+    print(
+        f"{len(built)} PDFs ({rendered} rendered, {len(built) - rendered} unchanged), "
+        f"{size / 1e6:.1f} MB, in {where}"
+    )
     return 0
 
 

@@ -43,8 +43,9 @@ def timed(command: list[str], env: dict) -> tuple[float, int, str]:
         "sys.exit(result.returncode)\n"
     )
     start = time.perf_counter()
-    result = subprocess.run([PYTHON, "-c", probe, *command], env=env, capture_output=True,
-                            text=True, cwd=PROJECT)
+    result = subprocess.run(
+        [PYTHON, "-c", probe, *command], env=env, capture_output=True, text=True, cwd=PROJECT
+    )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout}{result.stderr}")
@@ -66,11 +67,13 @@ def make_big_rubric(source: Path, target: Path, copies: int) -> None:
             text = file.read_text(encoding="utf-8")
             driver_id = file.stem
             # Suffix every id (driver, best practices, questions) and the sources that name them.
-            text = re.sub(r"^(\s*-?\s*(?:id|source): )([a-z0-9-]+)$", rf"\1\2-copy{copy}", text,
-                          flags=re.M)
+            text = re.sub(
+                r"^(\s*-?\s*(?:id|source): )([a-z0-9-]+)$", rf"\1\2-copy{copy}", text, flags=re.M
+            )
             text = re.sub(r"^name: (.+)$", rf"name: \1 {copy}", text, count=1, flags=re.M)
             text = text.replace("source: key-points-copy", "source: key-points #").replace(
-                "source: definition-copy", "source: definition #")
+                "source: definition-copy", "source: definition #"
+            )
             text = re.sub(r"source: (key-points|definition) #\d+", r"source: \1", text)
             (file.parent / f"{driver_id}-copy{copy}.yaml").write_text(text, encoding="utf-8")
 
@@ -101,7 +104,7 @@ def export_html(html_dir: Path, rubric: Path) -> None:
     """Write the pipeline's final HTML and style sheets for the floor measurement."""
     from macros.fonts import FAMILY, form_font
     from macros.loader import load_rubric
-    from macros.pdf import FONT_CACHE, STYLES, PdfRenderer, PAGE_SIZES
+    from macros.pdf import FONT_CACHE, PAGE_SIZES, STYLES, PdfRenderer
     from macros.printables import catalogue
     from macros.render import TEMPLATES
     from macros.text import MarkdownRenderer
@@ -109,8 +112,10 @@ def export_html(html_dir: Path, rubric: Path) -> None:
     toolkit = load_rubric(rubric)
     renderer = PdfRenderer(toolkit, MarkdownRenderer.from_config(PROJECT / "mkdocs.yml"))
     base_css = (STYLES / "print.css").read_text()
-    font_css = (f'@font-face {{ font-family: "{FAMILY}"; src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
-                f'input, textarea {{ font-family: "{FAMILY}"; }}')
+    font_css = (
+        f'@font-face {{ font-family: "{FAMILY}"; src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
+        f'input, textarea {{ font-family: "{FAMILY}"; }}'
+    )
     jobs = []
     for index, printable in enumerate(catalogue(toolkit)):
         path = html_dir / f"{index}.html"
@@ -118,9 +123,15 @@ def export_html(html_dir: Path, rubric: Path) -> None:
         orientation = "landscape" if printable.landscape else "portrait"
         page = f"@page {{ size: {PAGE_SIZES[printable.paper]} {orientation}; }}"
         fillable = printable.variant == "fillable"
-        jobs.append({"html": str(path), "css": [base_css, font_css, page],
-                     "base": TEMPLATES.as_uri() + "/", "forms": fillable,
-                     "variant": None if fillable else "pdf/ua-1"})
+        jobs.append(
+            {
+                "html": str(path),
+                "css": [base_css, font_css, page],
+                "base": TEMPLATES.as_uri() + "/",
+                "forms": fillable,
+                "variant": None if fillable else "pdf/ua-1",
+            }
+        )
     (html_dir / "jobs.json").write_text(json.dumps(jobs))
 
 
@@ -138,8 +149,11 @@ def main() -> int:
         def run(label: str, command: list[str], env: dict) -> tuple[float, str]:
             seconds, peak, output = timed(command, env)
             rows.append((label, seconds, peak, rendered_count(output)))
-            results[label] = {"seconds": round(seconds, 2), "peak_mib": peak,
-                              "pdfs_rendered": rendered_count(output)}
+            results[label] = {
+                "seconds": round(seconds, 2),
+                "peak_mib": peak,
+                "pdfs_rendered": rendered_count(output),
+            }
             print(f"  {label}: {seconds:.1f} s", file=sys.stderr)
             return seconds, output
 
@@ -151,14 +165,20 @@ def main() -> int:
         cold, _ = run("cold build (site + all PDFs)", build + common, env1)
         unchanged, _ = run("rebuild, nothing changed", build + common, env1)
         coaching = rubric / "drivers" / "coaching.yaml"
-        coaching.write_text(coaching.read_text().replace(
-            "Agency staff use a coaching service delivery plan.",
-            "Agency staff use a coaching service delivery plan (edited)."))
+        coaching.write_text(
+            coaching.read_text().replace(
+                "Agency staff use a coaching service delivery plan.",
+                "Agency staff use a coaching service delivery plan (edited).",
+            )
+        )
         edited, _ = run("rebuild, one best practice edited", build + common, env1)
 
         env_pdf = {**base_env, "TOOLKIT_CACHE": str(work / "cache-pdf")}
-        pdf_stage, _ = run("PDF stage alone (cold)", [PYTHON, "build_pdf.py", "--rubric",
-                                                     str(rubric), "--out", str(work / "pdf")], env_pdf)
+        pdf_stage, _ = run(
+            "PDF stage alone (cold)",
+            [PYTHON, "build_pdf.py", "--rubric", str(rubric), "--out", str(work / "pdf")],
+            env_pdf,
+        )
         html_dir = work / "html"
         html_dir.mkdir()
         export_html(html_dir, rubric)
@@ -169,8 +189,11 @@ def main() -> int:
         big = work / "rubric-big"
         make_big_rubric(rubric, big, args.copies)
         env_big = {**base_env, "TOOLKIT_CACHE": str(work / "cache-big")}
-        big_cold, _ = run(f"cold build, {args.copies}x toolkit",
-                          build + ["--rubric", str(big), "--out", str(work / "site-big")], env_big)
+        big_cold, _ = run(
+            f"cold build, {args.copies}x toolkit",
+            build + ["--rubric", str(big), "--out", str(work / "site-big")],
+            env_big,
+        )
         drivers = len(list((big / "drivers").glob("*.yaml")))
 
         ratios = {
@@ -181,16 +204,24 @@ def main() -> int:
         }
         results["ratios"] = {name: round(value, 3) for name, value in ratios.items()}
         results["large_toolkit_drivers"] = drivers
-        results["one_edit_rendered_pdfs"] = results["rebuild, one best practice edited"]["pdfs_rendered"]
-        results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
-                              "system": platform.platform(), "date": date.today().isoformat()}
+        results["one_edit_rendered_pdfs"] = results["rebuild, one best practice edited"][
+            "pdfs_rendered"
+        ]
+        results["machine"] = {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            "date": date.today().isoformat(),
+        }
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{'measurement':<45} {'seconds':>8} {'peak MiB':>9} {'PDFs rendered':>14}")
     for label, seconds, peak, count in rows:
-        print(f"{label:<45} {seconds:>8.1f} {peak if peak is not None else '':>9} "
-              f"{count if count is not None else '':>14}")
+        print(
+            f"{label:<45} {seconds:>8.1f} {peak if peak is not None else '':>9} "
+            f"{count if count is not None else '':>14}"
+        )
     print()
     print(f"{'ratio':<45} {'value':>8} {'target':>9}")
     for name, value in ratios.items():

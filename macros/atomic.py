@@ -10,7 +10,6 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-
 STAMP = ".build-stamp"
 
 

@@ -1,4 +1,4 @@
-"""The one error type for everything wrong with the rubric, reported as `file:line:col: field: message`."""
+"""One error type for everything wrong with the rubric: `file:line:col: field: message`."""
 
 from __future__ import annotations
 

@@ -19,13 +19,19 @@ UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2027), 0x2
 def source_font() -> Path:
     """The system's DejaVu Sans (the PDFs' own font), found through fontconfig."""
     if shutil.which("fc-match"):
-        found = subprocess.run(["fc-match", "-f", "%{file}", SOURCE_FAMILY], capture_output=True,
-                               text=True, check=False).stdout.strip()
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}", SOURCE_FAMILY],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
         if found and Path(found).is_file() and "DejaVuSans" in Path(found).name:
             return Path(found)
     for candidate in Path("/usr/share/fonts").rglob("DejaVuSans.ttf"):
         return candidate
-    raise FileNotFoundError(f"the {SOURCE_FAMILY} font is not installed (Debian: fonts-dejavu-core)")
+    raise FileNotFoundError(
+        f"the {SOURCE_FAMILY} font is not installed (Debian: fonts-dejavu-core)"
+    )
 
 
 def form_font(cache_dir: Path) -> Path:

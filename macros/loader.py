@@ -46,14 +46,17 @@ def load_rubric(rubric_dir: Path, *, shown_from: Path | None = None) -> model.To
         if file.name.startswith(".") or file.is_dir():
             continue
         if file.suffix != ".yaml":
-            problems.append(Problem(_shown(file, base), 1, 1, "(file)",
-                                    "driver files must be named <id>.yaml"))
+            problems.append(
+                Problem(_shown(file, base), 1, 1, "(file)", "driver files must be named <id>.yaml")
+            )
             continue
         document = _read_valid(file, base, DRIVER_SCHEMA, problems)
         if document is not None:
             drivers.append(document)
     if not drivers and not problems:
-        problems.append(Problem(_shown(driver_dir, base), 1, 1, "(folder)", "no driver files found"))
+        problems.append(
+            Problem(_shown(driver_dir, base), 1, 1, "(folder)", "no driver files found")
+        )
     if "toolkit.yaml" in documents and "references.yaml" in documents:
         # Check what can be checked across the files that read cleanly, so one run shows all.
         problems.extend(_cross_checks(documents, drivers))
@@ -120,8 +123,13 @@ def _schema_problems(document: Document, schema_name: str, folder: Path) -> Iter
         yield from _explain(document, location, error)
 
 
-_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of fields",
-               "integer": "a whole number", "boolean": "true or false"}
+_TYPE_NAMES = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
 
 
 def _kind(value: object) -> str:
@@ -129,8 +137,13 @@ def _kind(value: object) -> str:
         return "nothing"
     if isinstance(value, float):
         return str(value)
-    return {str: "text", bool: "true/false", int: "a number", list: "a list",
-            dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
 
 
 def _explain(document: Document, location: tuple, error: jsonschema.ValidationError):
@@ -152,12 +165,16 @@ def _explain(document: Document, location: tuple, error: jsonschema.ValidationEr
     elif kind == "pattern" and error.validator_value == "\\S":
         yield document.problem(location, "must not be empty")
     elif kind == "pattern" and error.validator_value.startswith("^[^\\u0000"):
-        bad = next(char for char in value if ord(char) < 32 and char not in "\t\n\r" or char == "\x7f")
-        yield document.problem(location, f"contains the control character U+{ord(bad):04X}; "
-                               "remove it")
+        bad = next(
+            char for char in value if ord(char) < 32 and char not in "\t\n\r" or char == "\x7f"
+        )
+        yield document.problem(
+            location, f"contains the control character U+{ord(bad):04X}; remove it"
+        )
     elif kind == "pattern" and error.validator_value.startswith("^[a-z]["):
         yield document.problem(
-            location, f"'{value}' is not a valid id; use lower-case letters, digits and hyphens")
+            location, f"'{value}' is not a valid id; use lower-case letters, digits and hyphens"
+        )
     elif kind == "minItems":
         yield document.problem(location, f"must list at least {error.validator_value} item(s)")
     elif kind == "uniqueItems":
@@ -182,8 +199,12 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
     yield from _cited(toolkit, ("drivers_introduction", "references"), keys.seen)
     for section in ("practitioners", "principles", "competencies"):
         yield from _cited(toolkit, (section, "references"), keys.seen)
-    yield from _unique(toolkit, ("assessment", "options", "items"), "id", "assessment option").problems
-    yield from _unique(toolkit, ("assessment", "preparation", "practices"), "id", "practice id").problems
+    yield from _unique(
+        toolkit, ("assessment", "options", "items"), "id", "assessment option"
+    ).problems
+    yield from _unique(
+        toolkit, ("assessment", "preparation", "practices"), "id", "practice id"
+    ).problems
     forms = documents.get("forms.yaml")
     if forms is not None:
         yield from _unique(forms, ("rating_scale",), "id", "rating id").problems
@@ -200,36 +221,50 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
         data = document.data
         stem = Path(document.path).stem
         if data["id"] in RESERVED_DRIVER_IDS:
-            yield document.problem(("id",), f"'{data['id']}' is reserved for "
-                                   f"{RESERVED_DRIVER_IDS[data['id']]}; choose another id")
+            yield document.problem(
+                ("id",),
+                f"'{data['id']}' is reserved for "
+                f"{RESERVED_DRIVER_IDS[data['id']]}; choose another id",
+            )
         if data["id"] != stem:
-            yield document.problem(("id",), f"id '{data['id']}' differs from the file name "
-                                   f"'{stem}.yaml'; rename one so they match")
+            yield document.problem(
+                ("id",),
+                f"id '{data['id']}' differs from the file name "
+                f"'{stem}.yaml'; rename one so they match",
+            )
         if data["category"] not in categories.seen:
             known = ", ".join(categories.seen)
-            yield document.problem(("category",), f"unknown category '{data['category']}'; "
-                                   f"toolkit.yaml defines: {known}")
+            yield document.problem(
+                ("category",),
+                f"unknown category '{data['category']}'; toolkit.yaml defines: {known}",
+            )
         yield from _cited(document, ("references",), keys.seen)
         own_ids = []
         for index, practice in enumerate(data["best_practices"]):
             where = ("best_practices", index)
             own_ids.append(practice["id"])
-            yield from _first_use(document, where + ("id",), practice["id"], practice_ids,
-                                  "best practice id")
+            yield from _first_use(
+                document, where + ("id",), practice["id"], practice_ids, "best practice id"
+            )
             criteria = practice.get("criteria")
             if criteria is not None:
                 yield from _criteria_problems(document, where + ("criteria",), criteria)
         for index, question in enumerate(data["questions"]):
             where = ("questions", index)
-            yield from _first_use(document, where + ("id",), question["id"], question_ids,
-                                  "question id")
+            yield from _first_use(
+                document, where + ("id",), question["id"], question_ids, "question id"
+            )
             source = question["source"]
             if source == "key-points" and "key_points" not in data:
-                yield document.problem(where + ("source",), "names key-points, but this driver "
-                                       "has no key_points")
+                yield document.problem(
+                    where + ("source",), "names key-points, but this driver has no key_points"
+                )
             elif source not in own_ids and source not in QUESTION_SOURCES:
-                yield document.problem(where + ("source",), f"'{source}' is not a best practice "
-                                       "of this driver, nor key-points or definition")
+                yield document.problem(
+                    where + ("source",),
+                    f"'{source}' is not a best practice "
+                    "of this driver, nor key-points or definition",
+                )
 
 
 def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iterable[Problem]:
@@ -237,11 +272,14 @@ def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iter
     if criteria["rule"] == "at_least" and "count" not in criteria:
         yield document.problem(where + ("count",), "is required with rule at_least")
     if criteria["rule"] == "all" and "count" in criteria:
-        yield document.problem(where + ("count",), "is only used with rule at_least; "
-                               "with rule all every item must hold")
+        yield document.problem(
+            where + ("count",),
+            "is only used with rule at_least; with rule all every item must hold",
+        )
     if criteria.get("count", 0) > items:
-        yield document.problem(where + ("count",), f"asks for {criteria['count']} items "
-                               f"but only {items} are listed")
+        yield document.problem(
+            where + ("count",), f"asks for {criteria['count']} items but only {items} are listed"
+        )
 
 
 class _Seen:
@@ -257,15 +295,17 @@ def _unique(document: Document, where: tuple, field: str, what: str) -> _Seen:
         entries = entries[part]
     for index, entry in enumerate(entries):
         result.problems.extend(
-            _first_use(document, where + (index, field), entry[field], result.seen, what))
+            _first_use(document, where + (index, field), entry[field], result.seen, what)
+        )
     return result
 
 
 def _first_use(document: Document, location: tuple, value: str, seen: dict, what: str):
     line = document.mark(location)[0]
     if value in seen:
-        yield document.problem(location, f"duplicate {what} '{value}' (first used at "
-                               f"{seen[value]})")
+        yield document.problem(
+            location, f"duplicate {what} '{value}' (first used at {seen[value]})"
+        )
     else:
         seen[value] = f"{document.path}:{line}"
 
@@ -278,8 +318,9 @@ def _cited(document: Document, location: tuple, known: dict) -> Iterable[Problem
         keys = keys[part]
     for index, key in enumerate(keys):
         if key not in known:
-            yield document.problem(location + (index,), f"reference '{key}' is not in "
-                                   "references.yaml")
+            yield document.problem(
+                location + (index,), f"reference '{key}' is not in references.yaml"
+            )
 
 
 def _assemble(documents: dict[str, Document], drivers: list[Document]) -> model.Toolkit:
@@ -311,8 +352,11 @@ def _build(kind, value):
         return tuple(_build(item_kind, item) for item in value)
     if dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        return kind(**{
-            field.name: _build(hints[field.name], value[field.name])
-            for field in dataclasses.fields(kind) if field.name in value
-        })
+        return kind(
+            **{
+                field.name: _build(hints[field.name], value[field.name])
+                for field in dataclasses.fields(kind)
+                if field.name in value
+            }
+        )
     return value

@@ -77,12 +77,14 @@ class PdfRenderer:
         self.cache: dict = {}
         self.fetcher = ProjectFetcher((TEMPLATES, STYLES, FONT_CACHE))
         form_font_face = (
-            f'@font-face {{ font-family: "{FAMILY}"; src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
+            f'@font-face {{ font-family: "{FAMILY}"; '
+            f'src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
             f'input, textarea {{ font-family: "{FAMILY}"; }}'
         )
         self.stylesheets = [
-            weasyprint.CSS(filename=str(STYLES / "print.css"), url_fetcher=self.fetcher,
-                           font_config=self.fonts),
+            weasyprint.CSS(
+                filename=str(STYLES / "print.css"), url_fetcher=self.fetcher, font_config=self.fonts
+            ),
             weasyprint.CSS(string=form_font_face, url_fetcher=self.fetcher, font_config=self.fonts),
         ]
 
@@ -103,10 +105,15 @@ class PdfRenderer:
         logger.addHandler(warnings)
         try:
             document = weasyprint.HTML(
-                string=html, base_url=TEMPLATES.as_uri() + "/",
+                string=html,
+                base_url=TEMPLATES.as_uri() + "/",
                 url_fetcher=self.fetcher,
-            ).render(stylesheets=[*self.stylesheets, paper], font_config=self.fonts,
-                     cache=self.cache, pdf_forms=printable.variant == "fillable")
+            ).render(
+                stylesheets=[*self.stylesheets, paper],
+                font_config=self.fonts,
+                cache=self.cache,
+                pdf_forms=printable.variant == "fillable",
+            )
             fillable = printable.variant == "fillable"
             data = document.write_pdf(
                 pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode(),

@@ -1,4 +1,4 @@
-"""Build a set of printables into a folder: cached by content, rendered in parallel, swapped in whole.
+"""Build printables into a folder: cached by content, rendered in parallel, swapped in whole.
 
 A PDF is re-rendered only when something it depends on changed: its final HTML (which holds all
 of its data), the style sheets, the fonts, the options and the library versions. That is what a
@@ -88,9 +88,12 @@ def build_pdfs(
     htmls = {}
     for printable in printables:
         html = renderer.html(printable)
-        options = f"{printable.variant}|{printable.paper}|{printable.landscape}|{printable.filename}"
+        options = (
+            f"{printable.variant}|{printable.paper}|{printable.landscape}|{printable.filename}"
+        )
         keys[printable.filename] = hashlib.sha256(
-            f"{environment}|{options}|".encode() + html.encode()).hexdigest()
+            f"{environment}|{options}|".encode() + html.encode()
+        ).hexdigest()
         htmls[printable.filename] = html
     cache_dir.mkdir(parents=True, exist_ok=True)
     missing = [p for p in printables if not (cache_dir / f"{keys[p.filename]}.json").is_file()]
@@ -157,8 +160,9 @@ def write_manifest(path: Path, built: list[Built]) -> None:
         }
         for item in built
     ]
-    path.write_text(json.dumps({"printables": entries}, indent=1, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"printables": entries}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def terminal_progress(done: int, total: int, name: str) -> None:

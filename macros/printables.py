@@ -12,8 +12,15 @@ from . import model
 PAPERS = ("letter", "a4")
 PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}
 VARIANTS = ("print", "fillable")
-KINDS = ("checklist", "scoring-form", "discussion-guide", "tip-sheet", "action-plan",
-         "composition", "stage-guide")
+KINDS = (
+    "checklist",
+    "scoring-form",
+    "discussion-guide",
+    "tip-sheet",
+    "action-plan",
+    "composition",
+    "stage-guide",
+)
 
 
 def pdf_filename(kind: str, variant: str, paper: str, driver: str | None = None) -> str:
@@ -73,7 +80,7 @@ def catalogue(
     drivers: tuple[str, ...] | None = None,
     workshop: Workshop = Workshop(),
 ) -> list[Printable]:
-    """Every printable for the chosen papers and drivers, in the order the Downloads page lists them."""
+    """Every printable for the chosen papers and drivers, in Downloads-page order."""
     chosen = tuple(d for d in toolkit.drivers if drivers is None or d.id in drivers)
     forms = toolkit.forms
     plan = []  # (kind, variants, title, purpose, drivers, driver id, table)
@@ -83,13 +90,24 @@ def catalogue(
 
     add("checklist", forms.checklist.title, forms.checklist.purpose)
     for driver in chosen:
-        add("checklist", f"{forms.checklist.title}: {driver.name}", forms.checklist.purpose,
-            (driver,), driver.id)
+        add(
+            "checklist",
+            f"{forms.checklist.title}: {driver.name}",
+            forms.checklist.purpose,
+            (driver,),
+            driver.id,
+        )
     add("scoring-form", forms.scoring_form.title, forms.scoring_form.purpose)
     add("discussion-guide", forms.discussion_guide.title, forms.discussion_guide.purpose)
     for driver in chosen:
-        add("tip-sheet", f"{forms.tip_sheet.title}: {driver.name}", forms.tip_sheet.purpose,
-            (driver,), driver.id, variants=("print",))
+        add(
+            "tip-sheet",
+            f"{forms.tip_sheet.title}: {driver.name}",
+            forms.tip_sheet.purpose,
+            (driver,),
+            driver.id,
+            variants=("print",),
+        )
     add("action-plan", forms.action_plan.title, forms.action_plan.purpose, table=forms.action_plan)
     add("composition", forms.composition.title, forms.composition.purpose, table=forms.composition)
     add("stage-guide", forms.stage_guide.title, forms.stage_guide.purpose, ())
@@ -104,4 +122,3 @@ def catalogue(
     if duplicates:
         raise ValueError(f"two printables would be written to the same file: {duplicates}")
     return result
-

@@ -1,4 +1,4 @@
-"""One Jinja environment for the site and the PDFs, so both show the same best practice the same way.
+"""One Jinja environment for the site and the PDFs, so both show a best practice the same way.
 
 Templates are found by name under macros/templates/: `partials/` holds what both share (a best
 practice, its criteria, a question), `pdf/` the printables and `site/` the site's pages.
@@ -34,8 +34,12 @@ def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinj
         keep_trailing_newline=True,
     )
     environment.filters.update(
-        md=markdown.block, mdi=markdown.inline, md_escape=markdown_escape, plain=plain,
-        rule_words=rule_words, drivers_of=toolkit.drivers_in,
+        md=markdown.block,
+        mdi=markdown.inline,
+        md_escape=markdown_escape,
+        plain=plain,
+        rule_words=rule_words,
+        drivers_of=toolkit.drivers_in,
     )
     environment.globals.update(toolkit=toolkit)
     return environment

@@ -46,17 +46,25 @@ class Download:
 
 
 class SitePages:
-    def __init__(self, toolkit: model.Toolkit, markdown: MarkdownRenderer,
-                 manifest_file: Path | None = None) -> None:
+    def __init__(
+        self, toolkit: model.Toolkit, markdown: MarkdownRenderer, manifest_file: Path | None = None
+    ) -> None:
         self.toolkit = toolkit
         self.environment = make_environment(toolkit, markdown)
         downloads = self.downloads(manifest_file)
         files = {item.printable.filename for item in downloads}
         self.environment.globals.update(
-            site_zip=SITE_ZIP, paper_names=PAPER_NAMES, downloads=downloads,
-            papers=[paper for paper in PAPERS
-                    if any(item.printable.paper == paper for item in downloads)],
-            pdf_name=pdf_filename, built=files.__contains__)
+            site_zip=SITE_ZIP,
+            paper_names=PAPER_NAMES,
+            downloads=downloads,
+            papers=[
+                paper
+                for paper in PAPERS
+                if any(item.printable.paper == paper for item in downloads)
+            ],
+            pdf_name=pdf_filename,
+            built=files.__contains__,
+        )
 
     def nav(self) -> list:
         """The navigation: fixed pages, and one entry per driver file under its category.
@@ -67,8 +75,13 @@ class SitePages:
         for category in self.toolkit.categories:
             members = self.toolkit.drivers_in(category)
             if members:
-                drivers.append({nav_title(category.name): [
-                    {nav_title(driver.name): driver_page_path(driver)} for driver in members]})
+                drivers.append(
+                    {
+                        nav_title(category.name): [
+                            {nav_title(driver.name): driver_page_path(driver)} for driver in members
+                        ]
+                    }
+                )
         nav = []
         for name, (path, title) in PAGES.items():
             nav.append({title: drivers} if name == "drivers" else {title: path})
@@ -94,4 +107,3 @@ class SitePages:
                 entry = built[printable.filename]
                 result.append(Download(printable, entry["pages"], entry["bytes"]))
         return result
-

@@ -28,9 +28,12 @@ def build_site(site_dir: Path, build_pdfs, *, rubric: Path, stamp: str | None = 
 
     `build_pdfs(out_dir)` renders the printables into the staging folder and returns them.
     """
-    with staging(site_dir, stamp) as stage, tempfile.TemporaryDirectory(
-        prefix=f".{Path(site_dir).name}-pdf-", dir=Path(site_dir).parent
-    ) as pdf_parent:
+    with (
+        staging(site_dir, stamp) as stage,
+        tempfile.TemporaryDirectory(
+            prefix=f".{Path(site_dir).name}-pdf-", dir=Path(site_dir).parent
+        ) as pdf_parent,
+    ):
         pdf_dir = Path(pdf_parent) / "pdf"
         built = build_pdfs(pdf_dir)
         run_mkdocs(stage, pdf_dir=pdf_dir, rubric=rubric)  # copies the PDFs into stage/pdf
@@ -41,14 +44,30 @@ def build_site(site_dir: Path, build_pdfs, *, rubric: Path, stamp: str | None = 
 
 
 def run_mkdocs(site_dir: Path, *, pdf_dir: Path, rubric: Path) -> None:
-    environment = {**os.environ, "TOOLKIT_PDF_DIR": str(pdf_dir),
-                   "TOOLKIT_RUBRIC": str(Path(rubric).resolve()), "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(PROJECT / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    environment = {
+        **os.environ,
+        "TOOLKIT_PDF_DIR": str(pdf_dir),
+        "TOOLKIT_RUBRIC": str(Path(rubric).resolve()),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(PROJECT / "mkdocs.yml"),
+        "--site-dir",
+        str(site_dir),
+    ]
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        lines = [line for line in (result.stderr + result.stdout).splitlines()
-                 if line.strip() and not line.startswith(("INFO", "DEBUG"))]
+        lines = [
+            line
+            for line in (result.stderr + result.stdout).splitlines()
+            if line.strip() and not line.startswith(("INFO", "DEBUG"))
+        ]
         if "Traceback (most recent call last):" in lines and not os.environ.get("TOOLKIT_DEBUG"):
             start = lines.index("Traceback (most recent call last):")
             lines = lines[:start] + lines[-1:]  # the exception, not the stack
@@ -62,8 +81,9 @@ def zip_folder(folder: Path, target: Path) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path != target:
-                info = zipfile.ZipInfo(f"implementation-toolkit/{path.relative_to(folder).as_posix()}",
-                                       stamp)
+                info = zipfile.ZipInfo(
+                    f"implementation-toolkit/{path.relative_to(folder).as_posix()}", stamp
+                )
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, path.read_bytes())

@@ -10,8 +10,18 @@ import hashlib
 from importlib.metadata import version
 from pathlib import Path
 
-LIBRARIES = ("weasyprint", "pydyf", "fonttools", "jinja2", "markdown", "pyyaml", "jsonschema",
-             "mkdocs", "mkdocs-material", "mkdocs-macros-plugin")
+LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "jinja2",
+    "markdown",
+    "pyyaml",
+    "jsonschema",
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-macros-plugin",
+)
 
 
 def inputs_key(folders: list[Path], files: list[Path], options: str) -> str:
@@ -25,4 +35,3 @@ def inputs_key(folders: list[Path], files: list[Path], options: str) -> str:
     for library in LIBRARIES:
         digest.update(f"{library}={version(library)}".encode())
     return digest.hexdigest()
-

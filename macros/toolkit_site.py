@@ -30,8 +30,12 @@ def _fresh_package():
     """Import the toolkit's modules anew: `mkdocs serve` keeps old ones in sys.modules."""
     for name in [name for name in sys.modules if name == "macros" or name.startswith("macros.")]:
         del sys.modules[name]
-    return (importlib.import_module("macros.errors"), importlib.import_module("macros.loader"),
-            importlib.import_module("macros.site"), importlib.import_module("macros.text"))
+    return (
+        importlib.import_module("macros.errors"),
+        importlib.import_module("macros.loader"),
+        importlib.import_module("macros.site"),
+        importlib.import_module("macros.text"),
+    )
 
 
 def _pdf_dir() -> Path:
@@ -40,8 +44,12 @@ def _pdf_dir() -> Path:
 
 
 def _signature(*folders: Path) -> tuple:
-    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
-                 for folder in folders for path in sorted(folder.rglob("*")) if path.is_file())
+    return tuple(
+        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    )
 
 
 def _load(config):
@@ -62,14 +70,18 @@ def _load(config):
         except errors.RubricError as error:
             _serve.toolkit, _serve.error = None, error
             if getattr(_serve, "serving", False) and getattr(_serve, "last_good", None):
-                print(f"{error}\nStill serving the last good version until this is fixed.",
-                      file=sys.stderr)
-    if _serve.error is not None and not (getattr(_serve, "serving", False)
-                                         and getattr(_serve, "last_good", None)):
+                print(
+                    f"{error}\nStill serving the last good version until this is fixed.",
+                    file=sys.stderr,
+                )
+    if _serve.error is not None and not (
+        getattr(_serve, "serving", False) and getattr(_serve, "last_good", None)
+    ):
         raise PluginError(_serve.error.report())
     toolkit = _serve.toolkit or _serve.last_good
-    markdown = text.MarkdownRenderer(list(config["markdown_extensions"]),
-                                     dict(config["mdx_configs"]))
+    markdown = text.MarkdownRenderer(
+        list(config["markdown_extensions"]), dict(config["mdx_configs"])
+    )
     return site, site.SitePages(toolkit, markdown, _pdf_dir() / "manifest.json")
 
 
@@ -90,6 +102,7 @@ def define_env(env) -> None:
 
 # MkDocs hooks (mkdocs.yml `hooks:`): navigation, one generated page per driver file, serving.
 
+
 def on_startup(command, dirty):
     _serve.serving = command == "serve"
 
@@ -104,7 +117,7 @@ def on_config(config):
 
 
 def _literal_titles(nav: list) -> list:
-    """Page titles holding template syntax become a lookup, so the macros plugin shows them as is."""
+    """Titles holding template syntax become a lookup, so the macros plugin shows them as is."""
     result = []
     for entry in nav:
         ((title, target),) = entry.items()
@@ -127,7 +140,9 @@ def on_files(files, config):
         files.remove(file)  # the PDFs' style sheets, not part of the site
     for driver in pages.toolkit.drivers:
         path = site.driver_page_path(driver)
-        files.append(File.generated(config, path, content=f'{{{{ driver_page("{driver.id}") }}}}\n'))
+        files.append(
+            File.generated(config, path, content=f'{{{{ driver_page("{driver.id}") }}}}\n')
+        )
     return files
 
 

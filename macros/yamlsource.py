@@ -146,7 +146,9 @@ def _build(events, value_marks: dict, key_marks: dict) -> object:
             continue
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(event.start_mark, "anchors and aliases (&name, *name) are not allowed")
-        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        if not isinstance(
+            event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        ):
             continue
         mark = (event.start_mark.line + 1, event.start_mark.column + 1)
         parent = stack[-1][0] if stack else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,12 +36,15 @@ def rubric_copy(project_root: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def run_build(*args: str, cwd: Path = PROJECT_ROOT) -> "subprocess.CompletedProcess[str]":
+def run_build(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
     """Run build_pdf.py as a user would, in a fresh process; never raises on failure."""
-    import subprocess
-
-    return subprocess.run([sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,36 @@ def seed_text(name: str) -> str:
 
 def all_seed_text() -> str:
     return "\n".join(file.read_text(encoding="utf-8") for file in sorted(SEEDS.glob("*.txt")))
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1, in a thread, recording every connection made to it."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections: list = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def accepted(self) -> int:
+        return len(self.connections)
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, address = self.server.accept()
+            except OSError:  # the timeout, or the socket closed
+                continue
+            self.connections.append(address)
+            connection.close()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.server.close()

@@ -20,7 +20,7 @@ PUSHBUTTON = 1 << 16
 
 
 def norm(text: str) -> str:
-    """Text as a reader sees it: soft hyphens gone, a line break after a hyphen joined, spaces collapsed."""
+    """Text as a reader sees it: no soft hyphens, hyphenated line breaks joined, spaces collapsed."""
     text = text.replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1-\2", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -36,7 +36,7 @@ def _stamp(pdf: Path) -> tuple[str, int, int]:
     return str(pdf), stat.st_mtime_ns, stat.st_size
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reader(path: str, mtime: int, size: int) -> PdfReader:
     return PdfReader(path)
 
@@ -46,10 +46,14 @@ def reader_of(pdf: Path) -> PdfReader:
     return _reader(*_stamp(pdf))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pages(path: str, mtime: int, size: int) -> tuple[str, ...]:
-    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", path, "-"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", path, "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     pages = result.stdout.split("\f")
     if pages and not pages[-1].strip():
         pages = pages[:-1]
@@ -117,10 +121,15 @@ def fields_of(pdf: Path) -> dict[str, Field]:
                     options = tuple(str(option) for option in field["/Opt"])
                 else:
                     kids = [_resolve(kid) for kid in field.get("/Kids", [widget])]
-                    options = tuple(str(state)[1:] for kid in kids
-                                    for state in _resolve(kid["/AP"])["/N"] if state != "/Off")
-            fields[name] = Field(name, _kind(field), options, str(field.get("/V", "")),
-                                 str(field.get("/TU", "")), 1)
+                    options = tuple(
+                        str(state)[1:]
+                        for kid in kids
+                        for state in _resolve(kid["/AP"])["/N"]
+                        if state != "/Off"
+                    )
+            fields[name] = Field(
+                name, _kind(field), options, str(field.get("/V", "")), str(field.get("/TU", "")), 1
+            )
     return fields
 
 
@@ -181,6 +190,21 @@ def page_sizes(pdf: Path) -> list[tuple[float, float]]:
 
 def render_first_page(pdf: Path, out_prefix: Path, dpi: int = 40) -> Path:
     """Page one rendered to PNG with pdftoppm; returns the PNG's path."""
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(out_prefix)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(out_prefix),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out_prefix.with_suffix(".png")

@@ -20,11 +20,26 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = PROJECT_ROOT / "rubric"
 
 RCDATA = {"title", "textarea"}  # text only: a "<" inside is not a tag
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 # --- HTML -----------------------------------------------------------------------------------
+
 
 class Node:
     """One element of a parsed page: tag, attributes, children (Nodes and strings)."""
@@ -51,9 +66,13 @@ class Node:
                 yield from child.iter()
 
     def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
-        return [node for node in self.iter()
-                if (tag is None or node.tag == tag) and (cls is None or cls in node.classes)
-                and all(node.attrs.get(key) == value for key, value in attrs.items())]
+        return [
+            node
+            for node in self.iter()
+            if (tag is None or node.tag == tag)
+            and (cls is None or cls in node.classes)
+            and all(node.attrs.get(key) == value for key, value in attrs.items())
+        ]
 
     def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Node | None:
         found = self.find_all(tag, cls, **attrs)
@@ -151,8 +170,12 @@ LINK_ATTRS = {"href", "src"}
 
 def references_in(root: Node) -> list[tuple[Node, str, str]]:
     """(element, attribute, value) for every href and src."""
-    return [(node, name, value) for node in root.iter() for name, value in node.attrs.items()
-            if name in LINK_ATTRS and value is not None]
+    return [
+        (node, name, value)
+        for node in root.iter()
+        for name, value in node.attrs.items()
+        if name in LINK_ATTRS and value is not None
+    ]
 
 
 def is_external(value: str) -> bool:
@@ -178,6 +201,7 @@ def site_path(site: Path, target: Path) -> str:
 
 
 # --- the rubric as data ---------------------------------------------------------------------
+
 
 def load_yaml(path: Path) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -211,6 +235,7 @@ def expected_rule(criteria: dict) -> str:
 
 
 # --- a local HTTP server --------------------------------------------------------------------
+
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (the base class's name)

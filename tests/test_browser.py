@@ -16,13 +16,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from site_tools import PROJECT_ROOT, driver_data, plain, serve_directory
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 1800}
 
@@ -38,21 +42,30 @@ PAGE_TYPES = {
     "downloads": "downloads.html",
 }
 # the pages the load checks visit, over file:// and over HTTP
-VISITED = ["index.html", "drivers/index.html", "drivers/coaching.html", "assessing.html",
-           "downloads.html"]
+VISITED = [
+    "index.html",
+    "drivers/index.html",
+    "drivers/coaching.html",
+    "assessing.html",
+    "downloads.html",
+]
 
 SHIM_BUG = (
     "product bug: mkdocs.yml's `offline` plugin puts <script src=\"https://unpkg.com/iframe-worker/"
-    "shim\"> on every page (material/plugins/offline adds it to extra.polyfills); offline the "
-    "request fails (console error) and, from the file system or the zip, the search box is hidden")
+    'shim"> on every page (material/plugins/offline adds it to extra.polyfills); offline the '
+    "request fails (console error) and, from the file system or the zip, the search box is hidden"
+)
 
 
 def chromium() -> str:
     path = shutil.which("chromium")
     if path is None:
-        pytest.fail("Chromium is missing: these tests need Debian's `chromium` package on PATH "
-                    "(`make test` installs it with scripts/system-deps.sh; Playwright's own "
-                    "browser download is not used)", pytrace=False)
+        pytest.fail(
+            "Chromium is missing: these tests need Debian's `chromium` package on PATH "
+            "(`make test` installs it with scripts/system-deps.sh; Playwright's own "
+            "browser download is not used)",
+            pytrace=False,
+        )
     return path
 
 
@@ -94,8 +107,9 @@ class Visit:
 
     def site_errors(self) -> list[str]:
         """Errors of the site's own code: uncaught exceptions, console errors from local files."""
-        return self.page_errors + [text for text in self.console_errors
-                                   if not text.startswith("[remote] ")]
+        return self.page_errors + [
+            text for text in self.console_errors if not text.startswith("[remote] ")
+        ]
 
 
 def new_tab(browser, viewport: dict = VIEWPORT):
@@ -119,8 +133,12 @@ def new_tab(browser, viewport: dict = VIEWPORT):
     context.route("**/*", route)
     page.on("console", console)
     page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
-    page.on("request", lambda request: None if is_local(request.url)
-            else visit.outside_requests.append(request.url))
+    page.on(
+        "request",
+        lambda request: (
+            None if is_local(request.url) else visit.outside_requests.append(request.url)
+        ),
+    )
     return context, visit
 
 
@@ -167,11 +185,13 @@ SCHEMES = ["file", "http"]
 
 # --- loading --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_pages_request_nothing_from_other_hosts(loaded, scheme):
     visit = loaded[scheme]
     assert not visit.outside_requests, "requests to other hosts:\n" + "\n".join(
-        sorted(set(visit.outside_requests)))
+        sorted(set(visit.outside_requests))
+    )
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -191,6 +211,7 @@ def test_pages_run_without_script_errors(loaded, scheme):
 
 
 # --- search ---------------------------------------------------------------------------------
+
 
 def search(visit: Visit, word: str) -> list[str]:
     """Type `word` into the theme's search box; the hrefs of the results."""
@@ -218,8 +239,11 @@ def search(visit: Visit, word: str) -> list[str]:
 
 
 def driver_results(hrefs: list[str]) -> set[str]:
-    return {urlsplit(href).path.rsplit("/", 1)[-1] for href in hrefs
-            if "/drivers/" in urlsplit(href).path or urlsplit(href).path.startswith("drivers/")}
+    return {
+        urlsplit(href).path.rsplit("/", 1)[-1]
+        for href in hrefs
+        if "/drivers/" in urlsplit(href).path or urlsplit(href).path.startswith("drivers/")
+    }
 
 
 def test_search_over_http_finds_driver_pages(open_tab, http_root):
@@ -247,6 +271,7 @@ def test_search_finds_a_best_practice_statement_word(open_tab, http_root):
 
 # --- accessibility --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def axe():
     from axe_playwright_python.sync_playwright import Axe
@@ -258,13 +283,19 @@ def axe():
 def test_axe_finds_no_serious_problems(open_tab, http_root, axe, page_type):
     visit = open_tab(http_root + PAGE_TYPES[page_type])
     results = axe.run(visit.page)
-    serious = [violation for violation in results.response["violations"]
-               if violation.get("impact") in ("serious", "critical")]
+    serious = [
+        violation
+        for violation in results.response["violations"]
+        if violation.get("impact") in ("serious", "critical")
+    ]
     report = "\n".join(
         f"{violation['id']} ({violation['impact']}): "
-        + "; ".join(" ".join(node["target"]) if isinstance(node["target"], list)
-                    else str(node["target"]) for node in violation["nodes"])
-        for violation in serious)
+        + "; ".join(
+            " ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+            for node in violation["nodes"]
+        )
+        for violation in serious
+    )
     assert not serious, f"{PAGE_TYPES[page_type]}:\n{report}"
 
 
@@ -277,6 +308,7 @@ def test_page_fits_a_phone_screen(open_tab, http_root, page_type):
 
 # --- print ----------------------------------------------------------------------------------
 
+
 def test_printed_driver_page_shows_only_the_content(open_tab, built_site):
     visit = open_tab(built_site.resolve().as_uri() + "/drivers/coaching.html")
     page = visit.page
@@ -284,10 +316,19 @@ def test_printed_driver_page_shows_only_the_content(open_tab, built_site):
     assert page.locator("header.md-header").is_visible()
     assert page.locator(".md-sidebar--primary").is_visible()
     page.emulate_media(media="print")
-    for selector in ("header.md-header", ".md-sidebar--primary", ".md-sidebar--secondary",
-                     ".md-search", "input.md-search__input", "nav.md-nav--primary"):
-        shown = [index for index in range(page.locator(selector).count())
-                 if page.locator(selector).nth(index).is_visible()]
+    for selector in (
+        "header.md-header",
+        ".md-sidebar--primary",
+        ".md-sidebar--secondary",
+        ".md-search",
+        "input.md-search__input",
+        "nav.md-nav--primary",
+    ):
+        shown = [
+            index
+            for index in range(page.locator(selector).count())
+            if page.locator(selector).nth(index).is_visible()
+        ]
         assert not shown, f"{selector} is visible when printed"
     practices = page.locator("section.tk-practice")
     expected = driver_data()["coaching"]["best_practices"]
@@ -300,6 +341,7 @@ def test_printed_driver_page_shows_only_the_content(open_tab, built_site):
 
 
 # --- screenshots ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("page_type", list(PAGE_TYPES))
 def test_screenshot_of_each_page_type(open_tab, built_site, page_type):

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_ROOT
 
 TIP_SHEET = "tip-sheet-coaching-print-a4.pdf"
@@ -25,8 +24,13 @@ CHECKLIST = "checklist-coaching-fillable-a4.pdf"
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's tracked files in a temporary folder, free to edit."""
     copy = tmp_path_factory.mktemp("copy") / "project"
-    listed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "ls-files", "-z"],
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "ls-files", "-z"], capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = PROJECT_ROOT / name
         if source.is_file():
@@ -37,10 +41,22 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def build(project: Path, out: Path, cache: Path, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, str(project / "build_pdf.py"), "--paper", "a4", "--drivers", "coaching",
-         "--out", str(out), *args],
-        capture_output=True, text=True, env={**_environ(), "TOOLKIT_CACHE": str(cache)},
-        check=False)
+        [
+            sys.executable,
+            str(project / "build_pdf.py"),
+            "--paper",
+            "a4",
+            "--drivers",
+            "coaching",
+            "--out",
+            str(out),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env={**_environ(), "TOOLKIT_CACHE": str(cache)},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -83,13 +99,30 @@ def test_a_second_build_renders_nothing_and_is_skipped(project_copy, first_build
 @pytest.mark.parametrize(
     ("what", "file", "old", "new", "changes", "keeps"),
     [
-        ("data", "rubric/drivers/coaching.yaml", "Agency staff use a coaching service delivery plan.",
-         "Agency staff use a coaching service delivery plan, edited.", TIP_SHEET,
-         "action-plan-print-a4.pdf"),
-        ("template", "macros/templates/partials/practice.html.j2", '<p class="tk-rule">',
-         '<p class="tk-rule" data-edited="1">', TIP_SHEET, "action-plan-print-a4.pdf"),
-        ("style sheet", "overrides/printables/print.css", "h1 { font-size: 17pt;",
-         "h1 { font-size: 18pt;", TIP_SHEET, None),
+        (
+            "data",
+            "rubric/drivers/coaching.yaml",
+            "Agency staff use a coaching service delivery plan.",
+            "Agency staff use a coaching service delivery plan, edited.",
+            TIP_SHEET,
+            "action-plan-print-a4.pdf",
+        ),
+        (
+            "template",
+            "macros/templates/partials/practice.html.j2",
+            '<p class="tk-rule">',
+            '<p class="tk-rule" data-edited="1">',
+            TIP_SHEET,
+            "action-plan-print-a4.pdf",
+        ),
+        (
+            "style sheet",
+            "overrides/printables/print.css",
+            "h1 { font-size: 17pt;",
+            "h1 { font-size: 18pt;",
+            TIP_SHEET,
+            None,
+        ),
     ],
 )
 def test_changing_an_input_changes_the_pdfs_that_use_it(

@@ -15,21 +15,30 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import run_build
+from helpers import Listener, line_of, replace_once
+from pdf_tools import (
+    acroform_of,
+    catalog_of,
+    fields_of,
+    link_uris,
+    md_text,
+    missing,
+    page_sizes,
+    pages_of,
+    pdfua_part,
+    reader_of,
+    render_first_page,
+    text_of,
+)
 from PIL import Image
 
-from conftest import run_build
-from helpers import line_of, replace_once
 from macros.pdf import FONT_CACHE, STYLES, ProjectFetcher
 from macros.printables import KINDS, PAPERS, VARIANTS, catalogue, pdf_filename
 from macros.render import TEMPLATES
-from pdf_tools import (
-    acroform_of, catalog_of, fields_of, link_uris, md_text, missing, page_sizes, pages_of,
-    pdfua_part, reader_of, render_first_page, text_of,
-)
 
 NEVER_RANK = "never be used to rank or grade organizations"
 PAPER_POINTS = {"letter": (612, 792), "a4": (595.28, 841.89)}
@@ -82,8 +91,10 @@ def test_manifest_entries_describe_the_real_files(entries):
         assert entry["kind"] in KINDS and entry["variant"] in VARIANTS, entry
         assert entry["paper"] in PAPERS, entry
         # the file is what its kind, variant, driver and paper say
-        assert pdf_filename(entry["kind"], entry["variant"], entry["paper"], entry["driver"]) \
+        assert (
+            pdf_filename(entry["kind"], entry["variant"], entry["paper"], entry["driver"])
             == entry["file"]
+        )
         assert entry["bytes"] == pdf.stat().st_size, entry["file"]
         assert entry["pages"] == len(reader_of(pdf).pages), entry["file"]
 
@@ -110,16 +121,28 @@ def test_tip_sheet_holds_definition_practices_references_and_credit(pdf_dir, too
     for driver in toolkit.drivers:
         pdf = pdf_dir / f"tip-sheet-{driver.id}-print-letter.pdf"
         citations = [md_text(reference.citation) for reference in toolkit.cited(driver.references)]
-        authors = [reference.short.split(" et al.")[0].split(",")[0].split(" & ")[0]
-                   for reference in toolkit.cited(driver.references)]
-        expected = [first_sentence(driver.definition[0]), *statements([driver]), *citations,
-                    *authors, md_text(toolkit.attribution), "Copyright 2015"]
+        authors = [
+            reference.short.split(" et al.")[0].split(",")[0].split(" & ")[0]
+            for reference in toolkit.cited(driver.references)
+        ]
+        expected = [
+            first_sentence(driver.definition[0]),
+            *statements([driver]),
+            *citations,
+            *authors,
+            md_text(toolkit.attribution),
+            "Copyright 2015",
+        ]
         assert missing(expected, pdf) == [], driver.id
 
 
 def test_discussion_guide_holds_every_question_and_prompt(pdf_dir, toolkit):
-    expected = [md_text(text) for driver in toolkit.drivers for question in driver.questions
-                for text in (question.text, *question.prompts)]
+    expected = [
+        md_text(text)
+        for driver in toolkit.drivers
+        for question in driver.questions
+        for text in (question.text, *question.prompts)
+    ]
     assert expected
     for variant in VARIANTS:
         assert missing(expected, pdf_dir / f"discussion-guide-{variant}-letter.pdf") == [], variant
@@ -146,8 +169,10 @@ def test_scoring_form_shows_each_subtotal_row_once(pdf_dir, toolkit):
 
 
 def test_blank_tables_hold_every_column_heading(pdf_dir, toolkit):
-    for kind, table in (("action-plan", toolkit.forms.action_plan),
-                        ("composition", toolkit.forms.composition)):
+    for kind, table in (
+        ("action-plan", toolkit.forms.action_plan),
+        ("composition", toolkit.forms.composition),
+    ):
         headings = [md_text(column.heading) for column in table.columns]
         for variant in VARIANTS:
             assert missing(headings, pdf_dir / f"{kind}-{variant}-letter.pdf") == [], kind
@@ -198,8 +223,9 @@ def checklist_field_names(drivers) -> dict[str, str]:
 
 def test_fillable_checklist_has_exactly_the_expected_fields(pdf_dir, toolkit):
     fields = fields_of(pdf_dir / "checklist-fillable-letter.pdf")
-    assert {name: field.kind for name, field in fields.items()} \
-        == checklist_field_names(toolkit.drivers)
+    assert {name: field.kind for name, field in fields.items()} == checklist_field_names(
+        toolkit.drivers
+    )
     ratings = [field for field in fields.values() if field.kind == "radio"]
     assert len(ratings) == 33
     scale = tuple(rating.id for rating in toolkit.forms.rating_scale)
@@ -262,7 +288,9 @@ def test_page_sizes_match_the_paper(entries):
         if entry["kind"] == "action-plan":
             width, height = height, width
         for number, (w, h) in enumerate(page_sizes(pdf), start=1):
-            assert abs(w - width) <= 1 and abs(h - height) <= 1, f"{pdf.name} page {number}: {w}x{h}"
+            assert abs(w - width) <= 1 and abs(h - height) <= 1, (
+                f"{pdf.name} page {number}: {w}x{h}"
+            )
 
 
 def test_metadata_language_title_author_and_tags(entries, toolkit):
@@ -304,8 +332,11 @@ def test_files_are_small_enough_to_email(entries):
     too_big = []
     for entry, pdf in entries:
         size = pdf.stat().st_size
-        limit = 250 * KB if entry["variant"] == "fillable" else (
-            60 * KB if entry["driver"] else 150 * KB)
+        limit = (
+            250 * KB
+            if entry["variant"] == "fillable"
+            else (60 * KB if entry["driver"] else 150 * KB)
+        )
         if size >= limit:
             too_big.append(f"{pdf.name}: {size // KB} KB (limit {limit // KB} KB)")
     assert too_big == []
@@ -320,9 +351,20 @@ WORKSHOP_DRIVERS = ("coaching", "fidelity")
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("workshop") / "pdfs"
-    result = run_build("--paper", "a4", "--drivers", ",".join(WORKSHOP_DRIVERS),
-                       "--program", WORKSHOP["program"], "--organization", WORKSHOP["organization"],
-                       "--date", WORKSHOP["date"], "--out", str(out))
+    result = run_build(
+        "--paper",
+        "a4",
+        "--drivers",
+        ",".join(WORKSHOP_DRIVERS),
+        "--program",
+        WORKSHOP["program"],
+        "--organization",
+        WORKSHOP["organization"],
+        "--date",
+        WORKSHOP["date"],
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -331,8 +373,11 @@ def test_workshop_has_only_the_chosen_drivers_on_a4(workshop, toolkit):
     names = {path.name for path in workshop.glob("*.pdf")}
     assert not [name for name in names if "letter" in name]
     for driver in toolkit.drivers:
-        own = {f"checklist-{driver.id}-print-a4.pdf", f"checklist-{driver.id}-fillable-a4.pdf",
-               f"tip-sheet-{driver.id}-print-a4.pdf"}
+        own = {
+            f"checklist-{driver.id}-print-a4.pdf",
+            f"checklist-{driver.id}-fillable-a4.pdf",
+            f"tip-sheet-{driver.id}-print-a4.pdf",
+        }
         if driver.id in WORKSHOP_DRIVERS:
             assert own <= names, driver.id
         else:
@@ -400,10 +445,20 @@ def test_two_processes_render_identical_bytes_without_the_cache(project_root, tm
         out.mkdir()
         env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
         env["PYTHONHASHSEED"] = seed
-        runs.append((out, subprocess.Popen(
-            [sys.executable, "-c", RENDER_ONE, str(project_root), str(out), *names],
-            cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
-    for out, process in runs:
+        runs.append(
+            (
+                out,
+                subprocess.Popen(
+                    [sys.executable, "-c", RENDER_ONE, str(project_root), str(out), *names],
+                    cwd=out,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
+    for _out, process in runs:
         _, stderr = process.communicate(timeout=120)
         assert process.returncode == 0, stderr
     (first, _), (second, _) = runs
@@ -432,40 +487,14 @@ def test_fetcher_refuses_network_and_files_outside_the_project():
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         port = server.getsockname()[1]
-        for url in (f"http://127.0.0.1:{port}/x", "file:///etc/passwd",
-                    (STYLES / ".." / ".." / "README.md").as_uri()):
+        for url in (
+            f"http://127.0.0.1:{port}/x",
+            "file:///etc/passwd",
+            (STYLES / ".." / ".." / "README.md").as_uri(),
+        ):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)
     assert fetcher.fetch((STYLES / "print.css").as_uri()) is not None  # its own files still work
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen()
-        self.server.settimeout(0.2)
-        self.port = self.server.getsockname()[1]
-        self.connections = []
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                connection, address = self.server.accept()
-            except OSError:  # the timeout, or the socket closed
-                continue
-            self.connections.append(address)
-            connection.close()
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        self.server.close()
 
 
 HOSTILE_STATEMENT = "Agency staff use {{ 7*7 }} coaching {% if %} plans."
@@ -480,15 +509,24 @@ def hostile_build(project_root, tmp_path_factory):
     listener = Listener()
     try:
         coaching = rubric / "drivers" / "coaching.yaml"
-        replace_once(coaching, "definition:\n  - >-\n", (
-            "definition:\n  - >-\n"
-            f"    Look ![x](http://127.0.0.1:{listener.port}/a.png) and"
-            f' <img src="http://127.0.0.1:{listener.port}/b.png"> and [link](file:///etc/passwd).\n'))
-        replace_once(coaching, "statement: Agency staff use a coaching service delivery plan.",
-                     f"statement: '{HOSTILE_STATEMENT}'")
+        replace_once(
+            coaching,
+            "definition:\n  - >-\n",
+            (
+                "definition:\n  - >-\n"
+                f"    Look ![x](http://127.0.0.1:{listener.port}/a.png) and"
+                f' <img src="http://127.0.0.1:{listener.port}/b.png"> and [link](file:///etc/passwd).\n'
+            ),
+        )
+        replace_once(
+            coaching,
+            "statement: Agency staff use a coaching service delivery plan.",
+            f"statement: '{HOSTILE_STATEMENT}'",
+        )
         out = tmp / "pdfs"
-        result = run_build("--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric),
-                           "--out", str(out))
+        result = run_build(
+            "--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric), "--out", str(out)
+        )
     finally:
         listener.close()
     return result, out, listener.connections
@@ -512,8 +550,11 @@ def test_raw_html_shows_as_text_and_outside_links_are_dropped(hostile_build):
 
 def test_template_syntax_in_content_prints_literally(hostile_build):
     _, out, _ = hostile_build
-    for name in ("checklist-coaching-print-a4.pdf", "tip-sheet-coaching-print-a4.pdf",
-                 "scoring-form-print-a4.pdf"):
+    for name in (
+        "checklist-coaching-print-a4.pdf",
+        "tip-sheet-coaching-print-a4.pdf",
+        "scoring-form-print-a4.pdf",
+    ):
         text = text_of(out / name)
         assert HOSTILE_STATEMENT in text, name
         assert "Agency staff use 49" not in text, name
@@ -522,12 +563,17 @@ def test_template_syntax_in_content_prints_literally(hostile_build):
 # --- a broken rubric -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("old, new, at", [
-    ("\nname: Coaching\n", "\nnmae: Coaching\n", "nmae: Coaching"),
-    ("category: competency\n", "category: [competency\n", "category: [competency"),
-], ids=["unknown-key", "yaml-syntax"])
-def test_broken_rubric_reports_where_and_leaves_the_output_alone(rubric_copy, tmp_path, old, new,
-                                                                 at):
+@pytest.mark.parametrize(
+    "old, new, at",
+    [
+        ("\nname: Coaching\n", "\nnmae: Coaching\n", "nmae: Coaching"),
+        ("category: competency\n", "category: [competency\n", "category: [competency"),
+    ],
+    ids=["unknown-key", "yaml-syntax"],
+)
+def test_broken_rubric_reports_where_and_leaves_the_output_alone(
+    rubric_copy, tmp_path, old, new, at
+):
     out = tmp_path / "pdfs"
     good = run_build("--paper", "a4", "--drivers", "coaching", "--out", str(out))
     assert good.returncode == 0, good.stderr
@@ -544,5 +590,6 @@ def test_broken_rubric_reports_where_and_leaves_the_output_alone(rubric_copy, tm
     lines = {int(line) for line, _ in places}
     assert lines & {line_of(coaching, at), line_of(coaching, at) + 1}, result.stderr
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
-        ["pdfs", "rubric"]), "a staging folder was left behind"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["pdfs", "rubric"]), (
+        "a staging folder was left behind"
+    )

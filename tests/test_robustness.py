@@ -28,7 +28,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,47 +37,48 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import PROJECT_ROOT, run_build
+from helpers import Listener, replace_once
 
 BUILD = PROJECT_ROOT / "build_pdf.py"
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 CASE_KEYS = {"about", "target", "expect", "make", "xfail", "must_not_create"}
 MAKE_KINDS = {"big", "deep", "alias_bomb", "binary", "latin1", "edit"}
 # One reported problem: rubric/drivers/coaching.yaml:9:1: nmae: unknown key 'nmae'; ...
-PROBLEM = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<field>\S+): "
-                     r"(?P<message>.+)$")
+PROBLEM = re.compile(
+    r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<field>\S+): "
+    r"(?P<message>.+)$"
+)
 SUMMARY = re.compile(r"^(\d+) problems? in the rubric; nothing was built\.$", re.M)
 GIB = 1 << 30
 
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment for a child process, without a TOOLKIT_DEBUG the developer may have set."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC", "TOOLKIT_PDF_DIR")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC", "TOOLKIT_PDF_DIR")
+    }
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.update(extra)
     return env
 
 
-def replace_once(file: Path, old: str, new: str) -> int:
-    """Replace the one occurrence of `old` in `file`; return the 1-based line where it started."""
-    text = file.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur exactly once in {file}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file below `folder` (relative path) with the sha256 of its bytes."""
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def staging_leftovers(folder: Path) -> list[str]:
     """Staging or backup folders a build may have left beside `folder` (.site-new-*, .pdf-old-*)."""
-    return sorted(path.name for path in folder.parent.iterdir()
-                  if path.name.startswith(f".{folder.name}-"))
+    return sorted(
+        path.name for path in folder.parent.iterdir() if path.name.startswith(f".{folder.name}-")
+    )
 
 
 def problem_lines(text: str) -> list[str]:
@@ -160,9 +160,16 @@ def limited() -> None:
 
 
 def check_command(rubric: Path, cwd: Path, *extra: str, env: dict | None = None):
-    return subprocess.run([sys.executable, str(BUILD), "--check", "--rubric", str(rubric), *extra],
-                          cwd=cwd, env=env or clean_env(), capture_output=True, timeout=60,
-                          preexec_fn=limited, encoding="utf-8", errors="replace")
+    return subprocess.run(
+        [sys.executable, str(BUILD), "--check", "--rubric", str(rubric), *extra],
+        cwd=cwd,
+        env=env or clean_env(),
+        capture_output=True,
+        timeout=60,
+        preexec_fn=limited,
+        encoding="utf-8",
+        errors="replace",
+    )
 
 
 def test_corpus_cases_are_well_formed():
@@ -176,21 +183,27 @@ def test_corpus_cases_are_well_formed():
         assert isinstance(spec.get("target"), str) and not spec["target"].startswith("/"), name
         assert ".." not in Path(spec["target"]).parts, name
         assert ("make" in spec) != (case_dir / "input.yaml").is_file(), (
-            f"{name}: give input.yaml or make:, not both or neither")
+            f"{name}: give input.yaml or make:, not both or neither"
+        )
         if "make" in spec:
             assert spec["make"]["kind"] in MAKE_KINDS, name
             if spec["make"]["kind"] in ("big", "latin1", "edit"):
                 assert (PROJECT_ROOT / "rubric" / spec["target"]).is_file(), (
-                    f"{name}: make {spec['make']['kind']} starts from the real target file")
+                    f"{name}: make {spec['make']['kind']} starts from the real target file"
+                )
         else:
             real = PROJECT_ROOT / "rubric" / spec["target"]
             if real.is_file():
                 assert (case_dir / "input.yaml").read_bytes() != real.read_bytes(), (
-                    f"{name}: input.yaml is the real file, unchanged")
+                    f"{name}: input.yaml is the real file, unchanged"
+                )
         assert spec["expect"] and all(PROBLEM.match(line) for line in spec["expect"]), (
-            f"{name}: each expectation is path:line:column: field: message-fragment")
+            f"{name}: each expectation is path:line:column: field: message-fragment"
+        )
         assert sorted(path.name for path in case_dir.iterdir()) in (
-            ["case.yaml"], ["case.yaml", "input.yaml"]), f"{name}: stray files"
+            ["case.yaml"],
+            ["case.yaml", "input.yaml"],
+        ), f"{name}: stray files"
 
 
 @pytest.mark.parametrize("case_dir", CORPUS)
@@ -212,8 +225,9 @@ def test_bad_input_is_reported_where_it_is(case_dir, tmp_path, project_root):
     for expected in spec["expect"]:
         want = PROBLEM.match(expected)
         prefix = f"{want['path']}:{want['line']}:{want['column']}: {want['field']}: "
-        assert any(line.startswith(prefix) and want["message"] in line[len(prefix):]
-                   for line in reported), f"missing: {expected}\n{report}"
+        assert any(
+            line.startswith(prefix) and want["message"] in line[len(prefix) :] for line in reported
+        ), f"missing: {expected}\n{report}"
     # Exactly the expected problems: one mistake must not cascade into others.
     summary = SUMMARY.search(result.stderr)
     assert summary and int(summary.group(1)) == len(spec["expect"]) == len(reported), report
@@ -226,8 +240,13 @@ def test_python_tag_payload_is_live_for_an_unsafe_loader(tmp_path):
     """The python-object-tag case really runs its command under an unsafe loader."""
     spec = load_case(BAD_INPUTS / "python-object-tag")
     shutil.copy(BAD_INPUTS / "python-object-tag" / "input.yaml", tmp_path / "input.yaml")
-    subprocess.run([sys.executable, "-c", "import yaml; yaml.unsafe_load(open('input.yaml'))"],
-                   cwd=tmp_path, capture_output=True, timeout=60, check=True)
+    subprocess.run(
+        [sys.executable, "-c", "import yaml; yaml.unsafe_load(open('input.yaml'))"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
     assert (tmp_path / spec["must_not_create"]).exists()
 
 
@@ -278,11 +297,14 @@ def test_broken_rubric_leaves_the_pdf_folder_untouched(good_build, rubric_copy, 
     before = snapshot(pdfs)
     references = rubric_copy / "references.yaml"
     line = replace_once(references, "  - key: metz-2015\n", "  - key: metz-2014\n")
-    expected = (f"{references.resolve().as_posix()}:{line}:10: references[3].key: "
-                "duplicate reference key 'metz-2014'")
+    expected = (
+        f"{references.resolve().as_posix()}:{line}:10: references[3].key: "
+        "duplicate reference key 'metz-2014'"
+    )
 
-    result = run_build("--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric_copy),
-                       "--out", str(pdfs))
+    result = run_build(
+        "--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric_copy), "--out", str(pdfs)
+    )
 
     assert result.returncode == 1, result.stderr
     assert expected in result.stderr, result.stderr
@@ -291,20 +313,32 @@ def test_broken_rubric_leaves_the_pdf_folder_untouched(good_build, rubric_copy, 
     assert staging_leftovers(pdfs) == []
 
 
-def test_a_build_failing_while_rendering_leaves_the_site_untouched(good_build, rubric_copy,
-                                                                  tmp_path):
+def test_a_build_failing_while_rendering_leaves_the_site_untouched(
+    good_build, rubric_copy, tmp_path
+):
     """The rubric loads, the site's staging folder exists, then a PDF cannot be rendered.
 
     U+10FFFD (private use) has a glyph in no font, and a missing glyph fails the printable.
     """
     site = fresh_copy(good_build["site"], tmp_path, "site")
     before = snapshot(site)
-    replace_once(rubric_copy / "drivers" / "coaching.yaml",
-                 "statement: Agency staff use a coaching service delivery plan.\n",
-                 "statement: Agency staff use a coaching service delivery plan \U0010fffd.\n")
+    replace_once(
+        rubric_copy / "drivers" / "coaching.yaml",
+        "statement: Agency staff use a coaching service delivery plan.\n",
+        "statement: Agency staff use a coaching service delivery plan \U0010fffd.\n",
+    )
 
-    result = run_build("--site", "--paper", "a4", "--drivers", "coaching",
-                       "--rubric", str(rubric_copy), "--out", str(site))
+    result = run_build(
+        "--site",
+        "--paper",
+        "a4",
+        "--drivers",
+        "coaching",
+        "--rubric",
+        str(rubric_copy),
+        "--out",
+        str(site),
+    )
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "error:" in result.stderr
@@ -317,17 +351,37 @@ def test_ctrl_c_leaves_the_site_untouched(good_build, rubric_copy, tmp_path):
     """Interrupt a build that is really rendering: letter paper, and a definition no cache holds."""
     site = fresh_copy(good_build["site"], tmp_path, "site")
     before = snapshot(site)
-    replace_once(rubric_copy / "drivers" / "coaching.yaml", "    Coaching is defined as regular,",
-                 f"    Coaching (run {uuid.uuid4().hex}) is defined as regular,")
-    command = [sys.executable, str(BUILD), "--site", "--paper", "letter",
-               "--rubric", str(rubric_copy), "--out", str(site)]
+    replace_once(
+        rubric_copy / "drivers" / "coaching.yaml",
+        "    Coaching is defined as regular,",
+        f"    Coaching (run {uuid.uuid4().hex}) is defined as regular,",
+    )
+    command = [
+        sys.executable,
+        str(BUILD),
+        "--site",
+        "--paper",
+        "letter",
+        "--rubric",
+        str(rubric_copy),
+        "--out",
+        str(site),
+    ]
     # Its own session, so the signal reaches the whole process group as Ctrl-C in a terminal does.
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=clean_env(), start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=clean_env(),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
-        while (not staging_leftovers(site) and process.poll() is None
-               and time.monotonic() < deadline):
+        while (
+            not staging_leftovers(site) and process.poll() is None and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
         assert staging_leftovers(site), "the build never started writing"
         time.sleep(3)  # well into rendering: a full letter set takes far longer
@@ -360,14 +414,31 @@ def test_ctrl_c_leaves_the_site_untouched(good_build, rubric_copy, tmp_path):
 
 def test_mkdocs_build_reports_the_same_problems_as_check(rubric_copy, tmp_path, project_root):
     break_coaching_name(rubric_copy)
-    replace_once(rubric_copy / "references.yaml", "    short: Metz et al., 2015\n",
-                 "    short: Metz et al., 2015\n    short: again\n")
+    replace_once(
+        rubric_copy / "references.yaml",
+        "    short: Metz et al., 2015\n",
+        "    short: Metz et al., 2015\n    short: again\n",
+    )
     env = clean_env(TOOLKIT_RUBRIC=str(rubric_copy))
 
     mkdocs = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out"),
-         "--config-file", str(project_root / "mkdocs.yml")],
-        cwd=project_root, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-d",
+            str(tmp_path / "out"),
+            "--config-file",
+            str(project_root / "mkdocs.yml"),
+        ],
+        cwd=project_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     check = check_command(rubric_copy, cwd=project_root)
 
     expected = problem_lines(check.stderr)
@@ -439,8 +510,10 @@ class Served:
             if condition(status, page):
                 return status, page
             time.sleep(0.5)
-        pytest.fail(f"waited {timeout} s for {what}; last answer {status}, h1 {h1_of(page)!r}\n"
-                    + self.log_text()[-3000:])
+        pytest.fail(
+            f"waited {timeout} s for {what}; last answer {status}, h1 {h1_of(page)!r}\n"
+            + self.log_text()[-3000:]
+        )
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -463,14 +536,27 @@ def served(project_root, tmp_path_factory):
     log = base / "serve.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-             "--config-file", str(project_root / "mkdocs.yml")],
-            cwd=project_root, env=clean_env(TOOLKIT_RUBRIC=str(rubric)), stdout=output,
-            stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "-a",
+                f"127.0.0.1:{port}",
+                "--config-file",
+                str(project_root / "mkdocs.yml"),
+            ],
+            cwd=project_root,
+            env=clean_env(TOOLKIT_RUBRIC=str(rubric)),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = Served(port, rubric, process, log)
     try:
-        server.wait_for(lambda status, page: status == 200 and h1_of(page) == "Coaching", 60,
-                        "the first build")
+        server.wait_for(
+            lambda status, page: status == 200 and h1_of(page) == "Coaching", 60, "the first build"
+        )
         yield server
     finally:
         process.terminate()
@@ -484,11 +570,13 @@ def served(project_root, tmp_path_factory):
 def test_serve_keeps_the_last_good_page_while_the_rubric_is_broken(served, project_root):
     original = (project_root / "rubric" / "drivers" / "coaching.yaml").read_text(encoding="utf-8")
     served.coaching.write_text(original, encoding="utf-8")
-    served.wait_for(lambda s, p: s == 200 and h1_of(p) == "Coaching" and BANNER not in p, 30,
-                    "the good page")
+    served.wait_for(
+        lambda s, p: s == 200 and h1_of(p) == "Coaching" and BANNER not in p, 30, "the good page"
+    )
 
-    served.coaching.write_text(original.replace("\nname: Coaching\n", "\nnmae: Coaching\n", 1),
-                               encoding="utf-8")
+    served.coaching.write_text(
+        original.replace("\nname: Coaching\n", "\nnmae: Coaching\n", 1), encoding="utf-8"
+    )
     status, page = served.wait_for(lambda s, p: BANNER in p, 30, "the error banner")
 
     assert status == 200
@@ -499,19 +587,22 @@ def test_serve_keeps_the_last_good_page_while_the_rubric_is_broken(served, proje
     fixed = original.replace("\nname: Coaching\n", "\nname: Coaching Fixed\n", 1)
     served.coaching.write_text(fixed, encoding="utf-8")
     status, page = served.wait_for(
-        lambda s, p: h1_of(p) == "Coaching Fixed" and BANNER not in p, 30, "the fixed page")
+        lambda s, p: h1_of(p) == "Coaching Fixed" and BANNER not in p, 30, "the fixed page"
+    )
     assert status == 200
 
 
 def test_serve_banner_shows_problem_text_as_text(served, project_root):
     original = (project_root / "rubric" / "drivers" / "coaching.yaml").read_text(encoding="utf-8")
     served.coaching.write_text(original, encoding="utf-8")
-    served.wait_for(lambda s, p: s == 200 and h1_of(p) == "Coaching" and BANNER not in p, 30,
-                    "the good page")
+    served.wait_for(
+        lambda s, p: s == 200 and h1_of(p) == "Coaching" and BANNER not in p, 30, "the good page"
+    )
     hostile_key = "<img src=x onerror=alert(1)>"
-    served.coaching.write_text(original.replace("\nname: Coaching\n",
-                                                f'\nname: Coaching\n"{hostile_key}": 1\n', 1),
-                               encoding="utf-8")
+    served.coaching.write_text(
+        original.replace("\nname: Coaching\n", f'\nname: Coaching\n"{hostile_key}": 1\n', 1),
+        encoding="utf-8",
+    )
     _, page = served.wait_for(lambda s, p: BANNER in p, 30, "the error banner")
     try:
         assert html.escape(hostile_key, quote=False) in page
@@ -521,35 +612,6 @@ def test_serve_banner_shows_problem_text_as_text(served, project_root):
 
 
 # --- 5. hostile content stays text and reaches nothing -------------------------------------------
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 in a thread, counting the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(16)
-        self.server.settimeout(0.2)
-        self.port = self.server.getsockname()[1]
-        self.accepted = 0
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            connection.close()
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        self.server.close()
 
 
 class Page(HTMLParser):
@@ -586,25 +648,34 @@ class Page(HTMLParser):
 
 
 def hostile_text(port: int) -> str:
-    return (f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
-            f'<iframe src="http://127.0.0.1:{port}/"></iframe> ![p](file:///etc/passwd) '
-            f'![q](http://127.0.0.1:{port}/q.png) [l](http://127.0.0.1:{port}/x)')
+    return (
+        f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
+        f'<iframe src="http://127.0.0.1:{port}/"></iframe> ![p](file:///etc/passwd) '
+        f"![q](http://127.0.0.1:{port}/q.png) [l](http://127.0.0.1:{port}/x)"
+    )
 
 
 def shown_text(port: int) -> str:
     """How hostile_text reads once rendered: markup as typed, pictures as their alt text."""
-    return (f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
-            f'<iframe src="http://127.0.0.1:{port}/"></iframe> p q l')
+    return (
+        f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
+        f'<iframe src="http://127.0.0.1:{port}/"></iframe> p q l'
+    )
 
 
 MARKS = {  # field -> (file, the exact text it starts with, the marker put in front of the text)
-    "statement": ("drivers/coaching.yaml",
-                  "    statement: Agency staff use a coaching service delivery plan.\n",
-                  "STATEMENTMARK"),
+    "statement": (
+        "drivers/coaching.yaml",
+        "    statement: Agency staff use a coaching service delivery plan.\n",
+        "STATEMENTMARK",
+    ),
     "criterion": ("drivers/coaching.yaml", "        - coaching methods;\n", "CRITERIONMARK"),
     "prompt": ("drivers/coaching.yaml", "      - Frequency of coaching?\n", "PROMPTMARK"),
-    "citation": ("references.yaml", "      National Implementation Research Network.\n",
-                 "CITATIONMARK"),
+    "citation": (
+        "references.yaml",
+        "      National Implementation Research Network.\n",
+        "CITATIONMARK",
+    ),
 }
 
 
@@ -633,8 +704,17 @@ def hostile_site(project_root, tmp_path_factory):
                 new = f"{indent}- {yaml_quoted(old.strip()[2:] + f' {mark} {bad}')}\n"
             replace_once(rubric / name, old, new)
         site = base / "site"
-        result = run_build("--site", "--paper", "a4", "--drivers", "coaching",
-                           "--rubric", str(rubric), "--out", str(site))
+        result = run_build(
+            "--site",
+            "--paper",
+            "a4",
+            "--drivers",
+            "coaching",
+            "--rubric",
+            str(rubric),
+            "--out",
+            str(site),
+        )
         time.sleep(0.5)  # let a late connection be counted
     finally:
         listener.close()
@@ -660,20 +740,31 @@ def test_hostile_content_adds_no_live_element(hostile_site):
     assert [attrs for tag, attrs in page.elements if tag == "iframe"] == []
     images = [attrs.get("src") or "" for tag, attrs in page.elements if tag == "img"]
     assert [src for src in images if src.startswith("file:") or "127.0.0.1" in src] == []
-    assert not [attrs for tag, attrs in page.elements
-                if any((value or "").startswith("file:") for value in attrs.values())]
+    assert not [
+        attrs
+        for tag, attrs in page.elements
+        if any((value or "").startswith("file:") for value in attrs.values())
+    ]
 
 
 def pdf_text(pdf: Path) -> str:
-    result = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                            text=True, timeout=60, check=True)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return re.sub(r"\s+", "", result.stdout)  # line breaks may fall anywhere, even inside a URL
 
 
-@pytest.mark.parametrize("pdf, fields", [
-    ("tip-sheet-coaching-print-a4.pdf", ("statement", "criterion", "citation")),
-    ("discussion-guide-print-a4.pdf", ("prompt",)),
-])
+@pytest.mark.parametrize(
+    "pdf, fields",
+    [
+        ("tip-sheet-coaching-print-a4.pdf", ("statement", "criterion", "citation")),
+        ("discussion-guide-print-a4.pdf", ("prompt",)),
+    ],
+)
 def test_hostile_content_prints_literally_in_the_pdfs(hostile_site, pdf, fields):
     text = pdf_text(hostile_site["site"] / "pdf" / pdf)
     shown = re.sub(r"\s+", "", shown_text(hostile_site["port"]))
@@ -694,22 +785,47 @@ def hostile_names_site(project_root, tmp_path_factory):
     rubric = base / "rubric"
     shutil.copytree(project_root / "rubric", rubric)
     marker = base / NAME_MARKER
-    payload = ("{{ self.__init__.__globals__.__builtins__.__import__('os')"
-               f".system('touch {marker}') }}}}")
-    replace_once(rubric / "drivers" / "training.yaml", "\nname: Training\n",
-                 f"\nname: {yaml_quoted('Training ' + payload)}\n")
+    payload = (
+        "{{ self.__init__.__globals__.__builtins__.__import__('os')"
+        f".system('touch {marker}') }}}}"
+    )
+    replace_once(
+        rubric / "drivers" / "training.yaml",
+        "\nname: Training\n",
+        f"\nname: {yaml_quoted('Training ' + payload)}\n",
+    )
     toolkit = rubric / "toolkit.yaml"
-    replace_once(toolkit, "  University of North Carolina at Chapel Hill. Copyright 2015.\n",
-                 "  University of North Carolina at Chapel Hill. Copyright 2015. "
-                 "<script>alert('footer')</script>\n")
-    replace_once(toolkit, "    name: Organization drivers\n",
-                 "    name: Organization <img src=x onerror=alert(4)> drivers\n")
+    replace_once(
+        toolkit,
+        "  University of North Carolina at Chapel Hill. Copyright 2015.\n",
+        "  University of North Carolina at Chapel Hill. Copyright 2015. "
+        "<script>alert('footer')</script>\n",
+    )
+    replace_once(
+        toolkit,
+        "    name: Organization drivers\n",
+        "    name: Organization <img src=x onerror=alert(4)> drivers\n",
+    )
     site = base / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site),
-         "--config-file", str(project_root / "mkdocs.yml")],
-        cwd=project_root, env=clean_env(TOOLKIT_RUBRIC=str(rubric)), capture_output=True,
-        text=True, timeout=180)
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-d",
+            str(site),
+            "--config-file",
+            str(project_root / "mkdocs.yml"),
+        ],
+        cwd=project_root,
+        env=clean_env(TOOLKIT_RUBRIC=str(rubric)),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     return {"result": result, "site": site, "marker": marker}
 
 
@@ -737,8 +853,16 @@ def copies(project_root, tmp_path_factory) -> dict[str, Path]:
     """The files git tracks, copied under a path with spaces and accents (nothing else), and a
     second copy that also has the site templates .gitignore hides (see the xfail below)."""
     base = tmp_path_factory.mktemp("copies")
-    listed = subprocess.run(["git", "-C", str(project_root), "ls-files", "-z"], capture_output=True,
-                            check=True, timeout=60).stdout.decode("utf-8").split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "-C", str(project_root), "ls-files", "-z"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     tracked = base / "dir with spaces" / "Übung été" / "project"
     complete = base / "dir with spaces" / "Übung été" / "with templates" / "project"
     for target in (tracked, complete):
@@ -757,8 +881,14 @@ def copies(project_root, tmp_path_factory) -> dict[str, Path]:
 
 def build_copy(copy: Path, cwd: Path, *extra: str, env: dict | None = None):
     python = PROJECT_ROOT / ".venv" / "bin" / "python"
-    return subprocess.run([str(python), str(copy / "build_pdf.py"), *extra], cwd=cwd,
-                          env=env or clean_env(), capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [str(python), str(copy / "build_pdf.py"), *extra],
+        cwd=cwd,
+        env=env or clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def assert_built(copy: Path, result) -> None:
@@ -770,16 +900,18 @@ def assert_built(copy: Path, result) -> None:
 
 def test_a_git_copy_in_a_path_with_spaces_builds_from_another_folder(copies):
     copy = copies["tracked"]
-    result = build_copy(copy, copies["elsewhere"], "--site", "--paper", "a4",
-                        "--drivers", "coaching")
+    result = build_copy(
+        copy, copies["elsewhere"], "--site", "--paper", "a4", "--drivers", "coaching"
+    )
     assert_built(copy, result)
 
 
 def test_a_complete_copy_in_a_path_with_spaces_builds_from_another_folder(copies):
     copy = copies["complete"]
     env = clean_env(TOOLKIT_CACHE=str(copies["tracked"] / ".cache"))  # shares rendered PDFs only
-    result = build_copy(copy, copies["elsewhere"], "--site", "--paper", "a4", "--drivers",
-                        "coaching", env=env)
+    result = build_copy(
+        copy, copies["elsewhere"], "--site", "--paper", "a4", "--drivers", "coaching", env=env
+    )
     assert_built(copy, result)
     page = (copy / "site" / "drivers" / "coaching.html").read_text(encoding="utf-8")
     assert h1_of(page) == "Coaching"
@@ -797,14 +929,18 @@ def test_a_site_build_failing_inside_mkdocs_says_why(copies, tmp_path):
     source = copies["complete"]
 
     def outputs(folder: str, names: list[str]) -> list[str]:  # the built site, not templates/site
-        return [n for n in names if Path(folder) == source
-                and (n in ("site", ".cache") or n.startswith(".site-"))]
+        return [
+            n
+            for n in names
+            if Path(folder) == source and (n in ("site", ".cache") or n.startswith(".site-"))
+        ]
 
     shutil.copytree(source, copy, ignore=outputs)
     assert (copy / "macros" / "templates" / "site" / "home.md.j2").is_file()
     page = copy / "content" / "index.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n{{ no_such_macro() }}\n",
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n{{ no_such_macro() }}\n", encoding="utf-8"
+    )
     env = clean_env(TOOLKIT_CACHE=str(copies["tracked"] / ".cache"))
     result = build_copy(copy, tmp_path, "--site", "--paper", "a4", "--drivers", "coaching", env=env)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from helpers import all_seed_text, normalized, replace_once, seed_text
+
 from macros.loader import load_rubric
 
 BEST_PRACTICES_PER_DRIVER = {
@@ -120,10 +120,17 @@ def test_drivers_fall_into_competency_and_organization_categories(toolkit):
 
 def test_the_source_parser_finds_every_tip_sheet():
     sections = source_best_practices()
-    assert sorted(sections) == sorted([
-        "Selection", "Training", "Coaching", "Systems Intervention",
-        "Facilitative Administration", "Decision Support Data System", "Fidelity",
-    ])
+    assert sorted(sections) == sorted(
+        [
+            "Selection",
+            "Training",
+            "Coaching",
+            "Systems Intervention",
+            "Facilitative Administration",
+            "Decision Support Data System",
+            "Fidelity",
+        ]
+    )
     for name, practices in sections.items():
         if name != "Systems Intervention":  # the known numbering defect, tested below
             assert [number for number, _ in practices] == list(range(1, len(practices) + 1)), name
@@ -160,8 +167,11 @@ def test_systems_intervention_source_skips_number_4_and_the_rubric_has_4_practic
 
 
 def test_training_doubled_the_is_corrected_in_the_rubric(toolkit):
-    line = re.search(r"A specific person is responsible for coordinating quality and timeliness "
-                     r"of training.*", seed_text("001")).group(0)
+    line = re.search(
+        r"A specific person is responsible for coordinating quality and timeliness "
+        r"of training.*",
+        seed_text("001"),
+    ).group(0)
     assert "the the program" in line
     explanation = toolkit.driver("training").best_practices[0].explanation
     assert normalized(explanation) == normalized(line.replace("the the program", "the program"))
@@ -190,7 +200,8 @@ def test_the_hub_banner_appears_in_no_rubric_text(project_root):
 
 def test_the_copyright_sentence_appears_only_in_the_attribution(project_root, toolkit):
     source_line = next(
-        line for line in seed_text("001").splitlines()
+        line
+        for line in seed_text("001").splitlines()
         if line.startswith("The Active Implementation Hub, AI Modules")
     )
     assert normalized(toolkit.attribution) == normalized(source_line)
@@ -308,7 +319,10 @@ def test_implementation_support_has_the_three_stages_of_the_source(toolkit):
     header = next(line for line in seed_text("004").splitlines() if "\t" in line)
     names = [name.strip() for name in header.split("\t")]
     assert names == [
-        "Assessment, Exploration & Readiness", "Installation", "Initial Implementation"]
+        "Assessment, Exploration & Readiness",
+        "Installation",
+        "Initial Implementation",
+    ]
     assert [stage.name for stage in toolkit.implementation_support.stages.items] == names
 
 
@@ -377,14 +391,20 @@ references: [fixsen-2005]
 
 
 def test_a_third_category_needs_only_yaml(rubric_copy):
-    replace_once(rubric_copy / "toolkit.yaml", "\nassessment:\n",
-                 "\n" + LEADERSHIP_CATEGORY + "assessment:\n")
+    replace_once(
+        rubric_copy / "toolkit.yaml",
+        "\nassessment:\n",
+        "\n" + LEADERSHIP_CATEGORY + "assessment:\n",
+    )
     (rubric_copy / "drivers" / "sponsorship.yaml").write_text(LEADERSHIP_DRIVER, encoding="utf-8")
 
     toolkit = load_rubric(rubric_copy, shown_from=rubric_copy.parent)
 
     assert [category.id for category in toolkit.categories] == [
-        "competency", "organization", "leadership"]
+        "competency",
+        "organization",
+        "leadership",
+    ]
     leadership = toolkit.categories[2]
     assert [driver.id for driver in toolkit.drivers_in(leadership)] == ["sponsorship"]
     assert toolkit.category_of(toolkit.driver("sponsorship")) == leadership

@@ -12,8 +12,8 @@ import sys
 import time
 
 import pytest
-
 from helpers import column_of, line_of, only_problem, problems_of, replace_once, shown
+
 from macros.errors import RubricError
 from macros.loader import load_rubric
 from macros.yamlsource import MAX_DEPTH
@@ -46,7 +46,11 @@ def test_yaml_syntax_error(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("name: Coaching") + 1, "(syntax)")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("name: Coaching") + 1,
+        "(syntax)",
+    )
     assert "YAML syntax error" in problem.message
     assert "mapping values are not allowed" in problem.message
 
@@ -58,7 +62,11 @@ def test_tab_in_indentation(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, 1, "(syntax)")
+        "rubric/drivers/coaching.yaml",
+        line,
+        1,
+        "(syntax)",
+    )
     assert "tab" in problem.message
 
 
@@ -69,24 +77,34 @@ def test_duplicate_key_in_one_mapping(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", first + 1, 1, "(syntax)")
+        "rubric/drivers/coaching.yaml",
+        first + 1,
+        1,
+        "(syntax)",
+    )
     assert f"duplicate key 'name' (first on line {first})" in problem.message
 
 
 def test_unknown_key_suggests_the_known_one(rubric_copy, service_plan):
     file = coaching(rubric_copy)
-    line = replace_once(file, SERVICE_PLAN_STATEMENT, SERVICE_PLAN_STATEMENT.replace(
-        "statement:", "statment:"))
+    line = replace_once(
+        file, SERVICE_PLAN_STATEMENT, SERVICE_PLAN_STATEMENT.replace("statement:", "statment:")
+    )
 
     problems = problems_of(rubric_copy)
 
     unknown = next(problem for problem in problems if "unknown key" in problem.message)
     assert (unknown.path, unknown.line, unknown.column, unknown.field) == (
-        "rubric/drivers/coaching.yaml", line, 5, f"{service_plan}.statment")
+        "rubric/drivers/coaching.yaml",
+        line,
+        5,
+        f"{service_plan}.statment",
+    )
     assert "unknown key 'statment'; did you mean 'statement'?" in unknown.message
     # The real key is then missing too, and both are reported.
     assert [f"{p.field}: {p.message}" for p in problems if p is not unknown] == [
-        f"{service_plan}.statement: is required but missing"]
+        f"{service_plan}.statement: is required but missing"
+    ]
 
 
 def test_missing_required_text(rubric_copy, service_plan):
@@ -98,7 +116,11 @@ def test_missing_required_text(rubric_copy, service_plan):
 
     # Reported where the best practice that lacks it starts.
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", practice_line, len("  - ") + 1, f"{service_plan}.statement")
+        "rubric/drivers/coaching.yaml",
+        practice_line,
+        len("  - ") + 1,
+        f"{service_plan}.statement",
+    )
     assert problem.message == "is required but missing"
 
 
@@ -109,8 +131,11 @@ def test_empty_required_text(rubric_copy, service_plan):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("    statement: ") + 1,
-        f"{service_plan}.statement")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("    statement: ") + 1,
+        f"{service_plan}.statement",
+    )
     assert problem.message == "must not be empty"
 
 
@@ -121,7 +146,11 @@ def test_number_where_text_is_expected(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("name: ") + 1, "name")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("name: ") + 1,
+        "name",
+    )
     assert problem.message == "expected text, found a number"
 
 
@@ -132,7 +161,11 @@ def test_text_where_a_list_is_expected(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("references: ") + 1, "references")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("references: ") + 1,
+        "references",
+    )
     assert problem.message == "expected a list, found text"
 
 
@@ -150,10 +183,15 @@ def test_duplicate_best_practice_id_across_two_driver_files(rubric_copy, toolkit
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/training.yaml", line, len("  - id: ") + 1, f"best_practices[{index}].id")
+        "rubric/drivers/training.yaml",
+        line,
+        len("  - id: ") + 1,
+        f"best_practices[{index}].id",
+    )
     assert problem.message == (
         "duplicate best practice id 'coaching-accountable' "
-        f"(first used at rubric/drivers/coaching.yaml:{first_line})")
+        f"(first used at rubric/drivers/coaching.yaml:{first_line})"
+    )
 
 
 def test_rule_asking_for_more_items_than_exist(rubric_copy, service_plan):
@@ -163,8 +201,11 @@ def test_rule_asking_for_more_items_than_exist(rubric_copy, service_plan):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("      count: ") + 1,
-        f"{service_plan}.criteria.count")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("      count: ") + 1,
+        f"{service_plan}.criteria.count",
+    )
     assert problem.message == "asks for 9 items but only 5 are listed"
 
 
@@ -176,8 +217,11 @@ def test_rule_at_least_without_count(rubric_copy, service_plan):
 
     # Reported where the criteria mapping starts: its `rule: at_least` line, just above.
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", count_line - 1, len("      ") + 1,
-        f"{service_plan}.criteria.count")
+        "rubric/drivers/coaching.yaml",
+        count_line - 1,
+        len("      ") + 1,
+        f"{service_plan}.criteria.count",
+    )
     assert problem.message == "is required with rule at_least"
 
 
@@ -188,7 +232,11 @@ def test_reference_key_missing_from_references_yaml(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, column_of(file, "nobody-1999"), "references[1]")
+        "rubric/drivers/coaching.yaml",
+        line,
+        column_of(file, "nobody-1999"),
+        "references[1]",
+    )
     assert problem.message == "reference 'nobody-1999' is not in references.yaml"
 
 
@@ -200,7 +248,11 @@ def test_driver_file_name_differs_from_its_id(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        shown(renamed, rubric_copy), id_line, len("id: ") + 1, "id")
+        shown(renamed, rubric_copy),
+        id_line,
+        len("id: ") + 1,
+        "id",
+    )
     assert "id 'coaching' differs from the file name 'mentoring.yaml'" in problem.message
 
 
@@ -211,7 +263,11 @@ def test_driver_with_unknown_category(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("category: ") + 1, "category")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("category: ") + 1,
+        "category",
+    )
     assert "unknown category 'leadership'" in problem.message
     assert "competency, organization" in problem.message
 
@@ -224,7 +280,11 @@ def test_question_source_names_no_best_practice(rubric_copy, toolkit):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("    source: ") + 1, f"questions[{index}].source")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("    source: ") + 1,
+        f"questions[{index}].source",
+    )
     assert "'coaching-nonsense' is not a best practice of this driver" in problem.message
 
 
@@ -235,7 +295,11 @@ def test_yml_file_in_drivers(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yml", 1, 1, "(file)")
+        "rubric/drivers/coaching.yml",
+        1,
+        1,
+        "(file)",
+    )
     assert "driver files must be named <id>.yaml" in problem.message
 
 
@@ -250,7 +314,11 @@ def test_file_that_is_not_utf8(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("name: Coach") + 1, "(file)")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("name: Coach") + 1,
+        "(file)",
+    )
     assert "not UTF-8 (byte 0xff)" in problem.message
 
 
@@ -283,7 +351,11 @@ def test_binary_file(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", 1, 1, "(file)")
+        "rubric/drivers/coaching.yaml",
+        1,
+        1,
+        "(file)",
+    )
     assert "binary file" in problem.message
 
 
@@ -293,21 +365,30 @@ def test_empty_file(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", 1, 1, "(file)")
+        "rubric/drivers/coaching.yaml",
+        1,
+        1,
+        "(file)",
+    )
     assert "file is empty" in problem.message
 
 
 def test_tag_that_constructs_objects_is_refused_and_not_run(rubric_copy, tmp_path):
     marker = tmp_path / "executed"
     file = coaching(rubric_copy)
-    line = replace_once(file, "name: Coaching\n",
-                        f'name: !!python/object/apply:os.system ["touch {marker}"]\n')
+    line = replace_once(
+        file, "name: Coaching\n", f'name: !!python/object/apply:os.system ["touch {marker}"]\n'
+    )
 
     problem = only_problem(rubric_copy)
 
     assert not marker.exists()
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("name: ") + 1, "(syntax)")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("name: ") + 1,
+        "(syntax)",
+    )
     assert "python/object/apply:os.system" in problem.message
     assert "not allowed" in problem.message
 
@@ -330,7 +411,11 @@ def test_anchors_and_aliases_are_refused_fast(rubric_copy):
 
     assert elapsed < 2
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", 1, len("lol0: ") + 1, "(syntax)")
+        "rubric/drivers/coaching.yaml",
+        1,
+        len("lol0: ") + 1,
+        "(syntax)",
+    )
     assert "anchors and aliases" in problem.message
 
 
@@ -353,7 +438,11 @@ def test_nesting_deeper_than_the_limit(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", line, len("name: ") + MAX_DEPTH, "(syntax)")
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("name: ") + MAX_DEPTH,
+        "(syntax)",
+    )
     assert f"nested deeper than {MAX_DEPTH} levels" in problem.message
 
 
@@ -377,7 +466,11 @@ def test_file_over_1_mb_is_refused(rubric_copy):
     problem = only_problem(rubric_copy)
 
     assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/coaching.yaml", 1, 1, "(file)")
+        "rubric/drivers/coaching.yaml",
+        1,
+        1,
+        "(file)",
+    )
     assert "at most 1 MB" in problem.message
 
 
@@ -401,7 +494,7 @@ def test_explicit_int_tag_on_empty_text_is_a_problem(rubric_copy):
 
 def test_problem_messages_are_one_line(rubric_copy):
     file = coaching(rubric_copy)
-    replace_once(file, "name: Coaching\n", "name: \"Coaching\n")
+    replace_once(file, "name: Coaching\n", 'name: "Coaching\n')
 
     problem = only_problem(rubric_copy)
 
@@ -421,23 +514,31 @@ def test_equals_sign_reads_as_text(rubric_copy):
 def test_all_problems_of_one_run_are_reported_together(rubric_copy):
     name_line = replace_once(coaching(rubric_copy), "name: Coaching\n", "name: 42\n")
     references = rubric_copy / "references.yaml"
-    short_line = replace_once(references, "    short: Metz et al., 2014\n",
-                              "    shrt: Metz et al., 2014\n")
+    short_line = replace_once(
+        references, "    short: Metz et al., 2014\n", "    shrt: Metz et al., 2014\n"
+    )
 
     reported = [str(problem) for problem in problems_of(rubric_copy)]
 
-    assert (f"rubric/drivers/coaching.yaml:{name_line}:7: name: expected text, "
-            "found a number") in reported
-    assert (f"rubric/references.yaml:{short_line}:5: references[2].shrt: unknown key 'shrt'; "
-            "did you mean 'short'?") in reported
+    assert (
+        f"rubric/drivers/coaching.yaml:{name_line}:7: name: expected text, found a number"
+    ) in reported
+    assert (
+        f"rubric/references.yaml:{short_line}:5: references[2].shrt: unknown key 'shrt'; "
+        "did you mean 'short'?"
+    ) in reported
 
 
 def test_cross_file_problems_of_one_run_are_reported_together(rubric_copy):
-    category_line = replace_once(coaching(rubric_copy), "category: competency\n",
-                                 "category: leadership\n")
+    category_line = replace_once(
+        coaching(rubric_copy), "category: competency\n", "category: leadership\n"
+    )
     fidelity = rubric_copy / "drivers" / "fidelity.yaml"
-    replace_once(fidelity, "references: [fixsen-2005, metz-bartley-2012, metz-2014]",
-                 "references: [fixsen-2005, metz-bartley-2012, nobody-1999]")
+    replace_once(
+        fidelity,
+        "references: [fixsen-2005, metz-bartley-2012, metz-2014]",
+        "references: [fixsen-2005, metz-bartley-2012, nobody-1999]",
+    )
 
     problems = problems_of(rubric_copy)
 
@@ -480,8 +581,13 @@ def test_the_error_lists_its_problems_and_counts_them(rubric_copy):
 
 
 def check(project_root, *arguments):
-    return subprocess.run([sys.executable, "build_pdf.py", "--check", *arguments],
-                          cwd=project_root, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "build_pdf.py", "--check", *arguments],
+        cwd=project_root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_cli_check_passes_on_the_real_rubric(project_root):
@@ -511,11 +617,16 @@ def test_cli_check_shows_paths_relative_to_the_working_folder(project_root, rubr
 
     result = subprocess.run(
         [sys.executable, str(project_root / "build_pdf.py"), "--check", "--rubric", "rubric"],
-        cwd=rubric_copy.parent, capture_output=True, text=True, timeout=60)
+        cwd=rubric_copy.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 1
     assert f"rubric/drivers/coaching.yaml:{line}:7: name: expected text, found a number" in (
-        result.stderr.splitlines())
+        result.stderr.splitlines()
+    )
 
 
 def test_cli_check_never_shows_a_traceback(project_root, rubric_copy):

@@ -20,7 +20,6 @@ from pathlib import Path
 import pypdf
 import pytest
 import yaml
-
 from conftest import run_build
 from site_tools import (
     PROJECT_ROOT,
@@ -75,20 +74,29 @@ def mkdocs_env(**extra: str) -> dict[str, str]:
 
 def run_mkdocs(site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` from the project root, as a maintainer runs it."""
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-                          cwd=PROJECT_ROOT, env=mkdocs_env(**env), capture_output=True, text=True,
-                          check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+        cwd=PROJECT_ROOT,
+        env=mkdocs_env(**env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 # --- driver pages ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("driver_id", DRIVER_IDS)
 def test_driver_page_numbers_every_best_practice_in_yaml_order(built_site, driver_id):
     data = DRIVERS[driver_id]
     practices = article(driver_page(built_site, driver_id)).find_all("section", "tk-practice")
     shown = [item.one("h3").text() for item in practices]
-    expected = [f"{number}. {plain(practice['statement'])}"
-                for number, practice in enumerate(data["best_practices"], start=1)]
+    expected = [
+        f"{number}. {plain(practice['statement'])}"
+        for number, practice in enumerate(data["best_practices"], start=1)
+    ]
     assert shown == expected
     assert [item.get("id") for item in practices] == [p["id"] for p in data["best_practices"]]
 
@@ -107,12 +115,15 @@ def test_driver_page_words_each_criteria_rule_and_lists_its_items(built_site, dr
         assert [item.text() for item in items] == [plain(text) for text in criteria["items"]]
 
 
-@pytest.mark.parametrize(("driver_id", "number", "words"), [
-    ("selection", 5, "At least 3 of these 5:"),
-    ("coaching", 2, "At least 1 of these 3:"),
-    ("coaching", 3, "At least 3 of these 5:"),
-    ("fidelity", 3, "All of the following:"),
-])
+@pytest.mark.parametrize(
+    ("driver_id", "number", "words"),
+    [
+        ("selection", 5, "At least 3 of these 5:"),
+        ("coaching", 2, "At least 1 of these 3:"),
+        ("coaching", 3, "At least 3 of these 5:"),
+        ("fidelity", 3, "All of the following:"),
+    ],
+)
 def test_known_criteria_rules_read_as_the_tip_sheets_say(built_site, driver_id, number, words):
     practices = article(driver_page(built_site, driver_id)).find_all("section", "tk-practice")
     assert practices[number - 1].one("p", "tk-rule").text() == words
@@ -122,8 +133,10 @@ def test_known_criteria_rules_read_as_the_tip_sheets_say(built_site, driver_id, 
 def test_driver_page_lists_its_discussion_questions_in_order(built_site, driver_id):
     questions = section(driver_page(built_site, driver_id), "discussion-questions")
     shown = [node.text() for item in questions for node in item.find_all("h3", "tk-question-text")]
-    expected = [f"{number}. {plain(question['text'])}"
-                for number, question in enumerate(DRIVERS[driver_id]["questions"], start=1)]
+    expected = [
+        f"{number}. {plain(question['text'])}"
+        for number, question in enumerate(DRIVERS[driver_id]["questions"], start=1)
+    ]
     assert shown == expected
     prompts = [node.text() for item in questions for node in item.find_all("ul", "tk-prompts")]
     assert prompts == [plain(" ".join(q["prompts"])) for q in DRIVERS[driver_id]["questions"]]
@@ -132,8 +145,11 @@ def test_driver_page_lists_its_discussion_questions_in_order(built_site, driver_
 @pytest.mark.parametrize("driver_id", DRIVER_IDS)
 def test_driver_page_cites_its_references(built_site, driver_id):
     references = references_data()
-    items = [li for node in section(driver_page(built_site, driver_id), "references")
-             for li in node.find_all("li")]
+    items = [
+        li
+        for node in section(driver_page(built_site, driver_id), "references")
+        for li in node.find_all("li")
+    ]
     keys = DRIVERS[driver_id]["references"]
     assert [li.get("id") for li in items] == [f"ref-{key}" for key in keys]
     for li, key in zip(items, keys):
@@ -168,6 +184,7 @@ def test_every_page_navigation_links_to_every_driver_page(built_site):
 
 # --- links and downloads --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("driver_id", DRIVER_IDS)
 def test_driver_page_offers_tip_sheet_and_checklist_on_both_papers(built_site, driver_id):
     html = built_site / "drivers" / f"{driver_id}.html"
@@ -186,8 +203,11 @@ def test_driver_page_offers_tip_sheet_and_checklist_on_both_papers(built_site, d
 
 def test_every_pdf_link_on_downloads_page_is_a_real_pdf(built_site):
     html = built_site / "downloads.html"
-    hrefs = [value for _n, name, value in references_in(article(page(html)))
-             if name == "href" and value.startswith("pdf/")]
+    hrefs = [
+        value
+        for _n, name, value in references_in(article(page(html)))
+        if name == "href" and value.startswith("pdf/")
+    ]
     assert len(hrefs) >= 60
     dead = [href for href in hrefs if not resolve(built_site, html, href).is_file()]
     assert not dead, f"dead PDF links: {dead}"
@@ -209,19 +229,28 @@ def test_every_relative_link_in_every_page_resolves(built_site):
 
 def test_only_the_404_page_uses_root_absolute_links(built_site):
     """Pages opened from the file system or a zip break on links that start with /."""
-    offenders = [f"{site_path(built_site, html)}: {value}" for html in html_pages(built_site)
-                 if html.name != "404.html"
-                 for _node, _name, value in references_in(page(html))
-                 if value.startswith("/") and not value.startswith("//")]
+    offenders = [
+        f"{site_path(built_site, html)}: {value}"
+        for html in html_pages(built_site)
+        if html.name != "404.html"
+        for _node, _name, value in references_in(page(html))
+        if value.startswith("/") and not value.startswith("//")
+    ]
     assert not offenders, "\n".join(offenders)
 
 
 def test_no_plain_http_links_except_reference_urls(built_site):
-    allowed = {item["url"] for item in references_data().values()
-               if item.get("url", "").startswith("http:")}
-    found = {f"{site_path(built_site, html)}: {value}" for html in html_pages(built_site)
-             for _node, _name, value in references_in(page(html))
-             if value.lower().startswith("http:") and value not in allowed}
+    allowed = {
+        item["url"]
+        for item in references_data().values()
+        if item.get("url", "").startswith("http:")
+    }
+    found = {
+        f"{site_path(built_site, html)}: {value}"
+        for html in html_pages(built_site)
+        for _node, _name, value in references_in(page(html))
+        if value.lower().startswith("http:") and value not in allowed
+    }
     assert not found, "\n".join(sorted(found))
 
 
@@ -239,7 +268,7 @@ def test_downloads_page_lists_every_built_pdf_with_its_page_count(built_site):
     for cell in article(page(built_site / "downloads.html")).find_all("td"):
         for a in cell.find_all("a"):
             if (a.get("href") or "").startswith("pdf/"):
-                cells[a.get("href")[len("pdf/"):]] = cell.text()
+                cells[a.get("href")[len("pdf/") :]] = cell.text()
     for entry in entries:
         assert entry["file"] in cells, f"{entry['file']} is built but not on the Downloads page"
         pages = entry["pages"]
@@ -248,8 +277,14 @@ def test_downloads_page_lists_every_built_pdf_with_its_page_count(built_site):
     assert set(cells) == {entry["file"] for entry in entries}
 
 
-@pytest.mark.parametrize("name", ["checklist-print-letter.pdf", "tip-sheet-coaching-print-a4.pdf",
-                                  "stage-guide-fillable-letter.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "checklist-print-letter.pdf",
+        "tip-sheet-coaching-print-a4.pdf",
+        "stage-guide-fillable-letter.pdf",
+    ],
+)
 def test_manifest_page_counts_are_the_real_ones(built_site, name):
     manifest = json.loads((built_site / "pdf" / "manifest.json").read_text(encoding="utf-8"))
     (entry,) = [item for item in manifest["printables"] if item["file"] == name]
@@ -279,8 +314,12 @@ def test_site_zip_is_linked_and_holds_the_whole_site(built_site):
 
 
 def test_no_page_shows_an_empty_announcement_banner(built_site):
-    empty = [site_path(built_site, html) for html in html_pages(built_site)
-             for banner in page(html).find_all("aside", "md-banner") if not banner.text()]
+    empty = [
+        site_path(built_site, html)
+        for html in html_pages(built_site)
+        for banner in page(html).find_all("aside", "md-banner")
+        if not banner.text()
+    ]
     assert not empty, f"empty banner on {empty}"
 
 
@@ -297,16 +336,20 @@ def test_no_page_loads_anything_from_another_site(built_site):
                 value = node.get(name)
                 if value is None or not REMOTE.match(value):
                     continue
-                if node.tag in ("script", "img", "iframe", "source", "audio", "video", "embed") \
-                        or (node.tag == "link" and name == "href"):
+                if node.tag in ("script", "img", "iframe", "source", "audio", "video", "embed") or (
+                    node.tag == "link" and name == "href"
+                ):
                     remote.append(f"{site_path(built_site, html)}: <{node.tag} {name}={value}>")
     assert not remote, "remote resources:\n" + "\n".join(sorted(set(remote)))
 
 
 def test_no_web_fonts_from_google(built_site):
-    offenders = [site_path(built_site, file) for file in built_site.rglob("*")
-                 if file.suffix in (".html", ".css", ".js") and re.search(
-                     r"fonts\.(googleapis|gstatic)\.com", file.read_text(encoding="utf-8"))]
+    offenders = [
+        site_path(built_site, file)
+        for file in built_site.rglob("*")
+        if file.suffix in (".html", ".css", ".js")
+        and re.search(r"fonts\.(googleapis|gstatic)\.com", file.read_text(encoding="utf-8"))
+    ]
     assert not offenders
 
 
@@ -327,7 +370,7 @@ def test_search_index_exists_for_offline_search(built_site):
     assert index_js.is_file()
     text = index_js.read_text(encoding="utf-8")
     assert text.startswith("var __index = ")
-    index = json.loads(text[len("var __index = "):])
+    index = json.loads(text[len("var __index = ") :])
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert {f"drivers/{driver_id}.html" for driver_id in DRIVER_IDS} <= locations
     coaching_statement = plain(DRIVERS["coaching"]["best_practices"][0]["statement"])
@@ -335,6 +378,7 @@ def test_search_index_exists_for_offline_search(built_site):
 
 
 # --- the drivers overview diagram -----------------------------------------------------------
+
 
 def diagram(site: Path):
     svgs = article(page(site / "drivers" / "index.html")).find_all("svg")
@@ -369,16 +413,29 @@ EXAMPLE_DRIVER = {
     "order": 9,
     "definition": ["The example driver is defined as a test of a driver added by one file."],
     "best_practices": [
-        {"id": "example-driver-first", "statement": "Staff run the first example practice.",
-         "explanation": "The first example practice is run every month.",
-         "criteria": {"rule": "at_least", "count": 2,
-                      "items": ["a first item;", "a second item;", "a third item."]}},
-        {"id": "example-driver-second", "statement": "Staff review the second example practice.",
-         "explanation": "The second example practice is reviewed every quarter."},
+        {
+            "id": "example-driver-first",
+            "statement": "Staff run the first example practice.",
+            "explanation": "The first example practice is run every month.",
+            "criteria": {
+                "rule": "at_least",
+                "count": 2,
+                "items": ["a first item;", "a second item;", "a third item."],
+            },
+        },
+        {
+            "id": "example-driver-second",
+            "statement": "Staff review the second example practice.",
+            "explanation": "The second example practice is reviewed every quarter.",
+        },
     ],
     "questions": [
-        {"id": "example-driver-q-first", "text": "How do staff run the first example practice?",
-         "prompts": ["How often?"], "source": "example-driver-first"},
+        {
+            "id": "example-driver-q-first",
+            "text": "How do staff run the first example practice?",
+            "prompts": ["How often?"],
+            "source": "example-driver-first",
+        },
     ],
     "references": ["fixsen-2005"],
 }
@@ -395,7 +452,9 @@ def changed_site(tmp_path_factory, project_root) -> Path:
     (rubric / "drivers" / f"{REMOVED_DRIVER}.yaml").unlink()
     (rubric / "drivers" / "example-driver.yaml").write_text(
         "# yaml-language-server: $schema=../schema/driver.schema.json\n"
-        + yaml.safe_dump(EXAMPLE_DRIVER, sort_keys=False), encoding="utf-8")
+        + yaml.safe_dump(EXAMPLE_DRIVER, sort_keys=False),
+        encoding="utf-8",
+    )
     site = base / "site"
     result = run_build("--site", "--rubric", str(rubric), "--out", str(site))
     assert result.returncode == 0, result.stderr
@@ -406,8 +465,10 @@ def test_new_driver_file_gets_its_page(changed_site):
     body = article(page(changed_site / "drivers" / "example-driver.html"))
     assert body.one("h1").text().rstrip("¶").strip() == "Example Driver"
     statements = [h3.text() for h3 in body.find_all("h3", "tk-statement")]
-    assert statements == ["1. Staff run the first example practice.",
-                          "2. Staff review the second example practice."]
+    assert statements == [
+        "1. Staff run the first example practice.",
+        "2. Staff review the second example practice.",
+    ]
     assert body.one("p", "tk-rule").text() == "At least 2 of these 3:"
     for href in [a.get("href") for a in body.one("div", "tk-download-row").find_all("a")]:
         assert resolve(changed_site, changed_site / "drivers" / "x.html", href).is_file(), href
@@ -416,12 +477,17 @@ def test_new_driver_file_gets_its_page(changed_site):
 def test_new_driver_file_gets_a_navigation_entry_under_its_category(changed_site):
     for html in html_pages(changed_site):
         nav = page(html).one("nav", "md-nav--primary")
-        entries = [a for a in nav.find_all("a")
-                   if (a.get("href") or "").endswith("example-driver.html")]
+        entries = [
+            a for a in nav.find_all("a") if (a.get("href") or "").endswith("example-driver.html")
+        ]
         assert entries and entries[0].text() == "Example Driver", site_path(changed_site, html)
     # order 9: listed last among the competency drivers on the overview
-    competency = [a.text() for a in section(page(changed_site / "drivers" / "index.html"),
-                                              "category-competency")[0].find_all("a")]
+    competency = [
+        a.text()
+        for a in section(page(changed_site / "drivers" / "index.html"), "category-competency")[
+            0
+        ].find_all("a")
+    ]
     assert competency[-1] == "Example Driver"
 
 
@@ -441,9 +507,12 @@ def test_removed_driver_file_leaves_no_page_link_or_label(changed_site):
 
 
 def test_changed_rubric_site_has_no_dead_links(changed_site):
-    dead = [f"{site_path(changed_site, html)}: {value}" for html in html_pages(changed_site)
-            for _n, _a, value in references_in(page(html))
-            if (target := resolve(changed_site, html, value)) is not None and not target.is_file()]
+    dead = [
+        f"{site_path(changed_site, html)}: {value}"
+        for html in html_pages(changed_site)
+        for _n, _a, value in references_in(page(html))
+        if (target := resolve(changed_site, html, value)) is not None and not target.is_file()
+    ]
     assert not dead, "\n".join(dead)
 
 
@@ -453,9 +522,12 @@ def test_site_built_for_one_paper_has_no_dead_pdf_links(tmp_path):
     if result.returncode != 0:  # refusing the combination is a fine answer too
         assert "--paper" in result.stderr and "Traceback" not in result.stderr
         return
-    dead = [f"{site_path(site, html)}: {value}" for html in html_pages(site)
-            for _n, _a, value in references_in(page(html))
-            if (target := resolve(site, html, value)) is not None and not target.is_file()]
+    dead = [
+        f"{site_path(site, html)}: {value}"
+        for html in html_pages(site)
+        for _n, _a, value in references_in(page(html))
+        if (target := resolve(site, html, value)) is not None and not target.is_file()
+    ]
     assert not dead, f"{len(dead)} dead links, e.g.\n" + "\n".join(dead[:10])
 
 
@@ -475,8 +547,9 @@ def hostile_site(tmp_path_factory, project_root) -> Path:
     text = coaching.read_text(encoding="utf-8")
     assert text.count(SERVICE_PLAN) == 1 and text.count(DEFINITION_START) == 1
     text = text.replace(SERVICE_PLAN, f"    statement: 'Agency staff use a plan {HOSTILE} now.'\n")
-    text = text.replace(DEFINITION_START, f"    Hostile {HOSTILE} definition.\n\n"
-                        + DEFINITION_START)
+    text = text.replace(
+        DEFINITION_START, f"    Hostile {HOSTILE} definition.\n\n" + DEFINITION_START
+    )
     coaching.write_text(text, encoding="utf-8")
     site = base / "site"
     result = run_build("--site", "--rubric", str(rubric), "--out", str(site))
@@ -488,8 +561,9 @@ def test_hostile_statement_and_definition_show_as_literal_text(hostile_site):
     root = page(hostile_site / "drivers" / "coaching.html")
     body = article(root)
     statement = body.find_all("h3", "tk-statement")[2].text()
-    assert statement.startswith("3. Agency staff use a plan {{ 7*7 }} {% raw %} "
-                                "<script>alert(1)</script>")
+    assert statement.startswith(
+        "3. Agency staff use a plan {{ 7*7 }} {% raw %} <script>alert(1)</script>"
+    )
     intro = body.one("div", "tk-driver-intro").text()
     assert "Hostile {{ 7*7 }} {% raw %} <script>alert(1)</script>" in intro
     assert not re.search(r"\b49\b", root.text()), "a template expression was evaluated"
@@ -499,8 +573,12 @@ def test_hostile_content_adds_no_script_or_outside_image(hostile_site):
     root = page(hostile_site / "drivers" / "coaching.html")
     scripts = [node.raw_text() for node in root.find_all("script")]
     assert not [s for s in scripts if "alert(" in s]
-    outside = [node for node in root.iter() if node.tag in ("img", "image", "source", "iframe")
-               and any("127.0.0.1" in (value or "") for value in node.attrs.values())]
+    outside = [
+        node
+        for node in root.iter()
+        if node.tag in ("img", "image", "source", "iframe")
+        and any("127.0.0.1" in (value or "") for value in node.attrs.values())
+    ]
     assert not outside
     assert not [a for a in root.find_all("a") if "127.0.0.1" in (a.get("href") or "")]
 
@@ -522,22 +600,28 @@ def test_hostile_driver_name_shows_literally_in_navigation(tmp_path, rubric_copy
     text = coaching.read_text(encoding="utf-8")
     assert text.count("\nname: Coaching\n") == 1
     hostile_name = "Coaching <img src=x onerror=alert(3)> {{ 7*7 }}"
-    coaching.write_text(text.replace("\nname: Coaching\n", f"\nname: '{hostile_name}'\n"),
-                        encoding="utf-8")
+    coaching.write_text(
+        text.replace("\nname: Coaching\n", f"\nname: '{hostile_name}'\n"), encoding="utf-8"
+    )
     site = tmp_path / "site"
-    result = run_mkdocs(site, TOOLKIT_RUBRIC=str(rubric_copy), TOOLKIT_PDF_DIR=str(built_site / "pdf"))
+    result = run_mkdocs(
+        site, TOOLKIT_RUBRIC=str(rubric_copy), TOOLKIT_PDF_DIR=str(built_site / "pdf")
+    )
     assert result.returncode == 0, result.stderr
     for name in ("index.html", "drivers/coaching.html"):
         root = parse_html((site / name).read_text(encoding="utf-8"))
         assert not [n for n in root.iter() if n.get("onerror")], f"{name}: live onerror attribute"
         assert not [n for n in root.iter() if n.tag == "img" and n.get("src") == "x"], name
         nav = root.one("nav", "md-nav--primary")
-        entries = [a.text() for a in nav.find_all("a") if a.get("href", "").endswith("coaching.html")]
+        entries = [
+            a.text() for a in nav.find_all("a") if a.get("href", "").endswith("coaching.html")
+        ]
         assert entries == [hostile_name], f"{name}: {entries}"
         assert not re.search(r"\b49\b", root.text() + root.one("title").text()), name
 
 
 # --- MkDocs on its own ----------------------------------------------------------------------
+
 
 def test_mkdocs_strict_build_from_project_root_succeeds(tmp_path):
     site = tmp_path / "site"
@@ -558,20 +642,25 @@ def test_mkdocs_build_of_a_broken_rubric_reports_file_line_column(tmp_path, rubr
     result = run_mkdocs(tmp_path / "site", TOOLKIT_RUBRIC=str(rubric_copy))
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert re.search(rf"drivers/coaching\.yaml:{line}:1: nmae: unknown key 'nmae'; "
-                     r"did you mean 'name'\?", output), output
+    assert re.search(
+        rf"drivers/coaching\.yaml:{line}:1: nmae: unknown key 'nmae'; "
+        r"did you mean 'name'\?",
+        output,
+    ), output
     assert "Traceback" not in output
     assert not (tmp_path / "site" / "drivers" / "coaching.html").exists()
 
 
-def test_build_pdf_site_with_a_broken_rubric_reports_it_and_keeps_no_half_site(tmp_path,
-                                                                             rubric_copy):
+def test_build_pdf_site_with_a_broken_rubric_reports_it_and_keeps_no_half_site(
+    tmp_path, rubric_copy
+):
     coaching = rubric_copy / "drivers" / "coaching.yaml"
     text = coaching.read_text(encoding="utf-8")
     line = text.splitlines().index("name: Coaching") + 1
     coaching.write_text(text.replace("\nname: Coaching\n", "\nnmae: Coaching\n"), encoding="utf-8")
-    result = run_build("--site", "--rubric", str(rubric_copy), "--out", str(tmp_path / "site"),
-                       cwd=tmp_path)
+    result = run_build(
+        "--site", "--rubric", str(rubric_copy), "--out", str(tmp_path / "site"), cwd=tmp_path
+    )
     assert result.returncode == 1
     assert f"rubric/drivers/coaching.yaml:{line}:1: nmae: unknown key 'nmae'" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
