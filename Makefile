@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+CODE := build_pdf.py macros tests benchmarks
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build test check serve bench clean
@@ -11,9 +12,11 @@ build: $(VENV)/.installed
 	bash scripts/system-deps.sh build
 	$(PY) build_pdf.py --site
 
-## test: set up (Python packages, Chromium, poppler), then run the whole test suite
+## test: set up (Python packages, Chromium, poppler), then lint and run the whole test suite
 test: $(VENV)/.installed
 	bash scripts/system-deps.sh test
+	$(VENV)/bin/ruff check $(CODE)
+	$(VENV)/bin/ruff format --check $(CODE)
 	$(PY) -m pytest
 
 ## check: validate the rubric only

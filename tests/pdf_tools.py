@@ -20,7 +20,7 @@ PUSHBUTTON = 1 << 16
 
 
 def norm(text: str) -> str:
-    """Text as a reader sees it: no soft hyphens, hyphenated line breaks joined, spaces collapsed."""
+    """Text as a reader sees it: no soft hyphens, hyphenated breaks joined, spaces collapsed."""
     text = text.replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1-\2", text)
     return re.sub(r"\s+", " ", text).strip()
