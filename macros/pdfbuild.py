@@ -165,10 +165,11 @@ def write_manifest(path: Path, built: list[Built]) -> None:
     )
 
 
-def terminal_progress(done: int, total: int, name: str) -> None:
+def terminal_progress(done: int, total: int, name: str, stream=None) -> None:
     """A one-line progress display, only on an interactive terminal outside CI."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+    stream = stream or sys.stderr
+    if not stream.isatty() or os.environ.get("CI"):
         return
     end = "\n" if done == total else ""
-    sys.stderr.write(f"\r\x1b[Krendering {done}/{total}: {name}{end}")
-    sys.stderr.flush()
+    stream.write(f"\r\x1b[Krendering {done}/{total}: {name}{end}")
+    stream.flush()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 from macros.pdfbuild import terminal_progress
+
+NAME = "checklist-coaching-print-a4.pdf"
 
 
 class Terminal(io.StringIO):
@@ -15,29 +15,23 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.fixture
-def terminal(monkeypatch: pytest.MonkeyPatch) -> Terminal:
-    screen = Terminal()
-    monkeypatch.setattr("sys.stderr", screen)
+def test_a_terminal_shows_which_printable_and_how_many_are_left(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
-    return screen
+    screen = Terminal()
+    terminal_progress(3, 12, NAME, stream=screen)
+    assert "3/12" in screen.getvalue()
+    assert NAME in screen.getvalue()
 
 
-def test_a_terminal_shows_which_printable_and_how_many_are_left(terminal):
-    terminal_progress(3, 12, "checklist-coaching-print-a4.pdf")
-    assert "3/12" in terminal.getvalue()
-    assert "checklist-coaching-print-a4.pdf" in terminal.getvalue()
-
-
-def test_ci_is_quiet(terminal, monkeypatch):
+def test_ci_is_quiet(monkeypatch):
     monkeypatch.setenv("CI", "true")
-    terminal_progress(3, 12, "checklist-coaching-print-a4.pdf")
-    assert terminal.getvalue() == ""
+    screen = Terminal()
+    terminal_progress(3, 12, NAME, stream=screen)
+    assert screen.getvalue() == ""
 
 
 def test_a_pipe_is_quiet(monkeypatch):
-    pipe = io.StringIO()
-    monkeypatch.setattr("sys.stderr", pipe)
     monkeypatch.delenv("CI", raising=False)
-    terminal_progress(3, 12, "checklist-coaching-print-a4.pdf")
+    pipe = io.StringIO()
+    terminal_progress(3, 12, NAME, stream=pipe)
     assert pipe.getvalue() == ""
