@@ -48,7 +48,7 @@ def _signature(*folders: Path) -> tuple:
         (str(path), path.stat().st_mtime_ns, path.stat().st_size)
         for folder in folders
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and "__pycache__" not in path.parts
     )
 
 
