@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure what builds cost, on this machine, in one run; print a table and JSON.
 
-    python benchmarks/run.py [--quick]
+    python benchmarks/run.py [--copies 10] [--json FILE]
 
 Each build runs in a fresh process with its own empty cache, so the numbers are comparable.
 Ratios matter more than seconds: machines are noisy.

@@ -21,6 +21,11 @@ def staging(target: Path, stamp: str | None = None):
     be skipped next time.
     """
     target = Path(target)
+    if target.is_file() or (target.is_dir() and any(target.iterdir()) and not is_output(target)):
+        raise FileExistsError(
+            f"{target} exists and is not a previous build's output; "
+            "choose another --out or remove it"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
@@ -47,6 +52,11 @@ def replace(new: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def is_output(folder: Path) -> bool:
+    """Whether `folder` is one this toolkit built (so replacing it loses nothing else)."""
+    return (folder / STAMP).is_file() or (folder / "manifest.json").is_file()
 
 
 def is_current(target: Path, stamp: str) -> bool:

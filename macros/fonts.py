@@ -6,6 +6,7 @@ PDF). A Latin subset of the same font, made once and cached, keeps fillable PDFs
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -34,10 +35,17 @@ def source_font() -> Path:
     )
 
 
-def form_font(cache_dir: Path) -> Path:
-    """Path of the form-field font, made from the system font on first use."""
+def form_font(cache_dir: Path, extra: str = "") -> Path:
+    """Path of the form-field font, made from the system font on first use.
+
+    `extra` holds characters the fields must also show (pre-filled workshop values).
+    """
     source = source_font()
-    target = cache_dir / f"form-sans-{source.stat().st_size}.ttf"
+    unicodes = sorted(set(UNICODES) | {ord(char) for char in extra})
+    recipe = hashlib.sha256(
+        source.read_bytes() + repr(unicodes).encode() + Path(__file__).read_bytes()
+    ).hexdigest()[:16]
+    target = cache_dir / f"form-sans-{recipe}.ttf"
     if target.is_file():
         return target
     from fontTools import subset  # only needed once per machine: the result is cached
@@ -51,7 +59,7 @@ def form_font(cache_dir: Path) -> Path:
     options.hinting = False
     options.drop_tables += ["FFTM"]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=UNICODES)
+    subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
     for record in font["name"].names:
         if record.nameID in (1, 4, 16):

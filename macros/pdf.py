@@ -70,7 +70,9 @@ class _Warnings(logging.Handler):
 class PdfRenderer:
     """Renders printables of one toolkit; keep one per process (fonts and images are cached)."""
 
-    def __init__(self, toolkit: model.Toolkit, markdown: MarkdownRenderer) -> None:
+    def __init__(
+        self, toolkit: model.Toolkit, markdown: MarkdownRenderer, form_characters: str = ""
+    ) -> None:
         os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
         self.environment = make_environment(toolkit, markdown)
         self.fonts = FontConfiguration()
@@ -78,7 +80,7 @@ class PdfRenderer:
         self.fetcher = ProjectFetcher((TEMPLATES, STYLES, FONT_CACHE))
         form_font_face = (
             f'@font-face {{ font-family: "{FAMILY}"; '
-            f'src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
+            f'src: url("{form_font(FONT_CACHE, form_characters).as_uri()}"); }}'
             f'input, textarea {{ font-family: "{FAMILY}"; }}'
         )
         self.stylesheets = [

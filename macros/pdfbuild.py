@@ -25,10 +25,10 @@ from .atomic import staging
 from .fonts import form_font, source_font
 from .pdf import CACHE_ROOT, FONT_CACHE, STYLES, PdfRenderer
 from .printables import PAPER_NAMES, Printable
+from .stamp import PDF_LIBRARIES
 from .text import MarkdownRenderer
 
 CACHE = CACHE_ROOT / "pdf"
-LIBRARIES = ("weasyprint", "pydyf", "fonttools", "jinja2", "markdown", "pyyaml")
 CACHE_DAYS = 30  # entries unused for this long are removed
 
 
@@ -48,7 +48,7 @@ def _environment_key() -> str:
             digest.update(path.name.encode() + path.read_bytes())
     for font in (source_font(), form_font(FONT_CACHE)):
         digest.update(font.read_bytes())
-    for library in LIBRARIES:
+    for library in PDF_LIBRARIES:
         digest.update(f"{library}={version(library)}".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(Path(__file__).with_name("pdf.py").read_bytes())
@@ -58,10 +58,10 @@ def _environment_key() -> str:
 _worker: PdfRenderer | None = None
 
 
-def _start_worker(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> None:
+def _start_worker(toolkit: model.Toolkit, markdown: MarkdownRenderer, characters: str) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    _worker = PdfRenderer(toolkit, markdown)
+    _worker = PdfRenderer(toolkit, markdown, characters)
 
 
 def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
@@ -82,7 +82,17 @@ def build_pdfs(
     stamp: str | None = None,
 ) -> list[Built]:
     """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
-    renderer = PdfRenderer(toolkit, markdown)
+    # Pre-filled workshop values must show in fillable fields, whatever their script.
+    characters = "".join(
+        sorted(
+            {
+                char
+                for p in printables
+                for char in p.workshop.program + p.workshop.organization + p.workshop.date
+            }
+        )
+    )
+    renderer = PdfRenderer(toolkit, markdown, characters)
     environment = _environment_key()
     keys = {}
     htmls = {}
@@ -114,7 +124,9 @@ def build_pdfs(
             rendered = renderer.write(printable, htmls[printable.filename])
             store(printable, rendered.data, rendered.pages)
     else:
-        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(toolkit, markdown))
+        pool = ProcessPoolExecutor(
+            workers, initializer=_start_worker, initargs=(toolkit, markdown, characters)
+        )
         try:
             jobs_list = [(p, htmls[p.filename]) for p in missing]
             for printable, (data, pages) in zip(missing, pool.map(_render, jobs_list)):

@@ -20,7 +20,7 @@ def rule_words(criteria: model.Criteria) -> str:
     """How many criteria must hold, in plain words."""
     total = len(criteria.items)
     if criteria.rule == "all" or criteria.count == total:
-        return "All of the following" if criteria.rule == "all" else f"All {total} of these"
+        return "All of the following"
     return f"At least {criteria.count} of these {total}"
 
 

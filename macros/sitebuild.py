@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 from .atomic import staging
+from .pdf import DEFAULT_EPOCH
 from .site import SITE_ZIP
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,7 @@ def run_mkdocs(site_dir: Path, *, pdf_dir: Path, rubric: Path) -> None:
 
 def zip_folder(folder: Path, target: Path) -> None:
     """A reproducible zip of the built site (fixed dates, sorted names) to use offline."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "1577836800"))
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
     stamp = time.gmtime(max(epoch, 315532800))[:6]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):

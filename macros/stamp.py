@@ -10,18 +10,8 @@ import hashlib
 from importlib.metadata import version
 from pathlib import Path
 
-LIBRARIES = (
-    "weasyprint",
-    "pydyf",
-    "fonttools",
-    "jinja2",
-    "markdown",
-    "pyyaml",
-    "jsonschema",
-    "mkdocs",
-    "mkdocs-material",
-    "mkdocs-macros-plugin",
-)
+PDF_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "jinja2", "markdown", "pyyaml")
+LIBRARIES = (*PDF_LIBRARIES, "jsonschema", "mkdocs", "mkdocs-material", "mkdocs-macros-plugin")
 
 
 def inputs_key(folders: list[Path], files: list[Path], options: str) -> str:

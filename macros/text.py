@@ -79,8 +79,10 @@ class MarkdownRenderer:
     def inline(self, text: str) -> Markup:
         """One paragraph without its <p>, for headings, list items and table cells."""
         rendered = str(self.block(text))
-        match = re.fullmatch(r"<p>(.*)</p>", rendered, flags=re.S)
-        return Markup(match.group(1) if match else rendered)
+        paragraphs = re.findall(r"<p>(.*?)</p>", rendered, flags=re.S)
+        if paragraphs and re.fullmatch(r"(\s*<p>.*?</p>)+\s*", rendered, flags=re.S):
+            return Markup(" ".join(paragraphs))  # one line, even if the text had blank lines
+        return Markup(rendered)
 
 
 def markdown_escape(text: str) -> Markup:

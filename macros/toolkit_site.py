@@ -13,6 +13,7 @@ import importlib
 import os
 import shutil
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -108,6 +109,12 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
+    """Before MkDocs empties site_dir: keep aside the PDFs a plain `mkdocs build` would lose."""
+    source, site_dir = _pdf_dir(), Path(config["site_dir"]).resolve()
+    _serve.pdf_copy = None
+    if source.is_dir() and source.resolve().is_relative_to(site_dir):
+        _serve.pdf_copy = Path(tempfile.mkdtemp(prefix="toolkit-pdf-")) / "pdf"
+        shutil.copytree(source, _serve.pdf_copy)
     site, pages = _load(config)
     config["nav"] = _literal_titles(pages.nav())
     # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
@@ -160,6 +167,12 @@ def on_post_build(config):
     """
     if hasattr(config, "conf"):
         return
-    source, target = _pdf_dir(), Path(config["site_dir"]) / "pdf"
-    if source.is_dir() and source.resolve() != target.resolve() and not target.exists():
+    source, target = (
+        getattr(_serve, "pdf_copy", None) or _pdf_dir(),
+        Path(config["site_dir"]) / "pdf",
+    )
+    if source.is_dir() and not target.exists():
         shutil.copytree(source, target)
+    if getattr(_serve, "pdf_copy", None):
+        shutil.rmtree(_serve.pdf_copy.parent, ignore_errors=True)
+        _serve.pdf_copy = None

@@ -806,6 +806,11 @@ def hostile_names_site(project_root, tmp_path_factory):
         "    name: Organization drivers\n",
         "    name: Organization <img src=x onerror=alert(4)> drivers\n",
     )
+    replace_once(
+        rubric / "drivers" / "fidelity.yaml",
+        "\nname: Fidelity\n",
+        "\nname: 'Fidelity </title><script>alert(5)</script>'\n",
+    )
     site = base / "site"
     result = subprocess.run(
         [
@@ -837,12 +842,30 @@ def test_a_driver_name_cannot_run_code_during_the_site_build(hostile_names_site)
 def test_toolkit_text_in_footer_and_navigation_shows_literally(hostile_names_site):
     result = hostile_names_site["result"]
     assert result.returncode == 0, result.stdout + result.stderr
-    for name in ("index.html", "drivers/coaching.html"):
+    for name in ("index.html", "drivers/coaching.html", "drivers/fidelity.html"):
         page = Page((hostile_names_site["site"] / name).read_text(encoding="utf-8"))
         assert [script for script in page.scripts if "alert" in script] == [], name
         assert [attrs for tag, attrs in page.elements if "onerror" in attrs] == [], name
         assert "<script>alert('footer')</script>" in page.text, name
         assert "Organization <img src=x onerror=alert(4)> drivers" in page.text, name
+
+
+def test_a_driver_name_cannot_close_the_page_title(hostile_names_site):
+    """The theme strips tags from page titles, which would undo their escaping."""
+    html_text = (hostile_names_site["site"] / "drivers" / "fidelity.html").read_text("utf-8")
+    title = re.search(r"<title>(.*?)</title>", html_text, flags=re.S).group(1)
+    assert "&lt;script&gt;alert(5)" in title
+    assert "<script>alert(5)" not in html_text
+
+
+def test_out_never_replaces_a_folder_it_did_not_build(tmp_path):
+    mine = tmp_path / "my documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work", encoding="utf-8")
+    result = run_build("--paper", "a4", "--drivers", "coaching", "--out", str(mine))
+    assert result.returncode == 1
+    assert "is not a previous build's output" in result.stderr
+    assert [path.name for path in mine.iterdir()] == ["thesis.txt"]
 
 
 # --- 6. a copy of the project elsewhere, built from another folder -------------------------------

@@ -673,3 +673,12 @@ def test_mkdocs_watches_rubric_macros_and_overrides(project_root):
     assert {"rubric", "macros", "overrides"} <= watched
     for folder in ("rubric", "macros", "overrides"):
         assert (project_root / folder).is_dir()
+
+
+def test_rule_words_say_all_when_every_item_must_hold():
+    from macros.model import Criteria
+    from macros.render import rule_words
+
+    assert rule_words(Criteria("all", ("a", "b"))) == "All of the following"
+    assert rule_words(Criteria("at_least", ("a", "b", "c"), 2)) == "At least 2 of these 3"
+    assert rule_words(Criteria("at_least", ("a",), 1)) == "All of the following"
