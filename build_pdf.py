@@ -107,7 +107,9 @@ def run(args: argparse.Namespace) -> int:
         if is_current(out, stamp):
             print(f"Up to date: nothing changed since {out} was built.")
             return 0
-    toolkit = load_rubric(args.rubric, shown_from=Path.cwd())
+    from macros.fonts import printable_characters
+
+    toolkit = load_rubric(args.rubric, shown_from=Path.cwd(), can_print=printable_characters())
     practices = sum(len(driver.best_practices) for driver in toolkit.drivers)
     if args.check:
         print(f"Rubric OK: {len(toolkit.drivers)} drivers, {practices} best practices.")

@@ -7,8 +7,10 @@ PDF). A Latin subset of the same font, made once and cached, keeps fillable PDFs
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 FAMILY = "Toolkit Form Sans"
@@ -35,6 +37,15 @@ def source_font() -> Path:
     )
 
 
+def printable_characters() -> Callable[[str], bool]:
+    """Whether the PDFs' font (the system's DejaVu Sans) has a glyph for a character."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(source_font(), lazy=True) as font:
+        covered = set(font.getBestCmap())
+    return lambda char: ord(char) in covered or char in "\n\r\t"
+
+
 def form_font(cache_dir: Path, extra: str = "") -> Path:
     """Path of the form-field font, made from the system font on first use.
 
@@ -52,21 +63,21 @@ def form_font(cache_dir: Path, extra: str = "") -> Path:
     from fontTools.ttLib import TTFont
 
     cache_dir.mkdir(parents=True, exist_ok=True)
-    font = TTFont(source, recalcTimestamp=False)
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.hinting = False
-    options.drop_tables += ["FFTM"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=unicodes)
-    subsetter.subset(font)
-    for record in font["name"].names:
-        if record.nameID in (1, 4, 16):
-            record.string = FAMILY
-        elif record.nameID == 6:
-            record.string = FAMILY.replace(" ", "")
-    partial = target.with_suffix(".tmp")
-    font.save(partial)
+    with TTFont(source, recalcTimestamp=False) as font:
+        options = subset.Options()
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        options.hinting = False
+        options.drop_tables += ["FFTM"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=unicodes)
+        subsetter.subset(font)
+        for record in font["name"].names:
+            if record.nameID in (1, 4, 16):
+                record.string = FAMILY
+            elif record.nameID == 6:
+                record.string = FAMILY.replace(" ", "")
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        font.save(partial)
     partial.replace(target)
     return target

@@ -7,7 +7,7 @@ import difflib
 import json
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -30,8 +30,17 @@ QUESTION_SOURCES = ("key-points", "definition")
 RESERVED_DRIVER_IDS = {"index": "the drivers overview page"}
 
 
-def load_rubric(rubric_dir: Path, *, shown_from: Path | None = None) -> model.Toolkit:
-    """Read, validate and build the whole rubric. Paths in messages are relative to `shown_from`."""
+def load_rubric(
+    rubric_dir: Path,
+    *,
+    shown_from: Path | None = None,
+    can_print: Callable[[str], bool] | None = None,
+) -> model.Toolkit:
+    """Read, validate and build the whole rubric. Paths in messages are relative to `shown_from`.
+
+    `can_print(character)` says whether the PDFs' font has a glyph for it; text it cannot show
+    is reported where it is, rather than failing later inside WeasyPrint.
+    """
     rubric_dir = Path(rubric_dir).resolve()
     base = (shown_from or rubric_dir.parent).resolve()
     problems: list[Problem] = []
@@ -57,6 +66,9 @@ def load_rubric(rubric_dir: Path, *, shown_from: Path | None = None) -> model.To
         problems.append(
             Problem(_shown(driver_dir, base), 1, 1, "(folder)", "no driver files found")
         )
+    if can_print is not None:
+        for document in [*documents.values(), *drivers]:
+            problems.extend(_unprintable(document, document.data, (), can_print))
     if "toolkit.yaml" in documents and "references.yaml" in documents:
         # Check what can be checked across the files that read cleanly, so one run shows all.
         problems.extend(_cross_checks(documents, drivers))
@@ -265,6 +277,23 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
                     f"'{source}' is not a best practice "
                     "of this driver, nor key-points or definition",
                 )
+
+
+def _unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
+    if isinstance(value, str):
+        missing = next((char for char in value if not can_print(char)), None)
+        if missing is not None:
+            yield document.problem(
+                location,
+                f"the character {missing!r} (U+{ord(missing):04X}) is not in the PDFs' font; "
+                "the printables cannot show it",
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unprintable(document, item, (*location, key), can_print)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unprintable(document, item, (*location, index), can_print)
 
 
 def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iterable[Problem]:

@@ -112,8 +112,12 @@ def build_pdfs(
     def store(printable: Printable, data: bytes, pages: int) -> None:
         nonlocal done
         key = keys[printable.filename]
-        (cache_dir / f"{key}.pdf").write_bytes(data)
-        (cache_dir / f"{key}.json").write_text(json.dumps({"pages": pages}))
+        # Written under a temporary name, then renamed: another build sharing the cache never
+        # copies half a file. The .json marks the entry complete, so it comes last.
+        for suffix, content in ((".pdf", data), (".json", json.dumps({"pages": pages}).encode())):
+            partial = cache_dir / f"{key}{suffix}.{os.getpid()}.tmp"
+            partial.write_bytes(content)
+            partial.replace(cache_dir / f"{key}{suffix}")
         done += 1
         if progress:
             progress(done, len(missing), printable.filename)

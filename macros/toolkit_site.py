@@ -116,6 +116,7 @@ def on_config(config):
         _serve.pdf_copy = Path(tempfile.mkdtemp(prefix="toolkit-pdf-")) / "pdf"
         shutil.copytree(source, _serve.pdf_copy)
     site, pages = _load(config)
+    _serve.titles.clear()
     config["nav"] = _literal_titles(pages.nav())
     # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
     config["copyright"] = str(pages.environment.filters["mdi"](pages.toolkit.footer_credit))

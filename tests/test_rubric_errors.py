@@ -637,3 +637,25 @@ def test_cli_check_never_shows_a_traceback(project_root, rubric_copy):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "rubric/drivers/coaching.yaml:" in result.stderr
+
+
+def test_text_the_pdf_font_cannot_show_is_reported_where_it_is(rubric_copy, project_root):
+    from macros.fonts import printable_characters
+
+    line = replace_once(coaching(rubric_copy), "name: Coaching\n", "name: Coaching 中文\n")
+    try:
+        load_rubric(rubric_copy, shown_from=rubric_copy.parent, can_print=printable_characters())
+    except RubricError as error:
+        (problem,) = error.problems
+    else:
+        pytest.fail("a character the PDFs cannot show was accepted")
+    assert (problem.path, problem.line, problem.column) == ("rubric/drivers/coaching.yaml", line, 7)
+    assert problem.field == "name"
+    assert "U+4E2D" in problem.message
+    result = subprocess.run(
+        [sys.executable, "build_pdf.py", "--check", "--rubric", str(rubric_copy)],
+        cwd=project_root,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "U+4E2D" in result.stderr
