@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,8 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:  # so `import macros` works however pytest is started
     sys.path.insert(0, str(PROJECT_ROOT))
+
+from helpers import copy_rubric  # noqa: E402
 
 from macros.loader import load_rubric  # noqa: E402
 from macros.model import Toolkit  # noqa: E402
@@ -31,9 +32,7 @@ def toolkit(project_root: Path) -> Toolkit:
 @pytest.fixture
 def rubric_copy(project_root: Path, tmp_path: Path) -> Path:
     """A private copy of rubric/ (schemas included) at tmp_path / "rubric", free to break."""
-    copy = tmp_path / "rubric"
-    shutil.copytree(project_root / "rubric", copy)
-    return copy
+    return copy_rubric(tmp_path)
 
 
 def run_build(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 from pathlib import Path
@@ -35,6 +36,13 @@ def only_problem(rubric_dir: Path) -> Problem:
 def shown(file: Path, rubric_dir: Path) -> str:
     """How a problem names `file`: relative to the rubric's parent, e.g. rubric/drivers/x.yaml."""
     return file.relative_to(rubric_dir.parent).as_posix()
+
+
+def copy_rubric(folder: Path) -> Path:
+    """A private copy of the project's rubric/ (schemas included) at folder / "rubric"."""
+    copy = folder / "rubric"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rubric", copy)
+    return copy
 
 
 def replace_once(file: Path, old: str, new: str) -> int:

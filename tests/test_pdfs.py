@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_build
-from helpers import Listener, line_of, replace_once
+from helpers import Listener, copy_rubric, line_of, replace_once
 from pdf_tools import (
     acroform_of,
     catalog_of,
@@ -504,8 +503,7 @@ HOSTILE_STATEMENT = "Agency staff use {{ 7*7 }} coaching {% if %} plans."
 def hostile_build(project_root, tmp_path_factory):
     """Coaching content with outside images and links and template syntax, built while listening."""
     tmp = tmp_path_factory.mktemp("hostile")
-    rubric = tmp / "rubric"
-    shutil.copytree(project_root / "rubric", rubric)
+    rubric = copy_rubric(tmp)
     listener = Listener()
     try:
         coaching = rubric / "drivers" / "coaching.yaml"

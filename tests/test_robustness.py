@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import PROJECT_ROOT, run_build
-from helpers import Listener, replace_once
+from helpers import Listener, copy_rubric, replace_once
 
 BUILD = PROJECT_ROOT / "build_pdf.py"
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
@@ -209,8 +209,7 @@ def test_corpus_cases_are_well_formed():
 @pytest.mark.parametrize("case_dir", CORPUS)
 def test_bad_input_is_reported_where_it_is(case_dir, tmp_path, project_root):
     spec = load_case(case_dir)
-    rubric = tmp_path / "rubric"
-    shutil.copytree(project_root / "rubric", rubric)
+    rubric = copy_rubric(tmp_path)
     apply_case(case_dir, spec, rubric)
 
     started = time.monotonic()
@@ -524,8 +523,7 @@ BANNER = "The rubric has errors"
 def served(project_root, tmp_path_factory):
     """`mkdocs serve` on a copy of the rubric (TOOLKIT_RUBRIC), on a free port of 127.0.0.1."""
     base = tmp_path_factory.mktemp("serve")
-    rubric = base / "rubric"
-    shutil.copytree(project_root / "rubric", rubric)
+    rubric = copy_rubric(base)
     port = free_port()
     log = base / "serve.log"
     with open(log, "wb") as output:
@@ -682,8 +680,7 @@ def hostile_site(project_root, tmp_path_factory):
     """Coaching's statement, a criterion, a prompt and a citation full of hostile text, built as
     a site while a listener on 127.0.0.1 counts connections."""
     base = tmp_path_factory.mktemp("hostile")
-    rubric = base / "rubric"
-    shutil.copytree(project_root / "rubric", rubric)
+    rubric = copy_rubric(base)
     listener = Listener()
     try:
         bad = hostile_text(listener.port)
@@ -776,8 +773,7 @@ NAME_MARKER = "marker-from-driver-name"
 @pytest.fixture(scope="module")
 def hostile_names_site(project_root, tmp_path_factory):
     base = tmp_path_factory.mktemp("names")
-    rubric = base / "rubric"
-    shutil.copytree(project_root / "rubric", rubric)
+    rubric = copy_rubric(base)
     marker = base / NAME_MARKER
     payload = (
         "{{ self.__init__.__globals__.__builtins__.__import__('os')"

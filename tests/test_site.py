@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,6 +20,7 @@ import pypdf
 import pytest
 import yaml
 from conftest import run_build
+from helpers import copy_rubric
 from site_tools import (
     PROJECT_ROOT,
     categories_data,
@@ -447,8 +447,7 @@ def changed_site(tmp_path_factory, project_root) -> Path:
     """A rubric copy with one driver file added (example-driver) and one removed, built with
     `build_pdf.py --site --rubric`."""
     base = tmp_path_factory.mktemp("changed")
-    rubric = base / "rubric"
-    shutil.copytree(project_root / "rubric", rubric)
+    rubric = copy_rubric(base)
     (rubric / "drivers" / f"{REMOVED_DRIVER}.yaml").unlink()
     (rubric / "drivers" / "example-driver.yaml").write_text(
         "# yaml-language-server: $schema=../schema/driver.schema.json\n"
@@ -541,8 +540,7 @@ DEFINITION_START = "    Coaching is defined as regular,"
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory, project_root) -> Path:
     base = tmp_path_factory.mktemp("hostile")
-    rubric = base / "rubric"
-    shutil.copytree(project_root / "rubric", rubric)
+    rubric = copy_rubric(base)
     coaching = rubric / "drivers" / "coaching.yaml"
     text = coaching.read_text(encoding="utf-8")
     assert text.count(SERVICE_PLAN) == 1 and text.count(DEFINITION_START) == 1
