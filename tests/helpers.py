@@ -13,8 +13,8 @@ import pytest
 from macros.errors import Problem, RubricError
 from macros.loader import load_rubric
 
-# The source documents, kept beside the project (../shared/seeds): the content's authority.
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# The source documents the content was transcribed from, kept in the repository (sources/).
+SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
 
 def problems_of(rubric_dir: Path) -> list[Problem]:
@@ -78,12 +78,12 @@ def normalized(text: str) -> str:
 
 def seed_text(name: str) -> str:
     """One source document by the start of its file name, e.g. "001"."""
-    (file,) = SEEDS.glob(f"{name}_*.txt")
+    (file,) = SOURCES.glob(f"{name}-*.txt")
     return file.read_text(encoding="utf-8")
 
 
 def all_seed_text() -> str:
-    return "\n".join(file.read_text(encoding="utf-8") for file in sorted(SEEDS.glob("*.txt")))
+    return "\n".join(file.read_text(encoding="utf-8") for file in sorted(SOURCES.glob("*.txt")))
 
 
 class Listener:
