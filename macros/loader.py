@@ -219,7 +219,14 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
     ).problems
     forms = documents.get("forms.yaml")
     if forms is not None:
-        yield from _unique(forms, ("rating_scale",), "id", "rating id").problems
+        ratings = _unique(forms, ("rating_scale",), "id", "rating id")
+        yield from ratings.problems
+        for case, rating in forms.data["scoring"]["suggestion"].items():
+            if rating not in ratings.seen and not ratings.problems:  # one mistake, one message
+                yield forms.problem(
+                    ("scoring", "suggestion", case),
+                    f"'{rating}' is not a rating id of rating_scale",
+                )
         for table in ("action_plan", "composition"):
             yield from _unique(forms, (table, "columns"), "id", "column id").problems
     support = documents.get("implementation-support.yaml")

@@ -182,6 +182,26 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """The rating id that ticked criteria suggest; the team decides the rating itself."""
+
+    rule_met: str  #: the criteria's rule holds
+    some_ticked: str  #: some criteria ticked, the rule not met
+    none_ticked: str  #: no criterion ticked
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How ratings are totalled: the toolkit's own convention, read by every form and the site."""
+
+    not_rated: str  #: label of the choice left out of the totals
+    suggestion: Suggestion
+    formula: str  #: the totals in words, printed once per form
+    criteria_rule: str  #: how ticked criteria suggest a rating, in words
+    convention: str  #: that the scale and the mapping are the toolkit's own
+
+
+@dataclass(frozen=True)
 class PrintableText:
     title: str
     purpose: str  #: one line for the Downloads page
@@ -216,6 +236,7 @@ class TableTemplate:
 @dataclass(frozen=True)
 class Forms:
     rating_scale: tuple[Rating, ...]
+    scoring: Scoring
     checklist: PrintableText
     scoring_form: PrintableText
     discussion_guide: PrintableText
