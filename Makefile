@@ -32,6 +32,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
 
 $(VENV)/.installed: pyproject.toml
+	bash scripts/system-deps.sh build
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

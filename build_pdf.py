@@ -129,7 +129,11 @@ def run(args: argparse.Namespace) -> int:
     workshop = Workshop(args.program, args.organization, args.date)
     printables = catalogue(toolkit, papers=papers, drivers=drivers, workshop=workshop)
 
+    from macros.pdf import machine_warnings
     from macros.pdfbuild import build_pdfs, terminal_progress  # WeasyPrint loads only when needed
+
+    for warning in machine_warnings():
+        print(f"warning: {warning}", file=sys.stderr)
     from macros.text import MarkdownRenderer
 
     markdown = MarkdownRenderer.from_config(PROJECT / "mkdocs.yml")

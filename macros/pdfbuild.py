@@ -23,7 +23,7 @@ from pathlib import Path
 from . import model
 from .atomic import staging
 from .fonts import form_font, source_font
-from .pdf import CACHE_ROOT, FONT_CACHE, STYLES, PdfRenderer
+from .pdf import CACHE_ROOT, FONT_CACHE, STYLES, PdfRenderer, harfbuzz_subset
 from .printables import PAPER_NAMES, Printable
 from .stamp import PDF_LIBRARIES
 from .text import MarkdownRenderer
@@ -51,6 +51,7 @@ def _environment_key() -> str:
     for library in PDF_LIBRARIES:
         digest.update(f"{library}={version(library)}".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(f"harfbuzz-subset={harfbuzz_subset()}".encode())  # fonts subset differently
     digest.update(Path(__file__).with_name("pdf.py").read_bytes())
     return digest.hexdigest()
 

@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# System packages the build and the tests need, installed only when missing (Debian/Ubuntu).
-#   build: the DejaVu fonts the PDFs use and the Pango library WeasyPrint draws text with
-#   test:  the above, plus Debian's Chromium (browser tests) and poppler (PDF to text and PNG)
+# System packages the build and the tests need, installed with apt only when missing.
+#   build: Python's venv support, Pango (WeasyPrint draws text with it), HarfBuzz-Subset (its
+#          font subsetter), fontconfig and the DejaVu fonts the PDFs use
+#   test:  the above, plus Debian's Chromium (browser tests) and poppler-utils (PDF to text, PNG)
+# Each check asks dpkg about one package: exact, and never a pipeline that can fail by itself.
 set -euo pipefail
-need=()
-command -v fc-match >/dev/null && fc-match -f '%{file}' 'DejaVu Sans' | grep -q DejaVuSans \
-  || need+=(fonts-dejavu-core fontconfig)
-ldconfig -p | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
 if [ "${1:-build}" = test ]; then
-  command -v chromium >/dev/null || need+=(chromium)
-  command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || need+=(poppler-utils)
+  packages+=(chromium poppler-utils)
 fi
+
+if ! command -v dpkg-query >/dev/null; then
+  echo "Not a Debian or Ubuntu system: make sure these (or your system's equivalents) are" \
+    "installed: ${packages[*]}" >&2
+  exit 0
+fi
+
+installed() {
+  local status
+  status=$(dpkg-query --show --showformat='${Status}' "$1" 2>/dev/null) || return 1
+  [ "$status" = "install ok installed" ]
+}
+
+need=()
+for package in "${packages[@]}"; do
+  installed "$package" || need+=("$package")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
+
 echo "Installing system packages: ${need[*]}"
 sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || {
+    echo "error: these packages are missing and installing them needs root: ${need[*]}" >&2
+    exit 1
+  }
+  sudo="sudo"
+fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -893,9 +893,8 @@ def copies(project_root, tmp_path_factory) -> dict[str, Path]:
 
 
 def build_copy(copy: Path, cwd: Path, *extra: str, env: dict | None = None):
-    python = PROJECT_ROOT / ".venv" / "bin" / "python"
     return subprocess.run(
-        [str(python), str(copy / "build_pdf.py"), *extra],
+        [sys.executable, str(copy / "build_pdf.py"), *extra],
         cwd=cwd,
         env=env or clean_env(),
         capture_output=True,
