@@ -18,9 +18,9 @@ PROJECT = Path(__file__).resolve().parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
+from macros.catalogue import PAPERS, Workshop, catalogue  # noqa: E402
 from macros.errors import RubricError  # noqa: E402
-from macros.loader import load_rubric  # noqa: E402
-from macros.printables import PAPERS, Workshop, catalogue  # noqa: E402
+from macros.source.load import load_rubric  # noqa: E402
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def inputs_stamp(args: argparse.Namespace) -> str:
     """A hash of everything this build reads, to skip it when nothing changed."""
-    from macros.fonts import source_font
-    from macros.stamp import inputs_key
+    from macros.pdf.fonts import source_font
+    from macros.store.cache import inputs_key
 
     options = repr(
         (
@@ -100,14 +100,14 @@ def inputs_stamp(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if not args.check:
-        from macros.atomic import is_current
+        from macros.store.output import is_current
 
         out = args.out or PROJECT / ("site" if args.site else "site/pdf")
         stamp = inputs_stamp(args)
         if is_current(out, stamp):
             print(f"Up to date: nothing changed since {out} was built.")
             return 0
-    from macros.fonts import printable_characters
+    from macros.pdf.fonts import printable_characters
 
     toolkit = load_rubric(args.rubric, shown_from=Path.cwd(), can_print=printable_characters())
     practices = sum(len(driver.best_practices) for driver in toolkit.drivers)
@@ -129,12 +129,12 @@ def run(args: argparse.Namespace) -> int:
     workshop = Workshop(args.program, args.organization, args.date)
     printables = catalogue(toolkit, papers=papers, drivers=drivers, workshop=workshop)
 
-    from macros.pdf import machine_warnings
-    from macros.pdfbuild import build_pdfs, terminal_progress  # WeasyPrint loads only when needed
+    from macros.pdf.build import build_pdfs, terminal_progress  # WeasyPrint loads only when needed
+    from macros.pdf.renderer import machine_warnings
 
     for warning in machine_warnings():
         print(f"warning: {warning}", file=sys.stderr)
-    from macros.text import MarkdownRenderer
+    from macros.render.markdown import MarkdownRenderer
 
     markdown = MarkdownRenderer.from_config(PROJECT / "mkdocs.yml")
 
@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         )
 
     if args.site:
-        from macros.sitebuild import build_site
+        from macros.build import build_site
 
         built = build_site(out, pdfs, rubric=args.rubric, stamp=stamp)
         where = f"{out} (PDFs in {out / 'pdf'})"

@@ -102,12 +102,12 @@ with ProcessPoolExecutor(os.cpu_count()) as pool:
 
 def export_html(html_dir: Path, rubric: Path) -> None:
     """Write the pipeline's final HTML and style sheets for the floor measurement."""
-    from macros.fonts import FAMILY, form_font
-    from macros.loader import load_rubric
-    from macros.pdf import FONT_CACHE, PAGE_SIZES, STYLES, PdfRenderer
-    from macros.printables import catalogue
-    from macros.render import TEMPLATES
-    from macros.text import MarkdownRenderer
+    from macros.catalogue import catalogue
+    from macros.pdf.fonts import FAMILY, form_font
+    from macros.pdf.renderer import FONT_CACHE, PAGE_SIZES, STYLES, PdfRenderer
+    from macros.render.environment import TEMPLATES
+    from macros.render.markdown import MarkdownRenderer
+    from macros.source.load import load_rubric
 
     toolkit = load_rubric(rubric)
     renderer = PdfRenderer(toolkit, MarkdownRenderer.from_config(PROJECT / "mkdocs.yml"))

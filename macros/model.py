@@ -1,6 +1,6 @@
 """The toolkit as typed, immutable objects: what the site and every PDF are rendered from.
 
-Field names match the YAML keys (see rubric/schema/); text fields hold Markdown.
+Field names match the YAML keys (see macros/source/schemas/); text fields hold Markdown.
 Numbers of best practices are not stored: they follow from order when rendering.
 """
 

@@ -14,8 +14,8 @@ if str(PROJECT_ROOT) not in sys.path:  # so `import macros` works however pytest
 
 from helpers import copy_rubric  # noqa: E402
 
-from macros.loader import load_rubric  # noqa: E402
 from macros.model import Toolkit  # noqa: E402
+from macros.source.load import load_rubric  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +31,7 @@ def toolkit(project_root: Path) -> Toolkit:
 
 @pytest.fixture
 def rubric_copy(project_root: Path, tmp_path: Path) -> Path:
-    """A private copy of rubric/ (schemas included) at tmp_path / "rubric", free to break."""
+    """A private copy of rubric/ at tmp_path / "rubric", free to break."""
     return copy_rubric(tmp_path)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from macros.errors import Problem, RubricError
-from macros.loader import load_rubric
+from macros.source.load import load_rubric
 
 # The source documents the content was transcribed from, kept in the repository (sources/).
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -39,7 +39,7 @@ def shown(file: Path, rubric_dir: Path) -> str:
 
 
 def copy_rubric(folder: Path) -> Path:
-    """A private copy of the project's rubric/ (schemas included) at folder / "rubric"."""
+    """A private copy of the project's rubric/ at folder / "rubric"."""
     copy = folder / "rubric"
     shutil.copytree(Path(__file__).resolve().parent.parent / "rubric", copy)
     return copy

@@ -12,7 +12,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from macros.text import plain
+from macros.render.markdown import plain
 
 PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
 RADIO = 1 << 15

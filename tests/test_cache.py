@@ -109,7 +109,7 @@ def test_a_second_build_renders_nothing_and_is_skipped(project_copy, first_build
         ),
         (
             "template",
-            "macros/templates/partials/practice.html.j2",
+            "macros/render/templates/partials/practice.html.j2",
             '<p class="tk-rule">',
             '<p class="tk-rule" data-edited="1">',
             TIP_SHEET,
@@ -117,7 +117,7 @@ def test_a_second_build_renders_nothing_and_is_skipped(project_copy, first_build
         ),
         (
             "style sheet",
-            "overrides/printables/print.css",
+            "macros/render/styles/print.css",
             "h1 { font-size: 17pt;",
             "h1 { font-size: 18pt;",
             TIP_SHEET,
@@ -150,7 +150,7 @@ def test_options_are_part_of_the_key(project_copy, first_build):
 
 
 def test_library_versions_and_fonts_are_part_of_the_key(monkeypatch):
-    from macros import pdfbuild
+    from macros.pdf import build as pdfbuild
 
     original = pdfbuild._environment_key()
     monkeypatch.setattr(pdfbuild, "version", lambda name: "999" if name == "weasyprint" else "1")

@@ -35,9 +35,9 @@ from pdf_tools import (
 )
 from PIL import Image
 
-from macros.pdf import FONT_CACHE, STYLES, ProjectFetcher
-from macros.printables import KINDS, PAPERS, VARIANTS, catalogue, pdf_filename
-from macros.render import TEMPLATES
+from macros.catalogue import KINDS, PAPERS, VARIANTS, catalogue, pdf_filename
+from macros.pdf.renderer import FONT_CACHE, STYLES, ProjectFetcher
+from macros.render.environment import TEMPLATES
 
 NEVER_RANK = "never be used to rank or grade organizations"
 PAPER_POINTS = {"letter": (612, 792), "a4": (595.28, 841.89)}
@@ -423,10 +423,10 @@ import sys
 from pathlib import Path
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 sys.path.insert(0, str(root))
-from macros.loader import load_rubric
-from macros.pdf import PdfRenderer
-from macros.printables import catalogue
-from macros.text import MarkdownRenderer
+from macros.source.load import load_rubric
+from macros.pdf.renderer import PdfRenderer
+from macros.catalogue import catalogue
+from macros.render.markdown import MarkdownRenderer
 toolkit = load_rubric(root / "rubric", shown_from=root)
 renderer = PdfRenderer(toolkit, MarkdownRenderer.from_config(root / "mkdocs.yml"))
 for printable in catalogue(toolkit, papers=("a4",), drivers=("coaching",)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from macros.pdfbuild import terminal_progress
+from macros.pdf.build import terminal_progress
 
 NAME = "checklist-coaching-print-a4.pdf"
 

@@ -884,9 +884,9 @@ def copies(project_root, tmp_path_factory) -> dict[str, Path]:
             if source.is_file():  # tracked files deleted in the working tree are skipped
                 (target / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target / name)
-    templates = project_root / "macros" / "templates" / "site"
-    if not (complete / "macros" / "templates" / "site").is_dir():
-        shutil.copytree(templates, complete / "macros" / "templates" / "site")
+    templates = project_root / "macros" / "render" / "templates" / "site"
+    if not (complete / "macros" / "render" / "templates" / "site").is_dir():
+        shutil.copytree(templates, complete / "macros" / "render" / "templates" / "site")
     elsewhere = base / "elsewhere"
     elsewhere.mkdir()
     return {"tracked": tracked, "complete": complete, "elsewhere": elsewhere}
@@ -948,7 +948,7 @@ def test_a_site_build_failing_inside_mkdocs_says_why(copies, tmp_path):
         ]
 
     shutil.copytree(source, copy, ignore=outputs)
-    assert (copy / "macros" / "templates" / "site" / "home.md.j2").is_file()
+    assert (copy / "macros" / "render" / "templates" / "site" / "home.md.j2").is_file()
     page = copy / "content" / "index.md"
     page.write_text(
         page.read_text(encoding="utf-8") + "\n{{ no_such_macro() }}\n", encoding="utf-8"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from helpers import all_seed_text, normalized, replace_once, seed_text
 
-from macros.loader import load_rubric
+from macros.source.load import load_rubric
 
 BEST_PRACTICES_PER_DRIVER = {
     "selection": 5,

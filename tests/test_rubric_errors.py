@@ -15,8 +15,8 @@ import pytest
 from helpers import column_of, line_of, only_problem, problems_of, replace_once, shown
 
 from macros.errors import RubricError
-from macros.loader import load_rubric
-from macros.yamlsource import MAX_DEPTH
+from macros.source.load import load_rubric
+from macros.source.yamldoc import MAX_DEPTH
 
 COACHING_REFERENCES = "references: [fixsen-2005, metz-bartley-2012]"
 SERVICE_PLAN_STATEMENT = "    statement: Agency staff use a coaching service delivery plan.\n"
@@ -640,7 +640,7 @@ def test_cli_check_never_shows_a_traceback(project_root, rubric_copy):
 
 
 def test_text_the_pdf_font_cannot_show_is_reported_where_it_is(rubric_copy, project_root):
-    from macros.fonts import printable_characters
+    from macros.pdf.fonts import printable_characters
 
     line = replace_once(coaching(rubric_copy), "name: Coaching\n", "name: Coaching 中文\n")
     try:

@@ -450,7 +450,7 @@ def changed_site(tmp_path_factory, project_root) -> Path:
     rubric = copy_rubric(base)
     (rubric / "drivers" / f"{REMOVED_DRIVER}.yaml").unlink()
     (rubric / "drivers" / "example-driver.yaml").write_text(
-        "# yaml-language-server: $schema=../schema/driver.schema.json\n"
+        "# yaml-language-server: $schema=../../macros/source/schemas/driver.schema.json\n"
         + yaml.safe_dump(EXAMPLE_DRIVER, sort_keys=False),
         encoding="utf-8",
     )
@@ -675,7 +675,7 @@ def test_mkdocs_watches_rubric_macros_and_overrides(project_root):
 
 def test_rule_words_say_all_when_every_item_must_hold():
     from macros.model import Criteria
-    from macros.render import rule_words
+    from macros.render.environment import rule_words
 
     assert rule_words(Criteria("all", ("a", "b"))) == "All of the following"
     assert rule_words(Criteria("at_least", ("a", "b", "c"), 2)) == "At least 2 of these 3"

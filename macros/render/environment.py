@@ -1,7 +1,7 @@
 """One Jinja environment for the site and the PDFs, so both show a best practice the same way.
 
-Templates are found by name under macros/templates/: `partials/` holds what both share (a best
-practice, its criteria, a question), `pdf/` the printables and `site/` the site's pages.
+Templates are found by name under macros/render/templates/: `partials/` holds what both share
+(a best practice, its criteria, a question), `pdf/` the printables and `site/` the site's pages.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import model
-from .text import MarkdownRenderer, markdown_escape, plain
+from .. import model
+from .markdown import MarkdownRenderer, markdown_escape, plain
 
 TEMPLATES = Path(__file__).parent / "templates"
 

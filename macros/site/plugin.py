@@ -2,7 +2,7 @@
 
 Everything else (loading, validation, rendering) lives in plain modules, so moving the site to
 another generator that reads mkdocs.yml touches this file and mkdocs.yml alone.
-This module is loaded by file path (module_name: macros/toolkit_site, hooks:) and reloaded on
+This module is loaded by file path (module_name: macros/site/plugin, hooks:) and reloaded on
 each `mkdocs serve` rebuild; it reloads the rest of the package too, so edits to the loader or
 the templates show up without restarting the server.
 """
@@ -17,7 +17,7 @@ import tempfile
 import types
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parent.parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
@@ -33,9 +33,9 @@ def _fresh_package():
         del sys.modules[name]
     return (
         importlib.import_module("macros.errors"),
-        importlib.import_module("macros.loader"),
-        importlib.import_module("macros.site"),
-        importlib.import_module("macros.text"),
+        importlib.import_module("macros.source.load"),
+        importlib.import_module("macros.site.pages"),
+        importlib.import_module("macros.render.markdown"),
     )
 
 
@@ -144,8 +144,6 @@ def on_files(files, config):
     from mkdocs.structure.files import File
 
     site, pages = _load(config)
-    for file in [file for file in files if file.src_uri.startswith("printables/")]:
-        files.remove(file)  # the PDFs' style sheets, not part of the site
     for driver in pages.toolkit.drivers:
         path = site.driver_page_path(driver)
         files.append(

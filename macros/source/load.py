@@ -14,11 +14,11 @@ from pathlib import Path
 import jsonschema
 from referencing import Registry, Resource
 
-from . import model
-from .errors import Problem, RubricError
-from .yamlsource import Document, read_document
+from .. import model
+from ..errors import Problem, RubricError
+from .yamldoc import Document, read_document
 
-SCHEMA_DIR = "schema"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"  # package data, one per rubric file
 TOOLKIT_FILES = {  # file -> (schema, key it fills in the Toolkit, or None for the top level)
     "toolkit.yaml": ("toolkit.schema.json", None),
     "references.yaml": ("references.schema.json", "references"),
@@ -94,7 +94,7 @@ def _read_valid(file: Path, base: Path, schema_name: str, problems: list) -> Doc
     problems.extend(found)
     if document is None:
         return None
-    schema_problems = list(_schema_problems(document, schema_name, file.parent))
+    schema_problems = list(_schema_problems(document, schema_name))
     problems.extend(schema_problems)
     return None if schema_problems else document
 
@@ -121,15 +121,8 @@ def _validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Valid
     return _Validator(schema, registry=registry)
 
 
-def _schema_dir(folder: Path) -> Path:
-    for candidate in (folder / SCHEMA_DIR, folder.parent / SCHEMA_DIR):
-        if candidate.is_dir():
-            return candidate.resolve()
-    raise FileNotFoundError(f"no {SCHEMA_DIR}/ folder beside {folder}")
-
-
-def _schema_problems(document: Document, schema_name: str, folder: Path) -> Iterable[Problem]:
-    validator = _validator(_schema_dir(folder), schema_name)
+def _schema_problems(document: Document, schema_name: str) -> Iterable[Problem]:
+    validator = _validator(SCHEMAS, schema_name)
     for error in validator.iter_errors(document.data):
         location = tuple(error.absolute_path)
         yield from _explain(document, location, error)

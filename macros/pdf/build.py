@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from . import model
-from .atomic import staging
+from .. import model
+from ..catalogue import PAPER_NAMES, Printable
+from ..render.markdown import MarkdownRenderer
+from ..store.cache import PDF_LIBRARIES
+from ..store.output import staging
 from .fonts import form_font, source_font
-from .pdf import CACHE_ROOT, FONT_CACHE, STYLES, PdfRenderer, harfbuzz_subset
-from .printables import PAPER_NAMES, Printable
-from .stamp import PDF_LIBRARIES
-from .text import MarkdownRenderer
+from .renderer import CACHE_ROOT, FONT_CACHE, STYLES, PdfRenderer, harfbuzz_subset
 
 CACHE = CACHE_ROOT / "pdf"
 CACHE_DAYS = 30  # entries unused for this long are removed
@@ -52,7 +52,7 @@ def _environment_key() -> str:
         digest.update(f"{library}={version(library)}".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(f"harfbuzz-subset={harfbuzz_subset()}".encode())  # fonts subset differently
-    digest.update(Path(__file__).with_name("pdf.py").read_bytes())
+    digest.update(Path(__file__).with_name("renderer.py").read_bytes())
     return digest.hexdigest()
 
 

@@ -17,14 +17,14 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from . import model
+from .. import model
+from ..catalogue import Printable
+from ..render.environment import TEMPLATES, make_environment
+from ..render.markdown import MarkdownRenderer
 from .fonts import FAMILY, form_font
-from .printables import Printable
-from .render import TEMPLATES, make_environment
-from .text import MarkdownRenderer
 
-PROJECT = Path(__file__).resolve().parent.parent
-STYLES = PROJECT / "overrides" / "printables"
+PROJECT = Path(__file__).resolve().parent.parent.parent
+STYLES = Path(__file__).resolve().parent.parent / "render" / "styles"
 CACHE_ROOT = Path(os.environ.get("TOOLKIT_CACHE") or PROJECT / ".cache")  # rendered PDFs, fonts
 FONT_CACHE = CACHE_ROOT / "fonts"
 DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal

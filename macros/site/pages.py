@@ -1,6 +1,6 @@
 """The site's pages as Markdown (with HTML from the shared partials), built from the Toolkit.
 
-Nothing here knows about MkDocs: toolkit_site.py hands each page to MkDocs, and the tests can
+Nothing here knows about MkDocs: plugin.py hands each page to MkDocs, and the tests can
 render pages directly.
 """
 
@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import model
-from .printables import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
-from .render import make_environment
-from .text import MarkdownRenderer, plain
+from .. import model
+from ..catalogue import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
+from ..render.environment import make_environment
+from ..render.markdown import MarkdownRenderer, plain
 
 PAGES = {  # page name -> (Markdown file in content/, nav title)
     "home": ("index.md", "Home"),

@@ -1,6 +1,6 @@
 """The full build: PDFs, then the site around them, then a zip of it all, swapped in at once.
 
-MkDocs runs as a separate process, so nothing outside macros/toolkit_site.py imports it.
+MkDocs runs as a separate process, so nothing outside macros/site/plugin.py imports it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from .atomic import staging
-from .pdf import DEFAULT_EPOCH
-from .site import SITE_ZIP
+from .pdf.renderer import DEFAULT_EPOCH
+from .site.pages import SITE_ZIP
+from .store.output import staging
 
 PROJECT = Path(__file__).resolve().parent.parent
 
