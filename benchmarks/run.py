@@ -24,7 +24,6 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-sys.path.insert(0, str(PROJECT))
 
 TARGETS = {  # name: (ratio, at most)
     "pdf stage / WeasyPrint floor": 1.15,
@@ -104,16 +103,18 @@ def export_html(html_dir: Path, rubric: Path) -> None:
     """Write the pipeline's final HTML and style sheets for the floor measurement."""
     from macros.catalogue import catalogue
     from macros.pdf.fonts import FAMILY, form_font
-    from macros.pdf.renderer import FONT_CACHE, PAGE_SIZES, STYLES, PdfRenderer
-    from macros.render.environment import TEMPLATES
+    from macros.pdf.renderer import PAGE_SIZES, PdfRenderer
+    from macros.project import STYLES, TEMPLATES, Project
     from macros.render.markdown import MarkdownRenderer
     from macros.source.load import load_rubric
 
     toolkit = load_rubric(rubric)
-    renderer = PdfRenderer(toolkit, MarkdownRenderer.from_config(PROJECT / "mkdocs.yml"))
+    project = Project.at(PROJECT)
+    renderer = PdfRenderer(project, toolkit, MarkdownRenderer())
     base_css = (STYLES / "print.css").read_text()
+    font_url = form_font(project.font_cache).as_uri()
     font_css = (
-        f'@font-face {{ font-family: "{FAMILY}"; src: url("{form_font(FONT_CACHE).as_uri()}"); }}'
+        f'@font-face {{ font-family: "{FAMILY}"; src: url("{font_url}"); }}'
         f'input, textarea {{ font-family: "{FAMILY}"; }}'
     )
     jobs = []

@@ -7,15 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import copy_rubric
+
+from macros.model import Toolkit
+from macros.source.load import load_rubric
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:  # so `import macros` works however pytest is started
-    sys.path.insert(0, str(PROJECT_ROOT))
-
-from helpers import copy_rubric  # noqa: E402
-
-from macros.model import Toolkit  # noqa: E402
-from macros.source.load import load_rubric  # noqa: E402
 
 
 @pytest.fixture(scope="session")

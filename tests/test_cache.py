@@ -151,10 +151,14 @@ def test_options_are_part_of_the_key(project_copy, first_build):
 
 def test_library_versions_and_fonts_are_part_of_the_key(monkeypatch):
     from macros.pdf import build as pdfbuild
+    from macros.project import Project
 
-    original = pdfbuild._environment_key()
+    def key() -> str:  # the environment as the build would read it now
+        return pdfbuild._environment_key(Project.at(PROJECT_ROOT))
+
+    original = key()
     monkeypatch.setattr(pdfbuild, "version", lambda name: "999" if name == "weasyprint" else "1")
-    assert pdfbuild._environment_key() != original
+    assert key() != original
     monkeypatch.undo()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
-    assert pdfbuild._environment_key() != original
+    assert key() != original

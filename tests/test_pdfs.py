@@ -36,8 +36,8 @@ from pdf_tools import (
 from PIL import Image
 
 from macros.catalogue import KINDS, PAPERS, VARIANTS, catalogue, pdf_filename
-from macros.pdf.renderer import FONT_CACHE, STYLES, ProjectFetcher
-from macros.render.environment import TEMPLATES
+from macros.pdf.renderer import ProjectFetcher
+from macros.project import STYLES, TEMPLATES, Project
 
 NEVER_RANK = "never be used to rank or grade organizations"
 PAPER_POINTS = {"letter": (612, 792), "a4": (595.28, 841.89)}
@@ -422,13 +422,13 @@ RENDER_ONE = """
 import sys
 from pathlib import Path
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
-sys.path.insert(0, str(root))
 from macros.source.load import load_rubric
 from macros.pdf.renderer import PdfRenderer
 from macros.catalogue import catalogue
+from macros.project import Project
 from macros.render.markdown import MarkdownRenderer
 toolkit = load_rubric(root / "rubric", shown_from=root)
-renderer = PdfRenderer(toolkit, MarkdownRenderer.from_config(root / "mkdocs.yml"))
+renderer = PdfRenderer(Project.at(root), toolkit, MarkdownRenderer())
 for printable in catalogue(toolkit, papers=("a4",), drivers=("coaching",)):
     if printable.filename in sys.argv[3:]:
         (out / printable.filename).write_bytes(renderer.render(printable).data)
@@ -481,15 +481,15 @@ def test_two_builds_give_identical_files(tmp_path):
 # --- content is data, never code or a fetch ------------------------------------------------------
 
 
-def test_fetcher_refuses_network_and_files_outside_the_project():
-    fetcher = ProjectFetcher((TEMPLATES, STYLES, FONT_CACHE))
+def test_fetcher_refuses_network_and_files_outside_the_project(project_root):
+    fetcher = ProjectFetcher((TEMPLATES, STYLES, Project.at(project_root).font_cache))
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         port = server.getsockname()[1]
         for url in (
             f"http://127.0.0.1:{port}/x",
             "file:///etc/passwd",
-            (STYLES / ".." / ".." / "README.md").as_uri(),
+            (STYLES / ".." / ".." / ".." / "README.md").as_uri(),
         ):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)

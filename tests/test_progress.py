@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 
-from macros.pdf.build import terminal_progress
+from macros.cli import progress_line
+from macros.project import Project
 
 NAME = "checklist-coaching-print-a4.pdf"
 
@@ -15,23 +16,23 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_a_terminal_shows_which_printable_and_how_many_are_left(monkeypatch):
-    monkeypatch.delenv("CI", raising=False)
-    screen = Terminal()
-    terminal_progress(3, 12, NAME, stream=screen)
-    assert "3/12" in screen.getvalue()
-    assert NAME in screen.getvalue()
+def show(environ: dict, stream: io.StringIO, tmp_path) -> str:
+    """What the build's progress line writes to `stream` for printable 3 of 12."""
+    progress = progress_line(Project.at(tmp_path, environ), stream)
+    if progress:
+        progress(3, 12, NAME)
+    return stream.getvalue()
 
 
-def test_ci_is_quiet(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    screen = Terminal()
-    terminal_progress(3, 12, NAME, stream=screen)
-    assert screen.getvalue() == ""
+def test_a_terminal_shows_which_printable_and_how_many_are_left(tmp_path):
+    screen = show({}, Terminal(), tmp_path)
+    assert "3/12" in screen
+    assert NAME in screen
 
 
-def test_a_pipe_is_quiet(monkeypatch):
-    monkeypatch.delenv("CI", raising=False)
-    pipe = io.StringIO()
-    terminal_progress(3, 12, NAME, stream=pipe)
-    assert pipe.getvalue() == ""
+def test_ci_is_quiet(tmp_path):
+    assert show({"CI": "true"}, Terminal(), tmp_path) == ""
+
+
+def test_a_pipe_is_quiet(tmp_path):
+    assert show({}, io.StringIO(), tmp_path) == ""

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -22,13 +21,13 @@ from pathlib import Path
 
 from .. import model
 from ..catalogue import PAPER_NAMES, Printable
+from ..project import STYLES, Project
 from ..render.markdown import MarkdownRenderer
 from ..store.cache import PDF_LIBRARIES
 from ..store.output import staging
 from .fonts import form_font, source_font
-from .renderer import CACHE_ROOT, FONT_CACHE, STYLES, PdfRenderer, harfbuzz_subset
+from .renderer import PdfRenderer, harfbuzz_subset
 
-CACHE = CACHE_ROOT / "pdf"
 CACHE_DAYS = 30  # entries unused for this long are removed
 
 
@@ -40,17 +39,17 @@ class Built:
     cached: bool
 
 
-def _environment_key() -> str:
+def _environment_key(project: Project) -> str:
     """Everything outside the HTML that changes a PDF's bytes."""
     digest = hashlib.sha256()
     for path in sorted(STYLES.rglob("*")):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
-    for font in (source_font(), form_font(FONT_CACHE)):
+    for font in (source_font(), form_font(project.font_cache)):
         digest.update(font.read_bytes())
     for library in PDF_LIBRARIES:
         digest.update(f"{library}={version(library)}".encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(project.epoch.encode())
     digest.update(f"harfbuzz-subset={harfbuzz_subset()}".encode())  # fonts subset differently
     digest.update(Path(__file__).with_name("renderer.py").read_bytes())
     return digest.hexdigest()
@@ -59,10 +58,12 @@ def _environment_key() -> str:
 _worker: PdfRenderer | None = None
 
 
-def _start_worker(toolkit: model.Toolkit, markdown: MarkdownRenderer, characters: str) -> None:
+def _start_worker(
+    project: Project, toolkit: model.Toolkit, markdown: MarkdownRenderer, characters: str
+) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    _worker = PdfRenderer(toolkit, markdown, characters)
+    _worker = PdfRenderer(project, toolkit, markdown, characters)
 
 
 def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
@@ -72,6 +73,7 @@ def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
 
 
 def build_pdfs(
+    project: Project,
     toolkit: model.Toolkit,
     markdown: MarkdownRenderer,
     printables: list[Printable],
@@ -79,7 +81,7 @@ def build_pdfs(
     *,
     jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
-    cache_dir: Path = CACHE,
+    cache_dir: Path | None = None,
     stamp: str | None = None,
 ) -> list[Built]:
     """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
@@ -93,8 +95,9 @@ def build_pdfs(
             }
         )
     )
-    renderer = PdfRenderer(toolkit, markdown, characters)
-    environment = _environment_key()
+    cache_dir = cache_dir or project.pdf_cache
+    renderer = PdfRenderer(project, toolkit, markdown, characters)
+    environment = _environment_key(project)
     keys = {}
     htmls = {}
     for printable in printables:
@@ -130,7 +133,7 @@ def build_pdfs(
             store(printable, rendered.data, rendered.pages)
     else:
         pool = ProcessPoolExecutor(
-            workers, initializer=_start_worker, initargs=(toolkit, markdown, characters)
+            workers, initializer=_start_worker, initargs=(project, toolkit, markdown, characters)
         )
         try:
             jobs_list = [(p, htmls[p.filename]) for p in missing]
@@ -180,13 +183,3 @@ def write_manifest(path: Path, built: list[Built]) -> None:
     path.write_text(
         json.dumps({"printables": entries}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-
-
-def terminal_progress(done: int, total: int, name: str, stream=None) -> None:
-    """A one-line progress display, only on an interactive terminal outside CI."""
-    stream = stream or sys.stderr
-    if not stream.isatty() or os.environ.get("CI"):
-        return
-    end = "\n" if done == total else ""
-    stream.write(f"\r\x1b[Krendering {done}/{total}: {name}{end}")
-    stream.flush()

@@ -19,15 +19,11 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .. import model
 from ..catalogue import Printable
-from ..render.environment import TEMPLATES, make_environment
+from ..project import STYLES, TEMPLATES, Project
+from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer
 from .fonts import FAMILY, form_font
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
-STYLES = Path(__file__).resolve().parent.parent / "render" / "styles"
-CACHE_ROOT = Path(os.environ.get("TOOLKIT_CACHE") or PROJECT / ".cache")  # rendered PDFs, fonts
-FONT_CACHE = CACHE_ROOT / "fonts"
-DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
@@ -98,16 +94,20 @@ class PdfRenderer:
     """Renders printables of one toolkit; keep one per process (fonts and images are cached)."""
 
     def __init__(
-        self, toolkit: model.Toolkit, markdown: MarkdownRenderer, form_characters: str = ""
+        self,
+        project: Project,
+        toolkit: model.Toolkit,
+        markdown: MarkdownRenderer,
+        form_characters: str = "",
     ) -> None:
-        os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+        os.environ["SOURCE_DATE_EPOCH"] = project.epoch  # WeasyPrint and fontTools read it there
         self.environment = make_environment(toolkit, markdown)
         self.fonts = FontConfiguration()
         self.cache: dict = {}
-        self.fetcher = ProjectFetcher((TEMPLATES, STYLES, FONT_CACHE))
+        self.fetcher = ProjectFetcher((TEMPLATES, STYLES, project.font_cache))
         form_font_face = (
             f'@font-face {{ font-family: "{FAMILY}"; '
-            f'src: url("{form_font(FONT_CACHE, form_characters).as_uri()}"); }}'
+            f'src: url("{form_font(project.font_cache, form_characters).as_uri()}"); }}'
             f'input, textarea {{ font-family: "{FAMILY}"; }}'
         )
         self.stylesheets = [

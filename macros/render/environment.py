@@ -6,14 +6,11 @@ Templates are found by name under macros/render/templates/: `partials/` holds wh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jinja2
 
 from .. import model
+from ..project import TEMPLATES
 from .markdown import MarkdownRenderer, markdown_escape, plain
-
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 def rule_words(criteria: model.Criteria) -> str:

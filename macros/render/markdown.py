@@ -1,4 +1,4 @@
-"""Markdown from the rubric to HTML, with the site's Markdown settings and none of its risks.
+"""Markdown from the rubric to HTML, the same for the site and the PDFs, and without its risks.
 
 Text in the YAML is content, never code: raw HTML shows as text, and images or links that
 point outside the project are not embedded (the site) or fetched (WeasyPrint).
@@ -9,16 +9,18 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
-import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
+# The Markdown the rubric's text may use, in MkDocs' order (its built-ins toc, tables and
+# fenced_code first). mkdocs.yml lists its own for the hand-written pages in content/.
+EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition", "def_list"]
+EXTENSION_CONFIGS = {"toc": {"permalink": True}}
 
 
 class _NoRawHtml(Extension):
@@ -53,24 +55,12 @@ def _is_safe_link(href: str) -> bool:
 
 
 class MarkdownRenderer:
-    """Renders rubric text with a given Markdown configuration (the one in mkdocs.yml)."""
+    """Renders rubric text with the content's Markdown extensions (EXTENSIONS)."""
 
-    def __init__(self, extensions: list | None = None, configs: dict | None = None) -> None:
+    def __init__(self) -> None:
         self._md = markdown.Markdown(
-            extensions=[*(extensions or []), _NoRawHtml()], extension_configs=configs or {}
+            extensions=[*EXTENSIONS, _NoRawHtml()], extension_configs=EXTENSION_CONFIGS
         )
-
-    @classmethod
-    def from_config(cls, config_file: Path) -> MarkdownRenderer:
-        """The Markdown settings of the site's config file (read as data, without MkDocs)."""
-        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
-        extensions, configs = [], {}
-        for entry in config.get("markdown_extensions") or []:
-            name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
-            extensions.append(name)
-            if options:
-                configs[name] = options
-        return cls(extensions, configs)
 
     def block(self, text: str) -> Markup:
         self._md.reset()

@@ -4,22 +4,18 @@ Everything else (loading, validation, rendering) lives in plain modules, so movi
 another generator that reads mkdocs.yml touches this file and mkdocs.yml alone.
 This module is loaded by file path (module_name: macros/site/plugin, hooks:) and reloaded on
 each `mkdocs serve` rebuild; it reloads the rest of the package too, so edits to the loader or
-the templates show up without restarting the server.
+the templates show up without restarting the server. The package itself is imported as installed
+(`pip install -e .`), or from the project folder when the full build runs MkDocs.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 import shutil
 import sys
 import tempfile
 import types
 from pathlib import Path
-
-PROJECT = Path(__file__).resolve().parent.parent.parent
-if str(PROJECT) not in sys.path:
-    sys.path.insert(0, str(PROJECT))
 
 # Survives the reloads of this module during `mkdocs serve`: the last rubric that loaded.
 _serve = sys.modules.setdefault("_toolkit_serve_state", types.ModuleType("_toolkit_serve_state"))
@@ -33,15 +29,18 @@ def _fresh_package():
         del sys.modules[name]
     return (
         importlib.import_module("macros.errors"),
+        importlib.import_module("macros.project"),
         importlib.import_module("macros.source.load"),
         importlib.import_module("macros.site.pages"),
         importlib.import_module("macros.render.markdown"),
     )
 
 
-def _pdf_dir() -> Path:
-    """Where the PDFs and their manifest are: the full build says so, else the last build's."""
-    return Path(os.environ.get("TOOLKIT_PDF_DIR") or PROJECT / "site" / "pdf")
+def _project(config):
+    """The project whose mkdocs.yml MkDocs reads (paths and settings: macros.project)."""
+    from macros.project import Project
+
+    return Project.at(Path(config["config_file_path"]).parent)
 
 
 def _signature(*folders: Path) -> tuple:
@@ -60,9 +59,10 @@ def _load(config):
     """
     from mkdocs.exceptions import PluginError
 
-    errors, loader, site, text = _fresh_package()
-    rubric = Path(os.environ.get("TOOLKIT_RUBRIC") or PROJECT / "rubric")
-    signature = _signature(rubric, PROJECT / "macros")
+    errors, project_module, loader, site, text = _fresh_package()
+    project = project_module.Project.at(Path(config["config_file_path"]).parent)
+    rubric = project.rubric
+    signature = _signature(rubric, project.package)
     if getattr(_serve, "signature", None) != signature:
         _serve.signature = signature
         try:
@@ -80,10 +80,8 @@ def _load(config):
     ):
         raise PluginError(_serve.error.report())
     toolkit = _serve.toolkit or _serve.last_good
-    markdown = text.MarkdownRenderer(
-        list(config["markdown_extensions"]), dict(config["mdx_configs"])
-    )
-    return site, site.SitePages(toolkit, markdown, _pdf_dir() / "manifest.json")
+    pages = site.SitePages(toolkit, text.MarkdownRenderer(), project.pdf_dir / "manifest.json")
+    return site, pages
 
 
 def _problems() -> list[str] | None:
@@ -110,7 +108,7 @@ def on_startup(command, dirty):
 
 def on_config(config):
     """Before MkDocs empties site_dir: keep aside the PDFs a plain `mkdocs build` would lose."""
-    source, site_dir = _pdf_dir(), Path(config["site_dir"]).resolve()
+    source, site_dir = _project(config).pdf_dir, Path(config["site_dir"]).resolve()
     _serve.pdf_copy = None
     if source.is_dir() and source.resolve().is_relative_to(site_dir):
         _serve.pdf_copy = Path(tempfile.mkdtemp(prefix="toolkit-pdf-")) / "pdf"
@@ -154,8 +152,9 @@ def on_files(files, config):
 
 def on_serve(server, config, builder):
     """Also watch a rubric given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/)."""
-    if os.environ.get("TOOLKIT_RUBRIC"):
-        server.watch(os.environ["TOOLKIT_RUBRIC"])
+    project = _project(config)
+    if project.rubric != project.root / "rubric":
+        server.watch(str(project.rubric))
     return server
 
 
@@ -167,7 +166,7 @@ def on_post_build(config):
     if hasattr(config, "conf"):
         return
     source, target = (
-        getattr(_serve, "pdf_copy", None) or _pdf_dir(),
+        getattr(_serve, "pdf_copy", None) or _project(config).pdf_dir,
         Path(config["site_dir"]) / "pdf",
     )
     if source.is_dir() and not target.exists():

@@ -16,9 +16,9 @@ from referencing import Registry, Resource
 
 from .. import model
 from ..errors import Problem, RubricError
+from ..project import SCHEMAS
 from .yamldoc import Document, read_document
 
-SCHEMAS = Path(__file__).resolve().parent / "schemas"  # package data, one per rubric file
 TOOLKIT_FILES = {  # file -> (schema, key it fills in the Toolkit, or None for the top level)
     "toolkit.yaml": ("toolkit.schema.json", None),
     "references.yaml": ("references.schema.json", "references"),

@@ -1,0 +1,179 @@
+"""Build every printable of the toolkit as PDF, or only check the rubric.
+
+Examples:
+    python build_pdf.py --check
+    python build_pdf.py --site        # the site and every PDF, into site/ (what `make build` runs)
+    python build_pdf.py --paper a4 --drivers coaching,fidelity --program "Family Connects"
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .catalogue import PAPERS, Workshop, catalogue
+from .errors import RubricError
+from .project import Project
+from .source.load import load_rubric
+
+
+def parse_args(argv: list[str] | None, project: Project) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="\n".join(__doc__.splitlines()[2:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--check", action="store_true", help="validate the rubric; render nothing")
+    parser.add_argument("--rubric", type=Path, default=project.rubric, help="rubric folder")
+    parser.add_argument(
+        "--site",
+        action="store_true",
+        help="build the site around the PDFs into site/ (PDFs in site/pdf)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="PDF folder, replaced whole on success (default: site/pdf); "
+        "with --site, the site folder (default: site)",
+    )
+    parser.add_argument("--paper", choices=["letter", "a4", "both"], default="both")
+    parser.add_argument("--drivers", help="comma-separated driver ids (default: all)")
+    parser.add_argument("--program", default="", help="pre-fill: program or practice assessed")
+    parser.add_argument("--organization", default="", help="pre-fill: organization or site")
+    parser.add_argument("--date", default="", help="pre-fill: date of the workshop")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="parallel renderers (default: cores)"
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=project.debug,
+        help="show tracebacks (also TOOLKIT_DEBUG=1)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None, *, root: Path | None = None) -> int:
+    """Run the command line for the project in `root` (default: the current folder)."""
+    project = Project.at(root or Path.cwd())
+    args = parse_args(argv, project)
+    try:
+        return run(args, project)
+    except RubricError as error:
+        if args.debug:
+            raise
+        print(error.report(), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output is unchanged.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 (one clear line instead of a traceback)
+        if args.debug:
+            raise
+        print(f"error: {error}\n(run with --debug for the traceback)", file=sys.stderr)
+    return 1
+
+
+def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
+    """A hash of everything this build reads, to skip it when nothing changed."""
+    from .pdf.fonts import source_font
+    from .store.cache import inputs_key
+
+    options = repr(
+        (
+            args.site,
+            args.paper,
+            args.drivers,
+            args.program,
+            args.organization,
+            args.date,
+            project.epoch,
+        )
+    )
+    folders = [args.rubric, project.package, project.overrides, project.content]
+    return inputs_key(folders, [project.config_file, source_font()], options)
+
+
+def progress_line(project: Project, stream=None) -> Callable[[int, int, str], None] | None:
+    """A one-line progress display, only on an interactive terminal outside CI."""
+    stream = stream or sys.stderr
+    if project.ci or not stream.isatty():
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        end = "\n" if done == total else ""
+        stream.write(f"\r\x1b[Krendering {done}/{total}: {name}{end}")
+        stream.flush()
+
+    return show
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    if not args.check:
+        from .store.output import is_current
+
+        out = args.out or (project.site if args.site else project.site / "pdf")
+        stamp = inputs_stamp(args, project)
+        if is_current(out, stamp):
+            print(f"Up to date: nothing changed since {out} was built.")
+            return 0
+    from .pdf.fonts import printable_characters
+
+    toolkit = load_rubric(args.rubric, shown_from=Path.cwd(), can_print=printable_characters())
+    practices = sum(len(driver.best_practices) for driver in toolkit.drivers)
+    if args.check:
+        print(f"Rubric OK: {len(toolkit.drivers)} drivers, {practices} best practices.")
+        return 0
+    drivers = None
+    if args.drivers:
+        drivers = tuple(part.strip() for part in args.drivers.split(",") if part.strip())
+        unknown = sorted(set(drivers) - {driver.id for driver in toolkit.drivers})
+        if unknown:
+            known = ", ".join(driver.id for driver in toolkit.drivers)
+            print(
+                f"error: --drivers: unknown driver {', '.join(unknown)}; known: {known}",
+                file=sys.stderr,
+            )
+            return 2
+    papers = PAPERS if args.paper == "both" else (args.paper,)
+    workshop = Workshop(args.program, args.organization, args.date)
+    printables = catalogue(toolkit, papers=papers, drivers=drivers, workshop=workshop)
+
+    from .pdf.build import build_pdfs  # WeasyPrint loads only when needed
+    from .pdf.renderer import machine_warnings
+
+    for warning in machine_warnings():
+        print(f"warning: {warning}", file=sys.stderr)
+    from .render.markdown import MarkdownRenderer
+
+    markdown = MarkdownRenderer()
+
+    def pdfs(out_dir: Path) -> list:
+        return build_pdfs(
+            project,
+            toolkit,
+            markdown,
+            printables,
+            out_dir,
+            jobs=args.jobs,
+            progress=progress_line(project),
+            stamp=None if args.site else stamp,
+        )
+
+    if args.site:
+        from .build import build_site
+
+        built = build_site(project, out, pdfs, rubric=args.rubric, stamp=stamp)
+        where = f"{out} (PDFs in {out / 'pdf'})"
+    else:
+        built = pdfs(out)
+        where = str(out)
+    rendered = sum(not item.cached for item in built)
+    size = sum(item.size for item in built)
+    print(
+        f"{len(built)} PDFs ({rendered} rendered, {len(built) - rendered} unchanged), "
+        f"{size / 1e6:.1f} MB, in {where}"
+    )
+    return 0

@@ -1,0 +1,84 @@
+"""Where everything is: the project's folders, the package's data and the environment's settings.
+
+The only module that reads environment variables or locates files; the rest of the code is
+handed a Project, so a test or a copy of the project elsewhere changes one object, not globals.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "render" / "templates"  # Jinja templates of the site and the printables
+STYLES = PACKAGE / "render" / "styles"  # the printables' style sheets
+SCHEMAS = PACKAGE / "source" / "schemas"  # one JSON Schema per rubric file
+DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal
+
+
+@dataclass(frozen=True)
+class Project:
+    """A toolkit project folder (mkdocs.yml, rubric/, content/, overrides/) and its settings."""
+
+    root: Path
+    rubric: Path  #: TOOLKIT_RUBRIC, else rubric/
+    cache: Path  #: TOOLKIT_CACHE, else .cache/: rendered PDFs and the form font
+    pdf_dir: Path  #: TOOLKIT_PDF_DIR (set by the full build), else the last build's site/pdf
+    epoch: str  #: SOURCE_DATE_EPOCH, else DEFAULT_EPOCH: the date stamped into PDFs and the zip
+    debug: bool  #: TOOLKIT_DEBUG: tracebacks instead of one-line errors
+    ci: bool  #: CI: no progress line
+
+    @classmethod
+    def at(cls, root: Path, environ: Mapping[str, str] = os.environ) -> Project:
+        root = Path(root).resolve()
+        return cls(
+            root=root,
+            rubric=Path(environ.get("TOOLKIT_RUBRIC") or root / "rubric"),
+            cache=Path(environ.get("TOOLKIT_CACHE") or root / ".cache"),
+            pdf_dir=Path(environ.get("TOOLKIT_PDF_DIR") or root / "site" / "pdf"),
+            epoch=environ.get("SOURCE_DATE_EPOCH") or DEFAULT_EPOCH,
+            debug=bool(environ.get("TOOLKIT_DEBUG")),
+            ci=bool(environ.get("CI")),
+        )
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def overrides(self) -> Path:
+        return self.root / "overrides"
+
+    @property
+    def package(self) -> Path:
+        return PACKAGE
+
+    @property
+    def templates(self) -> Path:
+        return TEMPLATES
+
+    @property
+    def styles(self) -> Path:
+        return STYLES
+
+    @property
+    def schemas(self) -> Path:
+        return SCHEMAS
+
+    @property
+    def font_cache(self) -> Path:
+        return self.cache / "fonts"
+
+    @property
+    def pdf_cache(self) -> Path:
+        return self.cache / "pdf"
