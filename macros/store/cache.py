@@ -1,7 +1,7 @@
 """Skip a build whose inputs have not changed since the output was made.
 
 The stamp is a hash of every file the build reads (rubric, code, templates, styles, site
-config), the options, the library versions and the fonts; macros.atomic keeps it in the output.
+config), the options, the library versions and the fonts; store.output keeps it in the output.
 """
 
 from __future__ import annotations
