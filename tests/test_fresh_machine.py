@@ -46,7 +46,7 @@ def test_build_passes_without_harfbuzz_subset_and_says_so_once(tmp_path):
 
 
 def fake_tools(folder: Path, *, installed: bool) -> dict[str, str]:
-    """A PATH whose dpkg-query answers for every package, and whose apt-get and sudo record calls."""
+    """A PATH whose dpkg-query answers for every package; apt-get and sudo record their calls."""
     folder.mkdir()
     status = "install ok installed" if installed else "unknown ok not-installed"
     scripts = {
