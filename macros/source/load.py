@@ -111,7 +111,7 @@ _Validator = jsonschema.validators.extend(
 
 
 @cache
-def _validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Validator:
+def schema_validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Validator:
     resources = [
         (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
         for path in sorted(schema_dir.glob("*.json"))
@@ -122,10 +122,10 @@ def _validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Valid
 
 
 def _schema_problems(document: Document, schema_name: str) -> Iterable[Problem]:
-    validator = _validator(SCHEMAS, schema_name)
+    validator = schema_validator(SCHEMAS, schema_name)
     for error in validator.iter_errors(document.data):
         location = tuple(error.absolute_path)
-        yield from _explain(document, location, error)
+        yield from explain_schema_error(document, location, error)
 
 
 _TYPE_NAMES = {
@@ -151,7 +151,7 @@ def _kind(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _explain(document: Document, location: tuple, error: jsonschema.ValidationError):
+def explain_schema_error(document: Document, location: tuple, error: jsonschema.ValidationError):
     """Turn a jsonschema error into problems worded for someone editing YAML."""
     kind, value = error.validator, error.instance
     if kind == "additionalProperties":

@@ -96,6 +96,11 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
         return fail("file is empty; expected a mapping of fields")
+    return read_text(text, shown_as)
+
+
+def read_text(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML (or JSON) text already read; problems name `shown_as`."""
     value_marks: dict[Location, tuple[int, int]] = {}
     key_marks: dict[Location, tuple[int, int]] = {}
     try:
@@ -110,7 +115,8 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
         message = f"the control character U+{error.character:04X} is not allowed; remove it"
         return None, [Problem(shown_as, line, column, "(syntax)", message)]
     except yaml.YAMLError as error:
-        return fail("YAML syntax error: " + " ".join(str(error).split()))
+        message = "YAML syntax error: " + " ".join(str(error).split())
+        return None, [Problem(shown_as, 1, 1, "(file)", message)]
     except _Refused as refused:
         line, column = (refused.mark.line + 1, refused.mark.column + 1) if refused.mark else (1, 1)
         return None, [Problem(shown_as, line, column, "(syntax)", refused.message)]

@@ -1,0 +1,244 @@
+"""The assessment file: what it holds, the rubric data the site and the PDFs score it with, and
+its one canonical JSON form (the bytes the site's Save button writes).
+
+The file format is documented in README.md and by macros/source/schemas/assessment.schema.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from .. import model
+from ..render.markdown import plain
+
+FORMAT = "implementation-toolkit-assessment"
+FORMAT_VERSION = 1
+SCHEMA = "assessment.schema.json"
+KINDS = ("checklist", "consensus-scoring")  #: the two kinds of assessment the page records
+HEADER_FIELDS = ("kind", "program", "organization", "date", "team")
+PRIORITIES = {"quick-win": "Quick win", "longer-term": "Longer-term"}
+#: Keys of a plan action, in file order: the action plan's column ids in rubric/forms.yaml
+#: (its other two columns, driver and best practice, follow from the entry).
+ACTION_FIELDS = ("strategy", "priority", "responsible", "resources", "timeline", "status")
+PLAN_COLUMNS_FROM_ENTRY = ("driver", "best-practice-or-gap")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One row of the Drivers Action Plan that the team chose to fill in."""
+
+    strategy: str = ""
+    priority: str = ""  #: "", or a key of PRIORITIES
+    responsible: str = ""
+    resources: str = ""
+    timeline: str = ""  #: due date, YYYY-MM-DD or empty
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the team recorded for one best practice."""
+
+    rating: str | None = None  #: a rating id of the scale; None is Not rated
+    criteria: tuple[int, ...] = ()  #: numbers (from 1) of the criteria ticked as holding
+    notes: str = ""
+    action: Action | None = None  #: set when the team chose to act on it
+
+
+@dataclass(frozen=True)
+class Header:
+    kind: str = ""  #: "", or one of KINDS
+    program: str = ""
+    organization: str = ""
+    date: str = ""
+    team: str = ""  #: team members, one per line
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A read assessment file. Entries keep the file's order; ids are best practice ids."""
+
+    toolkit_title: str
+    content_version: str  #: of the toolkit version that saved the file
+    header: Header = field(default_factory=Header)
+    practices: dict[str, Entry] = field(default_factory=dict)
+    carried: dict[str, Entry] = field(default_factory=dict)  #: ids no version here has
+    next_assessment: str = ""
+
+    def unknown(self, data: dict) -> tuple[str, ...]:
+        """Ids of entries that `data`'s toolkit does not have (kept, never scored)."""
+        known = set(practice_ids(data))
+        return tuple(id_ for id_ in [*self.practices, *self.carried] if id_ not in known)
+
+
+# --- the rubric as the site's script and the Python see it ---------------------------------
+
+
+def content_version(toolkit: model.Toolkit) -> str:
+    """A hash of what an assessment file refers to: the scale and every best practice."""
+    content = {
+        "scale": [[rating.id, rating.score] for rating in toolkit.forms.rating_scale],
+        "drivers": [
+            [
+                driver.id,
+                driver.category,
+                [
+                    [
+                        practice.id,
+                        practice.statement,
+                        None
+                        if practice.criteria is None
+                        else [
+                            practice.criteria.rule,
+                            practice.criteria.count,
+                            list(practice.criteria.items),
+                        ],
+                    ]
+                    for practice in driver.best_practices
+                ],
+            ]
+            for driver in toolkit.drivers
+        ],
+    }
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def rubric_data(toolkit: model.Toolkit) -> dict:
+    """Everything the Assess page's script needs, as JSON-ready data.
+
+    The page embeds exactly this; totals() in Python reads the same, so the site and the
+    PDFs cannot score a file differently.
+    """
+    forms = toolkit.forms
+    columns = {column.id: column.heading for column in forms.action_plan.columns}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "toolkit": {"title": toolkit.title, "content_version": content_version(toolkit)},
+        "scale": [
+            {"id": rating.id, "label": plain(rating.label), "score": rating.score}
+            for rating in forms.rating_scale
+        ],
+        "not_rated": plain(forms.scoring.not_rated),
+        "suggestion": {
+            "rule_met": forms.scoring.suggestion.rule_met,
+            "some_ticked": forms.scoring.suggestion.some_ticked,
+            "none_ticked": forms.scoring.suggestion.none_ticked,
+        },
+        "kinds": {
+            "checklist": forms.checklist.title,
+            "consensus-scoring": forms.scoring_form.title,
+        },
+        "priorities": PRIORITIES,
+        "plan_columns": {
+            key: columns.get(key, key) for key in (*PLAN_COLUMNS_FROM_ENTRY, *ACTION_FIELDS)
+        },
+        "categories": [
+            {
+                "id": category.id,
+                "name": plain(category.name),
+                "drivers": [_driver_data(driver) for driver in toolkit.drivers_in(category)],
+            }
+            for category in toolkit.categories
+            if toolkit.drivers_in(category)
+        ],
+    }
+
+
+def _driver_data(driver: model.Driver) -> dict:
+    return {
+        "id": driver.id,
+        "name": plain(driver.name),
+        "practices": [
+            {
+                "id": practice.id,
+                "number": number,
+                "statement": plain(practice.statement),
+                "criteria": None
+                if practice.criteria is None
+                else {
+                    "required": practice.criteria.required,
+                    "items": [plain(item) for item in practice.criteria.items],
+                },
+            }
+            for number, practice in enumerate(driver.best_practices, start=1)
+        ],
+    }
+
+
+def drivers(data: dict) -> list[dict]:
+    return [driver for category in data["categories"] for driver in category["drivers"]]
+
+
+def practices(data: dict) -> dict[str, dict]:
+    """Every best practice of `data`, by id, in the toolkit's order, with its driver's id."""
+    return {
+        practice["id"]: {**practice, "driver": driver["id"]}
+        for driver in drivers(data)
+        for practice in driver["practices"]
+    }
+
+
+def practice_ids(data: dict) -> list[str]:
+    return [practice["id"] for driver in drivers(data) for practice in driver["practices"]]
+
+
+# --- the canonical file ---------------------------------------------------------------------
+
+
+def to_json(assessment: Assessment, data: dict) -> str:
+    """The file as the site saves it for `data`'s toolkit: every best practice in the toolkit's
+    order, entries the toolkit does not have moved to `carried`, keys in a fixed order, UTF-8,
+    two-space indent, a final newline. Same data, same bytes."""
+    known = practice_ids(data)
+    practices_out = {id_: _entry_json(assessment.practices.get(id_, Entry())) for id_ in known}
+    carried = {
+        id_: _entry_json(entry)
+        for id_, entry in [*assessment.practices.items(), *assessment.carried.items()]
+        if id_ not in practices_out
+    }
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "toolkit": dict(data["toolkit"]),
+        "header": {name: getattr(assessment.header, name) for name in HEADER_FIELDS},
+        "practices": practices_out,
+        "carried": carried,
+        "next_assessment": assessment.next_assessment,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _entry_json(entry: Entry) -> dict:
+    result = {"rating": entry.rating, "criteria": sorted(entry.criteria), "notes": entry.notes}
+    if entry.action is not None:
+        result["action"] = {name: getattr(entry.action, name) for name in ACTION_FIELDS}
+    return result
+
+
+def from_json_data(value: dict) -> Assessment:
+    """Build an Assessment from already validated file data."""
+    header = value.get("header", {})
+    return Assessment(
+        toolkit_title=value["toolkit"]["title"],
+        content_version=value["toolkit"]["content_version"],
+        header=Header(**{name: header.get(name, "") for name in HEADER_FIELDS}),
+        practices={id_: _entry(item) for id_, item in value["practices"].items()},
+        carried={id_: _entry(item) for id_, item in value.get("carried", {}).items()},
+        next_assessment=value.get("next_assessment", ""),
+    )
+
+
+def _entry(value: dict) -> Entry:
+    action = value.get("action")
+    return Entry(
+        rating=value["rating"],
+        criteria=tuple(value.get("criteria", ())),
+        notes=value.get("notes", ""),
+        action=None
+        if action is None
+        else Action(**{name: action.get(name, "") for name in ACTION_FIELDS}),
+    )

@@ -1,0 +1,150 @@
+"""Read an assessment file, or report every problem in it as `file:line:column: field: message`.
+
+The file must be JSON (checked with the json module, which is strict); the line and column of
+each value come from the project's position-keeping YAML reader (JSON is YAML), which also
+refuses duplicate keys. The values themselves are the json module's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import Problem, RubricError
+from ..project import SCHEMAS
+from ..source.load import explain_schema_error, schema_validator
+from ..source.yamldoc import MAX_BYTES, Document, read_text
+from .fileformat import FORMAT, SCHEMA, Assessment, from_json_data, practices
+
+
+
+class AssessmentError(RubricError):
+    """Everything wrong with one or more assessment files, found in one pass."""
+
+    def report(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        return f"{self}\n{count} {noun} in the assessment; nothing was written."
+
+
+def read_assessment(file: Path, data: dict, shown_as: str | None = None) -> Assessment:
+    """Read and check `file` against the toolkit described by `data` (fileformat.rubric_data).
+
+    A file saved by another version of the same toolkit is accepted: best practices this
+    version does not have are kept (Assessment.unknown lists them) and left out of the totals.
+    """
+    shown = shown_as or str(file)
+    document, problems = _parse(Path(file), shown)
+    if document is None:
+        raise AssessmentError(problems)
+    problems = _check(document, data)
+    if problems:
+        raise AssessmentError(problems)
+    assessment = from_json_data(document.data)
+    known = practices(data)
+    for id_ in [id_ for id_ in assessment.carried if id_ in known]:  # back in this version
+        assessment.practices.setdefault(id_, assessment.carried.pop(id_))
+    return assessment
+
+
+def _parse(file: Path, shown: str) -> tuple[Document | None, list[Problem]]:
+    def fail(message: str, line: int = 1, column: int = 1):
+        return None, [Problem(shown, line, column, "(file)", message)]
+
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return fail(f"file is {size / 1e6:.1f} MB; an assessment file may be at most 1 MB")
+        raw = file.read_bytes()
+    except OSError as error:
+        return fail(f"cannot read the file: {error.strerror}")
+    if b"\0" in raw:
+        return fail("this is a binary file, not an assessment (a JSON file)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return fail("this file is not UTF-8 text, so not an assessment (a JSON file)")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        return fail(f"not JSON, so not an assessment: {error.msg}", error.lineno, error.colno)
+    except RecursionError:
+        return fail("not an assessment: nested far too deeply")
+    if not isinstance(value, dict) or value.get("format") != FORMAT:
+        return fail(f'not an assessment file: it has no "format": "{FORMAT}"')
+    # Tabs between JSON tokens are one column each, as spaces are; YAML refuses them there.
+    document, problems = read_text(text.replace("\t", " "), shown)
+    if document is None:
+        duplicates = [problem for problem in problems if "duplicate key" in problem.message]
+        if duplicates:
+            return None, duplicates
+        document = Document(shown, value, {}, {})  # positions unknown; the data is still good
+    return Document(shown, value, document.value_marks, document.key_marks), []
+
+
+def _explain(document: Document, location: tuple, error, data: dict) -> list[Problem]:
+    """Schema errors in the words of someone who saved the file, else the rubric's wording."""
+    if "propertyNames" in error.schema_path:
+        message = f"'{error.instance}' is not a best practice id"
+        return [document.problem((*location, error.instance), message, key=True)]
+    if error.validator == "oneOf" and location[-1:] == ("rating",):
+        ratings = ", ".join(rating["id"] for rating in data["scale"])
+        return [document.problem(location, f"expected one of {ratings}, or null")]
+    if error.validator == "pattern" and error.validator_value.startswith("^([0-9]{4}"):
+        return [document.problem(location, f"'{error.instance}' is not a date as YYYY-MM-DD")]
+    if error.validator == "enum":
+        options = ", ".join(option for option in error.validator_value if option)
+        return [
+            document.problem(location, f"'{error.instance}' is not one of: {options} (or empty)")
+        ]
+    return list(explain_schema_error(document, location, error))
+
+
+def _check(document: Document, data: dict) -> list[Problem]:
+    validator = schema_validator(SCHEMAS, SCHEMA)
+    problems = []
+    for error in validator.iter_errors(document.data):
+        problems.extend(_explain(document, tuple(error.absolute_path), error, data))
+    if problems:
+        return problems
+    value = document.data
+    title = data["toolkit"]["title"]
+    if value["toolkit"]["title"] != title:
+        return [
+            document.problem(
+                ("toolkit", "title"),
+                f"this file was made with another toolkit ('{value['toolkit']['title']}'); "
+                f"this is '{title}'",
+            )
+        ]
+    same_version = value["toolkit"]["content_version"] == data["toolkit"]["content_version"]
+    known = practices(data)
+    scale = [rating["id"] for rating in data["scale"]]
+    for id_, entry in value["practices"].items():
+        where = ("practices", id_)
+        practice = known.get(id_)
+        if practice is None:
+            if same_version:
+                problems.append(
+                    document.problem(where, f"this toolkit has no best practice '{id_}'", key=True)
+                )
+            continue
+        if entry["rating"] is not None and entry["rating"] not in scale:
+            problems.append(
+                document.problem(
+                    (*where, "rating"),
+                    f"'{entry['rating']}' is not a rating; expected one of "
+                    f"{', '.join(scale)}, or null",
+                )
+            )
+        count = len(practice["criteria"]["items"]) if practice["criteria"] else 0
+        for index, number in enumerate(entry.get("criteria", [])):
+            if number > count:
+                has = f"has {count} criteria" if count else "has no criteria"
+                problems.append(
+                    document.problem(
+                        (*where, "criteria", index),
+                        f"criterion {number} does not exist: this best practice {has}",
+                    )
+                )
+    return problems
