@@ -20,7 +20,8 @@ from macros.assessment import (
     totals,
 )
 from macros.assessment.fileformat import ACTION_FIELDS, HEADER_FIELDS, PLAN_COLUMNS_FROM_ENTRY
-from macros.loader import load_rubric
+from macros.project import SCHEMAS
+from macros.source.load import load_rubric
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +92,7 @@ def test_content_version_follows_statements_not_explanations(tmp_path, rubric_co
 
 
 def test_schema_matches_the_plan_columns_and_the_code(project_root):
-    schema = json.loads(
-        (project_root / "rubric" / "schema" / "assessment.schema.json").read_text("utf-8")
-    )
+    schema = json.loads((SCHEMAS / "assessment.schema.json").read_text("utf-8"))
     columns = [
         c["id"] for c in load_yaml(project_root / "rubric" / "forms.yaml")["action_plan"]["columns"]
     ]

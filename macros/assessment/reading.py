@@ -17,7 +17,6 @@ from ..source.yamldoc import MAX_BYTES, Document, read_text
 from .fileformat import FORMAT, SCHEMA, Assessment, from_json_data, practices
 
 
-
 class AssessmentError(RubricError):
     """Everything wrong with one or more assessment files, found in one pass."""
 
