@@ -6,8 +6,12 @@ The PDF build renders this list and the site's Downloads page shows it, so the t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import model
+
+if TYPE_CHECKING:
+    from .assessment.printing import Filled
 
 PAPERS = ("letter", "a4")
 PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}
@@ -20,12 +24,20 @@ KINDS = (
     "action-plan",
     "composition",
     "stage-guide",
+    "results-report",
 )
+#: The printable that shows each kind of saved assessment filled in (header `kind`; "" = not said).
+FILLED_FORMS = {"checklist": "checklist", "consensus-scoring": "scoring-form", "": "checklist"}
 
 
-def pdf_filename(kind: str, variant: str, paper: str, driver: str | None = None) -> str:
-    """e.g. checklist-coaching-fillable-a4.pdf; the site links to printables by this name."""
-    return "-".join(part for part in (kind, driver, variant, paper) if part) + ".pdf"
+def pdf_filename(
+    kind: str, variant: str, paper: str, driver: str | None = None, name: str = ""
+) -> str:
+    """e.g. checklist-coaching-fillable-a4.pdf; the site links to printables by this name.
+
+    Printed from an assessment file, the file's name comes first:
+    team-2026-11-results-report-print-a4.pdf."""
+    return "-".join(part for part in (name, kind, driver, variant, paper) if part) + ".pdf"
 
 
 @dataclass(frozen=True)
@@ -48,10 +60,12 @@ class Printable:
     driver: str | None = None  #: set when the printable is about one driver
     table: model.TableTemplate | None = None
     workshop: Workshop = field(default_factory=Workshop)
+    filled: Filled | None = None  #: a saved assessment printed in place of the blanks
+    name: str = ""  #: names the assessment file a filled printable comes from
 
     @property
     def filename(self) -> str:
-        return pdf_filename(self.kind, self.variant, self.paper, self.driver)
+        return pdf_filename(self.kind, self.variant, self.paper, self.driver, self.name)
 
     @property
     def template(self) -> str:
@@ -65,11 +79,14 @@ class Printable:
 
     @property
     def header_fields(self) -> tuple[tuple[str, str, str], ...]:
+        values = self.workshop
+        if self.filled is not None:
+            values = self.filled.assessment.header
         return (
-            ("program", "Program or practice being assessed", self.workshop.program),
-            ("organization", "Organization or site", self.workshop.organization),
-            ("date", "Date", self.workshop.date),
-            ("team", "Team members", ""),
+            ("program", "Program or practice being assessed", values.program),
+            ("organization", "Organization or site", values.organization),
+            ("date", "Date", values.date),
+            ("team", "Team members", getattr(values, "team", "")),
         )
 
 
@@ -114,6 +131,45 @@ def catalogue(
     result = [
         Printable(kind, variant, paper, title, purpose, subset, driver, table, workshop)
         for kind, variants, title, purpose, subset, driver, table in plan
+        for variant in variants
+        for paper in papers
+    ]
+    names = [printable.filename for printable in result]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"two printables would be written to the same file: {duplicates}")
+    return result
+
+
+def filled_catalogue(
+    toolkit: model.Toolkit, filled: Filled, *, papers: tuple[str, ...] = PAPERS
+) -> list[Printable]:
+    """The printables of saved assessments (`filled.rounds`, oldest first): for each file its
+    filled form and its Drivers Action Plan, and one results report of all the rounds."""
+    forms = toolkit.forms
+    texts = {"checklist": forms.checklist, "scoring-form": forms.scoring_form}
+    plan = []  # (kind, variants, title, purpose, table, filled, name)
+    for index, item in enumerate(filled.rounds):
+        one = filled.at(index)
+        kind = FILLED_FORMS[item.assessment.header.kind]
+        plan.append((kind, ("print",), texts[kind].title, texts[kind].purpose, None, one))
+        action = forms.action_plan
+        plan.append(("action-plan", VARIANTS, action.title, action.purpose, action, one))
+    report = forms.results_report
+    plan.append(("results-report", ("print",), report.title, report.purpose, None, filled))
+    result = [
+        Printable(
+            kind,
+            variant,
+            paper,
+            title,
+            purpose,
+            toolkit.drivers,
+            table=table,
+            filled=one,
+            name=one.round.name,
+        )
+        for kind, variants, title, purpose, table, one in plan
         for variant in variants
         for paper in papers
     ]

@@ -4,6 +4,7 @@ Examples:
     python build_pdf.py --check
     python build_pdf.py --site        # the site and every PDF, into site/ (what `make build` runs)
     python build_pdf.py --paper a4 --drivers coaching,fidelity --program "Family Connects"
+    python build_pdf.py --assessment spring.json --assessment autumn.json --out results
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .catalogue import PAPERS, Workshop, catalogue
+from .catalogue import PAPERS, Workshop, catalogue, filled_catalogue
 from .errors import RubricError
 from .project import Project
 from .source.load import load_rubric
@@ -44,6 +45,14 @@ def parse_args(argv: list[str] | None, project: Project) -> argparse.Namespace:
     parser.add_argument("--program", default="", help="pre-fill: program or practice assessed")
     parser.add_argument("--organization", default="", help="pre-fill: organization or site")
     parser.add_argument("--date", default="", help="pre-fill: date of the workshop")
+    parser.add_argument(
+        "--assessment",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="print a saved assessment file: its filled form, action plan and a results report "
+        "(repeat for several rounds; default --out: assessment-pdfs)",
+    )
     parser.add_argument(
         "--jobs", type=int, default=None, help="parallel renderers (default: cores)"
     )
@@ -81,8 +90,10 @@ def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
     from .pdf.fonts import source_font
     from .store.cache import inputs_key
 
+    assessments = [(str(file), file.read_bytes()) for file in args.assessment or ()]
     options = repr(
         (
+            assessments,
             args.site,
             args.paper,
             args.drivers,
@@ -110,11 +121,33 @@ def progress_line(project: Project, stream=None) -> Callable[[int, int, str], No
     return show
 
 
+def assessment_printables(toolkit, files: list[Path], papers: tuple[str, ...]) -> list:
+    """The printables of saved assessment files; every problem in them raised at once."""
+    from .assessment import rubric_data
+    from .assessment.printing import Filled, read_rounds
+    from .pdf.fonts import printable_characters
+
+    data = rubric_data(toolkit)
+    rounds = read_rounds(files, data, can_print=printable_characters())
+    return filled_catalogue(toolkit, Filled(data, rounds), papers=papers)
+
+
 def run(args: argparse.Namespace, project: Project) -> int:
+    if args.assessment:
+        given = [
+            name
+            for name in ("check", "site", "drivers", "program", "organization", "date")
+            if getattr(args, name)
+        ]
+        if given:
+            print(f"error: --assessment cannot be combined with --{given[0]}", file=sys.stderr)
+            return 2
     if not args.check:
         from .store.output import is_current
 
         out = args.out or (project.site if args.site else project.site / "pdf")
+        if args.assessment:
+            out = args.out or Path("assessment-pdfs")
         stamp = inputs_stamp(args, project)
         if is_current(out, stamp):
             print(f"Up to date: nothing changed since {out} was built.")
@@ -138,8 +171,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
             )
             return 2
     papers = PAPERS if args.paper == "both" else (args.paper,)
-    workshop = Workshop(args.program, args.organization, args.date)
-    printables = catalogue(toolkit, papers=papers, drivers=drivers, workshop=workshop)
+    if args.assessment:
+        printables = assessment_printables(toolkit, args.assessment, papers)
+    else:
+        workshop = Workshop(args.program, args.organization, args.date)
+        printables = catalogue(toolkit, papers=papers, drivers=drivers, workshop=workshop)
 
     from .pdf.build import build_pdfs  # WeasyPrint loads only when needed
     from .pdf.renderer import machine_warnings

@@ -244,6 +244,7 @@ class Forms:
     action_plan: TableTemplate
     composition: TableTemplate
     stage_guide: PrintableText
+    results_report: PrintableText  #: printed from saved assessment files
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import Problem, RubricError
 from ..project import SCHEMAS
-from ..source.load import explain_schema_error, schema_validator
+from ..source.load import explain_schema_error, schema_validator, unprintable
 from ..source.yamldoc import MAX_BYTES, Document, read_text
 from .fileformat import FORMAT, SCHEMA, Assessment, from_json_data, practices
 
@@ -26,8 +26,13 @@ class AssessmentError(RubricError):
         return f"{self}\n{count} {noun} in the assessment; nothing was written."
 
 
-def read_assessment(file: Path, data: dict, shown_as: str | None = None) -> Assessment:
+def read_assessment(
+    file: Path, data: dict, shown_as: str | None = None, *, can_print=None
+) -> Assessment:
     """Read and check `file` against the toolkit described by `data` (fileformat.rubric_data).
+
+    `can_print(character)`, when given, says whether the PDFs' font can show a character: text
+    the team typed that a PDF cannot show is reported where it is in the file.
 
     A file saved by another version of the same toolkit is accepted: best practices this
     version does not have are kept (Assessment.unknown lists them) and left out of the totals.
@@ -37,6 +42,8 @@ def read_assessment(file: Path, data: dict, shown_as: str | None = None) -> Asse
     if document is None:
         raise AssessmentError(problems)
     problems = _check(document, data)
+    if not problems and can_print is not None:
+        problems = list(unprintable(document, document.data, (), can_print))
     if problems:
         raise AssessmentError(problems)
     assessment = from_json_data(document.data)

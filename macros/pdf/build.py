@@ -85,15 +85,10 @@ def build_pdfs(
     stamp: str | None = None,
 ) -> list[Built]:
     """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
-    # Pre-filled workshop values must show in fillable fields, whatever their script.
+    # Pre-filled header values (a workshop's, an assessment's) must show in fillable fields,
+    # whatever their script.
     characters = "".join(
-        sorted(
-            {
-                char
-                for p in printables
-                for char in p.workshop.program + p.workshop.organization + p.workshop.date
-            }
-        )
+        sorted({char for p in printables for _, _, value in p.header_fields for char in value})
     )
     cache_dir = cache_dir or project.pdf_cache
     renderer = PdfRenderer(project, toolkit, markdown, characters)
@@ -164,6 +159,16 @@ def _prune(cache_dir: Path, used: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
+def _assessment_of(printable: Printable) -> dict:
+    """For a printable of saved assessments: which files (oldest first) it was printed from."""
+    if printable.filled is None:
+        return {}
+    rounds = (
+        printable.filled.rounds if printable.kind == "results-report" else [printable.filled.round]
+    )
+    return {"assessments": [{"file": f"{item.name}.json", "date": item.date} for item in rounds]}
+
+
 def write_manifest(path: Path, built: list[Built]) -> None:
     entries = [
         {
@@ -177,6 +182,7 @@ def write_manifest(path: Path, built: list[Built]) -> None:
             "paper_name": PAPER_NAMES[item.printable.paper],
             "pages": item.pages,
             "bytes": item.size,
+            **_assessment_of(item.printable),
         }
         for item in built
     ]

@@ -68,7 +68,7 @@ def load_rubric(
         )
     if can_print is not None:
         for document in [*documents.values(), *drivers]:
-            problems.extend(_unprintable(document, document.data, (), can_print))
+            problems.extend(unprintable(document, document.data, (), can_print))
     if "toolkit.yaml" in documents and "references.yaml" in documents:
         # Check what can be checked across the files that read cleanly, so one run shows all.
         problems.extend(_cross_checks(documents, drivers))
@@ -279,7 +279,7 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
                 )
 
 
-def _unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
+def unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
     if isinstance(value, str):
         missing = next((char for char in value if not can_print(char)), None)
         if missing is not None:
@@ -290,10 +290,10 @@ def _unprintable(document: Document, value, location: tuple, can_print) -> Itera
             )
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _unprintable(document, item, (*location, key), can_print)
+            yield from unprintable(document, item, (*location, key), can_print)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _unprintable(document, item, (*location, index), can_print)
+            yield from unprintable(document, item, (*location, index), can_print)
 
 
 def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iterable[Problem]:

@@ -1,0 +1,195 @@
+"""Saved assessments as the printables read them: one round or several, with their totals.
+
+The templates get a `Filled` through the printable (`doc.filled`) and only ask it questions
+(what was recorded for this best practice, this driver's tally, the plan's rows); every number
+comes from totals.py, the arithmetic the site's script shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import Problem
+from .fileformat import Assessment, Entry, drivers, practices
+from .reading import AssessmentError, read_assessment
+from .totals import Tally, Totals, totals
+
+
+@dataclass(frozen=True)
+class Round:
+    """One saved assessment file."""
+
+    name: str  #: the file's name without .json: names its PDFs
+    assessment: Assessment
+    totals: Totals
+
+    @property
+    def date(self) -> str:
+        return self.assessment.header.date
+
+    @property
+    def label(self) -> str:
+        return self.date or f"{self.name} (no date)"
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    driver: str  #: the driver's name
+    number: int  #: the best practice's number within its driver
+    statement: str
+    rating: str  #: the rating's label, or the Not rated label
+    unmet: tuple[str, ...]  #: criteria not ticked
+    action: dict[str, str]  #: by action plan column id; empty strings where nothing was chosen
+
+
+@dataclass(frozen=True)
+class Change:
+    driver: str
+    number: int
+    statement: str
+    ratings: tuple[str, ...]  #: the rating label in each round, oldest first
+
+
+@dataclass(frozen=True)
+class Filled:
+    """What the team recorded, for one printable: `rounds` by date, `current` the one shown."""
+
+    data: dict  #: fileformat.rubric_data of this toolkit
+    rounds: tuple[Round, ...]
+    current: int = -1  #: index into rounds
+
+    @property
+    def round(self) -> Round:
+        return self.rounds[self.current]
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.round.assessment
+
+    @property
+    def drivers(self) -> list[dict]:
+        return drivers(self.data)
+
+    def entry(self, practice_id: str) -> Entry:
+        return self.assessment.practices.get(practice_id) or Entry()
+
+    def rating_label(self, rating: str | None) -> str:
+        labels = {rating["id"]: rating["label"] for rating in self.data["scale"]}
+        return labels.get(rating, self.data["not_rated"]) if rating else self.data["not_rated"]
+
+    def score(self, practice_id: str) -> int | None:
+        rating = self.entry(practice_id).rating
+        return None if rating is None else self._scores[rating]
+
+    @property
+    def _scores(self) -> dict[str, int]:
+        return {rating["id"]: rating["score"] for rating in self.data["scale"]}
+
+    def driver(self, driver_id: str) -> Tally:
+        return self.round.totals.drivers[driver_id]
+
+    def category(self, category_id: str) -> Tally:
+        return self.round.totals.categories[category_id]
+
+    @property
+    def overall(self) -> Tally:
+        return self.round.totals.overall
+
+    def not_rated(self) -> list[tuple[str, list[dict]]]:
+        """(driver name, its best practices not rated), for drivers that have any."""
+        result = []
+        for driver in drivers(self.data):
+            missing = [p for p in driver["practices"] if self.entry(p["id"]).rating is None]
+            if missing:
+                result.append((driver["name"], missing))
+        return result
+
+    def kept(self) -> list[tuple[str, Entry]]:
+        """Entries of another toolkit version: kept in the file, shown, never scored."""
+        entries = {**self.assessment.carried, **self.assessment.practices}
+        return [(id_, entries[id_]) for id_ in self.assessment.unknown(self.data)]
+
+    def plan(self) -> list[PlanRow]:
+        """The action plan's rows: the best practices the team chose to act on, or, when it
+        chose none, every one rated below the top score, in the toolkit's order."""
+        known = practices(self.data)
+        top = max(self._scores.values())
+        chosen = [id_ for id_ in known if self.entry(id_).action is not None]
+        if not chosen:
+            scores = {id_: self.score(id_) for id_ in known}
+            chosen = [id_ for id_, score in scores.items() if score is not None and score < top]
+        names = {driver["id"]: driver["name"] for driver in drivers(self.data)}
+        rows = []
+        for id_ in chosen:
+            practice, entry = known[id_], self.entry(id_)
+            items = practice["criteria"]["items"] if practice["criteria"] else []
+            action = entry.action
+            rows.append(
+                PlanRow(
+                    driver=names[practice["driver"]],
+                    number=practice["number"],
+                    statement=practice["statement"],
+                    rating=self.rating_label(entry.rating),
+                    unmet=tuple(
+                        item for n, item in enumerate(items, start=1) if n not in entry.criteria
+                    ),
+                    action={} if action is None else asdict(action),
+                )
+            )
+        return rows
+
+    # --- several rounds ---------------------------------------------------------------------
+
+    def series(self, driver_id: str | None = None, category_id: str | None = None) -> list[Tally]:
+        """The tally of a driver, a category or (with neither) the whole, in every round."""
+        if driver_id:
+            return [item.totals.drivers[driver_id] for item in self.rounds]
+        if category_id:
+            return [item.totals.categories[category_id] for item in self.rounds]
+        return [item.totals.overall for item in self.rounds]
+
+    def at(self, index: int) -> Filled:
+        """The same rounds, showing round `index`."""
+        return Filled(self.data, self.rounds, index)
+
+    @staticmethod
+    def change(before: Tally, after: Tally) -> str:
+        """The change in percentage points between two rounds, signed; a dash if either has none."""
+        if before.percent is None or after.percent is None:
+            return "–"
+        difference = after.percent - before.percent
+        return f"{difference:+d}" if difference else "0"
+
+    def changes(self) -> list[Change]:
+        """Best practices whose rating differs between any two consecutive rounds."""
+        result = []
+        for driver in drivers(self.data):
+            for practice in driver["practices"]:
+                entries = [item.assessment.practices.get(practice["id"]) for item in self.rounds]
+                ratings = tuple(self.rating_label(entry and entry.rating) for entry in entries)
+                if any(a != b for a, b in zip(ratings, ratings[1:])):
+                    result.append(
+                        Change(driver["name"], practice["number"], practice["statement"], ratings)
+                    )
+        return result
+
+
+def read_rounds(files: list[Path], data: dict, *, can_print=None) -> tuple[Round, ...]:
+    """Read every file (all problems at once) and order the rounds by date, then as given."""
+    rounds, problems = [], []
+    stems = [Path(file).stem for file in files]
+    for file in files:
+        if stems.count(Path(file).stem) > 1:
+            message = "two files given have this name; their PDFs would have the same names"
+            problems.append(Problem(str(file), 1, 1, "(file)", message))
+            continue
+        try:
+            assessment = read_assessment(file, data, can_print=can_print)
+        except AssessmentError as error:
+            problems.extend(error.problems)
+            continue
+        rounds.append(Round(Path(file).stem, assessment, totals(data, assessment)))
+    if problems:
+        raise AssessmentError(problems)
+    return tuple(sorted(rounds, key=lambda item: item.date))
