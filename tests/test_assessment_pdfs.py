@@ -1,0 +1,277 @@
+"""From saved assessment files to PDFs (build_pdf.py --assessment): the filled form holds every
+rating, tick and note, the action plan exactly the chosen best practices, the report the totals
+totals.py computes and the change between rounds; bad files stop the build with their message."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT
+from pdf_tools import fields_of, norm, pdfua_part, text_of
+from test_assessment import BAD_FILES, GOOD_START
+
+from macros.assessment import read_assessment, rubric_data, totals
+from macros.assessment.fileformat import practices
+
+EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
+# Typed by a team: must print as it is, never run as a template nor read as HTML.
+HOSTILE_NOTE = "{{ 7 * 7 }} {% if x %}<b>not bold</b> & <script>alert(1)</script>"
+
+
+def build(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "TOOLKIT_CACHE": str(cache)}
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def second_round(saved: dict) -> dict:
+    """A later, invented round of the example: a checklist where Selection improved."""
+    later = json.loads(json.dumps(saved))
+    later["header"].update(kind="checklist", date="2027-05-03")
+    later["practices"]["selection-protocols"].update(rating="in-place", criteria=[1, 2, 3, 4, 5])
+    later["practices"]["selection-review"]["rating"] = "in-place"
+    later["practices"]["coaching-effectiveness"]["rating"] = "partially-in-place"
+    later["practices"]["training-accountable"]["notes"] = HOSTILE_NOTE
+    for entry in later["practices"].values():
+        entry.pop("action", None)  # no plan chosen: the plan lists what is rated below the top
+    return later
+
+
+@pytest.fixture(scope="session")
+def data(toolkit) -> dict:
+    return rubric_data(toolkit)
+
+
+@pytest.fixture(scope="session")
+def rounds(tmp_path_factory) -> Path:
+    """The example (autumn, from an older toolkit version, one retired item) and a later round."""
+    folder = tmp_path_factory.mktemp("rounds")
+    saved = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    (folder / "spring.json").write_text(json.dumps(second_round(saved)), encoding="utf-8")
+    older = json.loads(json.dumps(saved))
+    older["toolkit"]["content_version"] = "0123456789abcdef"
+    older["practices"]["coaching-retired-practice"] = {
+        "rating": "in-place",
+        "criteria": [],
+        "notes": "Kept from the older version",
+    }
+    (folder / "autumn.json").write_text(json.dumps(older), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, rounds) -> dict[str, Path]:
+    """One build of the example alone and one of two rounds (given newest first), on Letter."""
+    cache = tmp_path_factory.mktemp("cache")
+    one = tmp_path_factory.mktemp("one") / "pdfs"
+    result = build(
+        "--assessment",
+        str(EXAMPLE),
+        "--paper",
+        "letter",
+        "--out",
+        str(one),
+        cwd=rounds,
+        cache=cache,
+    )
+    assert result.returncode == 0, result.stderr
+    two = tmp_path_factory.mktemp("two") / "pdfs"
+    args = ("--assessment", "spring.json", "--assessment", "autumn.json", "--paper", "letter")
+    result = build(*args, "--out", str(two), cwd=rounds, cache=cache)
+    assert result.returncode == 0, result.stderr
+    return {"one": one, "two": two, "cache": cache}
+
+
+def test_the_set_and_its_manifest(built):
+    manifest = json.loads((built["one"] / "manifest.json").read_text(encoding="utf-8"))
+    files = sorted(entry["file"] for entry in manifest["printables"])
+    assert files == [
+        "assessment-example-action-plan-fillable-letter.pdf",
+        "assessment-example-action-plan-print-letter.pdf",
+        "assessment-example-results-report-print-letter.pdf",
+        "assessment-example-scoring-form-print-letter.pdf",  # the example is consensus scoring
+    ]
+    assert sorted(p.name for p in built["one"].glob("*.pdf")) == files
+    for entry in manifest["printables"]:
+        assert entry["assessments"] == [{"file": "assessment-example.json", "date": "2026-11-02"}]
+        if entry["variant"] == "print":
+            assert pdfua_part(built["one"] / entry["file"]) == "1", entry["file"]
+    two = json.loads((built["two"] / "manifest.json").read_text(encoding="utf-8"))
+    report = next(e for e in two["printables"] if e["kind"] == "results-report")
+    assert report["file"] == "spring-results-report-print-letter.pdf"  # named after the latest
+    assert [item["file"] for item in report["assessments"]] == ["autumn.json", "spring.json"]
+
+
+def test_filled_form_holds_every_rating_tick_and_note(built, data):
+    assessment = read_assessment(EXAMPLE, data)
+    scores = {rating["id"]: rating["score"] for rating in data["scale"]}
+    text = text_of(built["one"] / "assessment-example-scoring-form-print-letter.pdf")
+    for key in ("program", "organization", "date"):
+        assert norm(getattr(assessment.header, key)) in text
+    assert norm(assessment.header.team) in text
+    expected = [scores[e.rating] for e in assessment.practices.values() if e.rating is not None]
+    assert [int(score) for score in re.findall(r"Score: (\d)", text)] == expected
+    ticked = sum(len(entry.criteria) for entry in assessment.practices.values())
+    assert text.count("✓") == ticked
+    for entry in assessment.practices.values():
+        if entry.notes:
+            assert norm(entry.notes) in text
+
+
+def test_filled_checklist_holds_ratings_and_prints_typed_text_as_text(built, data):
+    text = text_of(built["two"] / "spring-checklist-print-letter.pdf")
+    later = second_round(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    labels = {rating["id"]: rating["label"] for rating in data["scale"]}
+    order = list(practices(data))
+    expected = [
+        labels[later["practices"][id_]["rating"]]
+        for id_ in order
+        if later["practices"][id_]["rating"]
+    ]
+    chosen = re.findall(r"Rating: (In place|Partially in place|Not in place)", text)
+    assert chosen == expected
+    assert norm(HOSTILE_NOTE) in text  # literally: not 49, not bold, no script
+
+
+def test_action_plan_lists_exactly_the_chosen_best_practices(built, data):
+    assessment = read_assessment(EXAMPLE, data)
+    chosen = [id_ for id_, entry in assessment.practices.items() if entry.action]
+    assert chosen, "the example must choose some best practices to act on"
+    pdf = built["one"] / "assessment-example-action-plan-print-letter.pdf"
+    text = text_of(pdf)
+    for id_, practice in practices(data).items():
+        statement = f"{practice['number']}. {norm(practice['statement'])}"
+        assert (statement in text) == (id_ in chosen), id_
+    for id_ in chosen:
+        assert norm(assessment.practices[id_].action.strategy) in text
+
+
+def test_fillable_action_plan_keeps_the_empty_cells_fillable(built, data):
+    assessment = read_assessment(EXAMPLE, data)
+    chosen = [entry for entry in assessment.practices.values() if entry.action]
+    fields = fields_of(built["one"] / "assessment-example-action-plan-fillable-letter.pdf")
+    for row, entry in enumerate(chosen, start=1):
+        for column in ("strategy", "responsible", "timeline", "status"):
+            assert (f"row{row}-{column}" in fields) == (not getattr(entry.action, column))
+        assert f"row{row}-driver" not in fields
+    last = len(chosen) + 1
+    assert {f"row{last}-driver", f"row{last}-strategy", f"row{last}-status"} <= set(fields)
+
+
+def test_without_a_plan_the_action_plan_lists_what_is_rated_below_the_top(built, data, rounds):
+    later = read_assessment(rounds / "spring.json", data)
+    top = max(rating["score"] for rating in data["scale"])
+    scores = {rating["id"]: rating["score"] for rating in data["scale"]}
+    low = {id_ for id_, e in later.practices.items() if e.rating and scores[e.rating] < top}
+    text = text_of(built["two"] / "spring-action-plan-print-letter.pdf")
+    for id_, practice in practices(data).items():
+        statement = f"{practice['number']}. {norm(practice['statement'])}"
+        assert (statement in text) == (id_ in low), id_
+    coaching = practices(data)["coaching-provided"]  # rated partially; two criteria unticked
+    unticked = [
+        c
+        for n, c in enumerate(coaching["criteria"]["items"], 1)
+        if n not in later.practices["coaching-provided"].criteria
+    ]
+    for criterion in unticked:
+        assert norm(criterion) in text
+
+
+def totals_rows(data, tally_of) -> list[str]:
+    """The report's totals rows as text: name, rated, points, possible, percent, not rated."""
+
+    def row(name, t):
+        percent = "–" if t.percent is None else f"{t.percent}%"
+        return f"{name} {t.rated} {t.points} {t.possible} {percent} {t.not_rated}"
+
+    result = tally_of
+    rows = []
+    for category in data["categories"]:
+        rows += [row(d["name"], result.drivers[d["id"]]) for d in category["drivers"]]
+        rows.append(row(category["name"], result.categories[category["id"]]))
+    rows.append(row("Overall", result.overall))
+    return rows
+
+
+def test_report_numbers_are_the_computed_totals(built, data):
+    result = totals(data, read_assessment(EXAMPLE, data))
+    text = text_of(built["one"] / "assessment-example-results-report-print-letter.pdf")
+    for row in totals_rows(data, result):
+        assert norm(row) in text
+    for driver in data["categories"][0]["drivers"]:  # the chart's labels carry the same percent
+        assert f"{result.drivers[driver['id']].percent}%" in text
+    assert "4. Agency staff regularly assess coaching effectiveness." in text  # not rated
+
+
+def test_two_rounds_give_the_change_per_driver_and_per_best_practice(built, data, rounds):
+    old = totals(data, read_assessment(rounds / "autumn.json", data))
+    new = totals(data, read_assessment(rounds / "spring.json", data))
+    text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
+    for driver in [d for c in data["categories"] for d in c["drivers"]]:
+        before, after = old.drivers[driver["id"]], new.drivers[driver["id"]]
+        difference = after.percent - before.percent
+        change = f"{difference:+d}" if difference else "0"
+        assert f"{driver['name']} {before.percent}% {after.percent}% {change}" in text
+    assert "Selection 50% 80% +30" in text  # the invented improvement, by hand
+    assert (
+        norm(
+            "Selection 4. Selection protocols are in place to assess competencies for relevant "
+            "staff that carry out the program or practice. Not in place In place"
+        )
+        in text
+    )
+    for row in totals_rows(data, new):  # the totals are the latest round's
+        assert norm(row) in text
+
+
+def test_items_of_another_version_are_listed_not_scored(built):
+    text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
+    assert "Kept from another version of the toolkit: 2026-11-02" in text
+    assert "coaching-retired-practice In place none Kept from the older version" in text
+
+
+def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
+    out = tmp_path / "again"
+    args = ("--assessment", "spring.json", "--assessment", "autumn.json", "--paper", "letter")
+    result = build(*args, "--out", str(out), cwd=rounds, cache=tmp_path / "fresh-cache")
+    assert result.returncode == 0, result.stderr
+    assert "0 unchanged" in result.stdout  # rendered anew, not copied from the cache
+    for pdf in built["two"].glob("*.pdf"):
+        assert (out / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
+    result = build(*args, "--out", str(out), cwd=rounds, cache=built["cache"])
+    assert result.returncode == 0 and "Up to date" in result.stdout
+
+
+CLI_CASES = {
+    name: BAD_FILES[name] for name in ("not JSON", "wrong type", "unknown item", "another toolkit")
+}
+CLI_CASES["a character the PDFs cannot show"] = (
+    GOOD_START + '"practices": {"coaching-provided": {"rating": null, "notes": "ok \u4e00"}}}',
+    "4:62: practices.coaching-provided.notes: the character '\u4e00' (U+4E00) is not in "
+    "the PDFs' font; the printables cannot show it",
+)
+
+
+@pytest.mark.parametrize("case", CLI_CASES)
+def test_bad_file_stops_the_build_and_writes_nothing(tmp_path, data, case):
+    text, expected = CLI_CASES[case]
+    (tmp_path / "team.json").write_text(
+        text.replace("VERSION", data["toolkit"]["content_version"]), encoding="utf-8"
+    )
+    result = build("--assessment", "team.json", cwd=tmp_path, cache=tmp_path / "cache")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"team.json:{expected}"
+    assert "nothing was written" in result.stderr
+    assert not (tmp_path / "assessment-pdfs").exists()
