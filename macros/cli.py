@@ -90,7 +90,8 @@ def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
     from .pdf.fonts import source_font
     from .store.cache import inputs_key
 
-    assessments = [(str(file), file.read_bytes()) for file in args.assessment or ()]
+    # A missing file is reported when it is read, with the other problems.
+    assessments = [(str(f), f.read_bytes() if f.is_file() else b"") for f in args.assessment or ()]
     options = repr(
         (
             assessments,
