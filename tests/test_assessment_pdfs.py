@@ -280,9 +280,9 @@ def test_bad_file_stops_the_build_and_writes_nothing(tmp_path, data, case):
 ASSESS_JS = PROJECT_ROOT / "overrides" / "assets" / "javascripts" / "assess.js"
 
 
-def browser_totals(script: str, data: dict, saved: dict) -> dict:
-    """The Assess page script's own totals of `saved`, computed by its `tally` and `percent`
-    (taken from assess.js as they are: its scale constants and its totals section) in Node."""
+def browser_totals(page, script: str, data: dict, saved: dict) -> dict:
+    """The Assess page script's own totals of `saved`, computed in Chromium by its `tally` and
+    `percent`, taken from assess.js as they are (its scale constants and its totals section)."""
     lines = script.splitlines()
     start = next(i for i, line in enumerate(lines) if "const SCORES" in line)
     end = next(i for i, line in enumerate(lines) if "const TOP" in line)
@@ -290,33 +290,43 @@ def browser_totals(script: str, data: dict, saved: dict) -> dict:
     last = next(i for i in range(first + 1, len(lines)) if lines[i].strip().startswith("// ---"))
     program = "\n".join(
         [
-            f"const DATA = {json.dumps(data)};",
+            "([DATA, file]) => {",
             *lines[start : end + 1],
             *lines[first:last],
-            f"const result = tally({json.dumps(saved)});",
+            "const result = tally(file);",
             "const all = {overall: result.overall, ...result.drivers, ...result.categories};",
             "for (const key in all) all[key].percent = percent(all[key]);",
-            "console.log(JSON.stringify(all));",
+            "return all;",
+            "}",
         ]
     )
-    node = subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True)
-    return json.loads(node.stdout)
+    return page.evaluate(program, [data, saved])
 
 
 def test_the_browser_and_python_compute_the_same_totals(data, rounds):
     """One formula: the site's script and totals.py agree on every total of the same files."""
     if not ASSESS_JS.is_file():
         pytest.skip("the Assess page (issue 13) is not on this branch: nothing to compare yet")
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM_ARGS, chromium
+
     script = ASSESS_JS.read_text(encoding="utf-8")
     nothing = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     for entry in nothing["practices"].values():
         entry["rating"] = None
     (rounds / "nothing.json").write_text(json.dumps(nothing), encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        shown = {
+            file.name: browser_totals(page, script, data, json.loads(file.read_text("utf-8")))
+            for file in (EXAMPLE, rounds / "spring.json", rounds / "nothing.json")
+        }
+        browser.close()
     for file in (EXAMPLE, rounds / "spring.json", rounds / "nothing.json"):
         result = totals(data, read_assessment(file, data))
         expected = {"overall": result.overall, **result.drivers, **result.categories}
-        shown = browser_totals(script, data, json.loads(file.read_text(encoding="utf-8")))
-        assert shown == {
+        assert shown[file.name] == {
             key: {
                 "points": t.points,
                 "possible": t.possible,
