@@ -2,26 +2,81 @@
 
 Field names match the YAML keys (see macros/source/schemas/); text fields hold Markdown.
 Numbers of best practices are not stored: they follow from order when rendering.
+Every object that holds text knows where that text comes from (`origin`): a source document
+of `Toolkit.origins`, or the toolkit itself (`OWN`). Pages and PDFs credit exactly the origins
+of the text they show (`Toolkit.credits`); fields typed `Key` are identifiers, not text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Annotated
+
+Key = Annotated[str, "an id, a reference to one, a URL or a language tag: not text to credit"]
+OWN = "toolkit"  #: the origin id of text written for this toolkit rather than transcribed
 
 
 @dataclass(frozen=True)
-class Reference:
-    key: str  #: how other files cite it, e.g. fixsen-2005
+class Origin:
+    """Where the text of one object comes from, as the YAML's `origin:` keys resolve."""
+
+    default: Key  #: origin id of every text field not named in `fields`
+    fields: tuple[tuple[Key, Key], ...] = ()  #: (field name, origin id) for fields from elsewhere
+
+    def of(self, name: str) -> str:
+        """The origin id of one field's text."""
+        return dict(self.fields).get(name, self.default)
+
+    @property
+    def own(self) -> bool:
+        """All of this object's text was written for the toolkit."""
+        return {self.default, *dict(self.fields).values()} == {OWN}
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A model object that holds text."""
+
+    origin: Origin = field(kw_only=True)  #: where its text comes from
+
+
+@dataclass(frozen=True)
+class Source(Sourced):
+    """One origin of text: a source document, or (id `toolkit`) the toolkit itself."""
+
+    id: Key
+    title: str  #: the document's title as it gives it; for the toolkit, how credits name it
+    covers: str  #: what of the toolkit's text comes from it
+    author: str  #: for PDF metadata: who made it, as far as the document says
+    credit: str  #: the full credit: the source's own copyright line where it has one
+    footer: str  #: the short credit in page footers
+    files: tuple[Key, ...] = ()  #: its transcriptions in sources/ (none for the toolkit)
+
+    @property
+    def own(self) -> bool:
+        """This is the toolkit itself, not a source document."""
+        return self.id == OWN
+
+
+@dataclass(frozen=True)
+class Reference(Sourced):
+    key: Key  #: how other files cite it, e.g. fixsen-2005
     short: str  #: in-text form, e.g. "Fixsen et al., 2005"
     citation: str  #: full citation as the source gives it
-    url: str | None = None
+    url: Key | None = None
 
 
 @dataclass(frozen=True)
-class Criteria:
-    rule: str  #: "all" or "at_least"
+class Criteria(Sourced):
+    rule: Key  #: "all" or "at_least"
     items: tuple[str, ...]
     count: int | None = None  #: how many must hold, for at_least
+    examples: bool = False  #: the items are examples ("such as"): others like them count too
 
     @property
     def required(self) -> int:
@@ -30,8 +85,8 @@ class Criteria:
 
 
 @dataclass(frozen=True)
-class BestPractice:
-    id: str  #: stable slug; also the form field and anchor name
+class BestPractice(Sourced):
+    id: Key  #: stable slug; also the form field and anchor name
     statement: str  #: the bold statement
     explanation: str
     criteria: Criteria | None = None
@@ -39,35 +94,36 @@ class BestPractice:
 
 
 @dataclass(frozen=True)
-class KeyPoint:
+class KeyPoint(Sourced):
     name: str
     text: str
 
 
 @dataclass(frozen=True)
-class KeyPoints:
+class KeyPoints(Sourced):
     items: tuple[KeyPoint, ...]
     lead: str | None = None
 
 
 @dataclass(frozen=True)
-class Question:
-    id: str
+class Question(Sourced):
+    id: Key
     text: str
     prompts: tuple[str, ...]
-    source: str  #: best practice id, "key-points" or "definition"
+    source: Key  #: best practice id, "key-points" or "definition"
 
 
 @dataclass(frozen=True)
-class Driver:
-    id: str  #: equals the file name
+class Driver(Sourced):
+    id: Key  #: equals the file name
     name: str
-    category: str  #: a Category id
+    category: Key  #: a Category id
     definition: tuple[str, ...]
     best_practices: tuple[BestPractice, ...]
     questions: tuple[Question, ...]
-    references: tuple[str, ...]  #: Reference keys
+    references: tuple[Key, ...]  #: Reference keys
     title: str | None = None  #: heading when it differs from the name
+    practices_heading: str | None = None  #: when the source's differs from "Best Practices for"
     order: int | None = None
     key_points: KeyPoints | None = None
 
@@ -75,8 +131,13 @@ class Driver:
     def heading(self) -> str:
         return self.title or self.name
 
+    @property
+    def best_practices_heading(self) -> str:
+        """The heading over the best practices, as the tip sheet gives it."""
+        return self.practices_heading or f"Best Practices for {self.name}"
+
     def source_of(self, question: Question) -> str:
-        """Plain words for where a discussion question comes from."""
+        """Plain words for the passage a discussion question comes from."""
         for number, practice in enumerate(self.best_practices, start=1):
             if practice.id == question.source:
                 return f"Best practice {number}: {practice.statement}"
@@ -84,114 +145,115 @@ class Driver:
 
 
 @dataclass(frozen=True)
-class Category:
-    id: str
+class Category(Sourced):
+    id: Key
     name: str
     description: str
     purpose: str
-    tip_sheet_summary: str
 
 
 @dataclass(frozen=True)
-class NamedText:
+class NamedText(Sourced):
     name: str
     text: str
 
 
 @dataclass(frozen=True)
-class NamedList:
+class NamedList(Sourced):
     introduction: str
     items: tuple[NamedText, ...]
-    references: tuple[str, ...] = ()
+    references: tuple[Key, ...] = ()
 
 
 @dataclass(frozen=True)
-class DriversIntroduction:
+class DriversIntroduction(Sourced):
     heading: str
     text: str
-    references: tuple[str, ...]
+    items: tuple[str, ...]  #: the categories with their drivers, as the tip sheets list them
+    references: tuple[Key, ...]
 
 
 @dataclass(frozen=True)
-class Practitioners:
+class Practitioners(Sourced):
     introduction: tuple[str, ...]
-    references: tuple[str, ...]
+    references: tuple[Key, ...]
 
 
 @dataclass(frozen=True)
-class Example:
+class Section(Sourced):
     heading: str
     paragraphs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class PreparationPractice:
-    id: str
+class PreparationPractice(Sourced):
+    id: Key
     statement: str
     points: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Preparation:
+class Preparation(Sourced):
     introduction: tuple[str, ...]
     practices: tuple[PreparationPractice, ...]
 
 
 @dataclass(frozen=True)
-class Equity:
+class Equity(Sourced):
     introduction: str
     considerations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class AssessmentOption:
-    id: str
+class AssessmentOption(Sourced):
+    id: Key
     name: str
     summary: str
     description: tuple[str, ...]
     choose_when: tuple[str, ...]
-    printables: tuple[str, ...]  #: kinds of printable, e.g. checklist
+    printables: tuple[Key, ...]  #: kinds of printable, e.g. checklist
 
 
 @dataclass(frozen=True)
-class AssessmentOptions:
+class AssessmentOptions(Sourced):
     introduction: str
+    tools_lead: str  #: the sentence that introduces the three tools and their summaries
     items: tuple[AssessmentOption, ...]
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Assessment(Sourced):
     when: tuple[str, ...]
-    example: Example
+    example: Section
     preparation: Preparation
     equity: Equity
     options: AssessmentOptions
 
 
 @dataclass(frozen=True)
-class Resources:
+class Resources(Sourced):
     introduction: str
     items: tuple[NamedText, ...]
 
 
 @dataclass(frozen=True)
-class Rating:
-    id: str
+class Rating(Sourced):
+    id: Key
     label: str
     score: int
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class Suggestion(Sourced):
     """The rating id that ticked criteria suggest; the team decides the rating itself."""
 
-    rule_met: str  #: the criteria's rule holds
-    some_ticked: str  #: some criteria ticked, the rule not met
-    none_ticked: str  #: no criterion ticked
+    rule_met: Key  #: the criteria's rule holds
+    some_ticked: Key  #: some criteria ticked, the rule not met
+    none_ticked: Key  #: no criterion ticked
 
 
 @dataclass(frozen=True)
-class Scoring:
+class Scoring(Sourced):
     """How ratings are totalled: the toolkit's own convention, read by every form and the site."""
 
     not_rated: str  #: label of the choice left out of the totals
@@ -202,7 +264,7 @@ class Scoring:
 
 
 @dataclass(frozen=True)
-class PrintableText:
+class PrintableText(Sourced):
     title: str
     purpose: str  #: one line for the Downloads page
     introduction: tuple[str, ...] = ()
@@ -210,21 +272,21 @@ class PrintableText:
 
 
 @dataclass(frozen=True)
-class Column:
-    id: str
+class Column(Sourced):
+    id: Key
     heading: str
     records: str  #: what the column records
     width: int = 1
 
 
 @dataclass(frozen=True)
-class Reflection:
+class Reflection(Sourced):
     text: str
-    source: str
+    source: str  #: the passage the question is based on, in words
 
 
 @dataclass(frozen=True)
-class TableTemplate:
+class TableTemplate(Sourced):
     title: str
     purpose: str
     introduction: tuple[str, ...]
@@ -234,7 +296,7 @@ class TableTemplate:
 
 
 @dataclass(frozen=True)
-class Forms:
+class Forms(Sourced):
     rating_scale: tuple[Rating, ...]
     scoring: Scoring
     checklist: PrintableText
@@ -248,53 +310,54 @@ class Forms:
 
 
 @dataclass(frozen=True)
-class SupportArea:
+class SupportArea(Sourced):
     abbreviation: str
     name: str
     text: str
 
 
 @dataclass(frozen=True)
-class Domains:
+class Domains(Sourced):
     introduction: str
     items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class ListItem:
-    id: str
+class ListItem(Sourced):
+    id: Key
     text: str
     items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class NestedList:
-    introduction: str
+class NestedList(Sourced):
+    heading: str
     items: tuple[ListItem, ...]
+    introduction: str | None = None
 
 
 @dataclass(frozen=True)
-class Stage:
-    id: str
+class Stage(Sourced):
+    id: Key
     name: str
     questions: tuple[str, ...]
     activities: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Stages:
+class Stages(Sourced):
     introduction: tuple[str, ...]
     items: tuple[Stage, ...]
     note: str
 
 
 @dataclass(frozen=True)
-class ImplementationSupport:
+class ImplementationSupport(Sourced):
     title: str
     introduction: tuple[str, ...]
     support_areas: tuple[SupportArea, ...]
-    working_well: tuple[str, ...]
-    importance: tuple[str, ...]
+    working_well: Section
+    importance: Section
     capacity_domains: Domains
     best_practices: NestedList
     knowledge_and_skills: NestedList
@@ -302,16 +365,14 @@ class ImplementationSupport:
 
 
 @dataclass(frozen=True)
-class Toolkit:
+class Toolkit(Sourced):
     """Everything the toolkit says, validated."""
 
     title: str
     short_title: str
-    language: str
-    attribution: str
-    author: str
-    footer_credit: str
-    sources: tuple[str, ...]
+    language: Key
+    footer_credit: str  #: the site's footer: true of every page, whatever it shows
+    origins: tuple[Source, ...]  #: where text comes from; every `origin` names one of these
     introduction: tuple[str, ...]
     drivers_introduction: DriversIntroduction
     categories: tuple[Category, ...]
@@ -337,3 +398,74 @@ class Toolkit:
     def cited(self, keys: tuple[str, ...]) -> tuple[Reference, ...]:
         by_key = {reference.key: reference for reference in self.references}
         return tuple(by_key[key] for key in keys)
+
+    def source(self, origin_id: str) -> Source:
+        """The entry of `origins` with this id."""
+        return next(source for source in self.origins if source.id == origin_id)
+
+    def credits(self, *parts) -> tuple[Source, ...]:
+        """What a page or PDF showing `parts` must credit, in the order of `origins`.
+
+        A part is a model object, a tuple or list of them, or (objects, "field field") when only
+        those fields are shown.
+        """
+        used = {origin for part in parts for _, origin, _ in _part_texts(part)}
+        return tuple(source for source in self.origins if source.id in used)
+
+
+def _part_texts(part) -> Iterator[tuple[str, str, str]]:
+    if isinstance(part, tuple) and len(part) == 2 and isinstance(part[1], str):
+        values, names = part
+        for value in values if isinstance(values, (tuple, list)) else (values,):
+            for name in names.split():
+                yield from _field_texts(value, name, name)
+    else:
+        yield from texts(part)
+
+
+def texts(value, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(path, origin id, text) for every text in a model object or a tuple of them.
+
+    Paths name list entries by id where they have one: drivers[coaching].questions[0].text.
+    """
+    if isinstance(value, (tuple, list)):
+        for index, item in enumerate(value):
+            name = getattr(item, "id", None) or getattr(item, "key", None) or index
+            yield from texts(item, f"{path}[{name}]")
+        return
+    for name, _ in _kinds(type(value)):
+        yield from _field_texts(value, name, f"{path}.{name}" if path else name)
+
+
+def _field_texts(value, name: str, path: str) -> Iterator[tuple[str, str, str]]:
+    kind = dict(_kinds(type(value)))[name]
+    item = getattr(value, name)
+    if item is None or kind == "other":
+        return
+    if kind == "text":
+        yield path, value.origin.of(name), item
+    elif kind == "texts":
+        for index, text in enumerate(item):
+            yield f"{path}[{index}]", value.origin.of(name), text
+    else:
+        yield from texts(item, path)
+
+
+@cache
+def _kinds(kind: type) -> tuple[tuple[str, str], ...]:
+    """Each field of a model class: "text", "texts" (a tuple of text), "object" or "other"."""
+    hints = typing.get_type_hints(kind, include_extras=True)
+    return tuple((item.name, _kind(hints[item.name])) for item in dataclasses.fields(kind))
+
+
+def _kind(hint) -> str:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        (hint,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if hint is str:
+        return "text"
+    if typing.get_origin(hint) is tuple:
+        inner = _kind(typing.get_args(hint)[0])
+        return {"text": "texts", "object": "object"}.get(inner, "other")
+    if dataclasses.is_dataclass(hint) and hint is not Origin:
+        return "object"
+    return "other"

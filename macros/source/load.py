@@ -165,7 +165,9 @@ def explain_schema_error(document: Document, location: tuple, error: jsonschema.
             if key not in value:
                 yield document.problem(location + (key,), "is required but missing")
     elif kind == "type":
-        wanted = _TYPE_NAMES.get(error.validator_value, error.validator_value)
+        names = error.validator_value
+        names = [names] if isinstance(names, str) else names
+        wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
         yield document.problem(location, f"expected {wanted}, found {_kind(value)}")
     elif kind == "pattern" and error.validator_value == "\\S":
         yield document.problem(location, "must not be empty")
@@ -199,6 +201,10 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
     toolkit, references = documents["toolkit.yaml"], documents["references.yaml"]
     keys = _unique(references, ("references",), "key", "reference key")
     yield from keys.problems
+    origins = _unique(toolkit, ("origins",), "id", "origin id")
+    yield from origins.problems
+    for document in [*documents.values(), *drivers]:
+        yield from _origin_problems(document, document.data, (), origins.seen)
     categories = _unique(toolkit, ("categories",), "id", "category id")
     yield from categories.problems
     yield from _cited(toolkit, ("drivers_introduction", "references"), keys.seen)
@@ -279,6 +285,32 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
                 )
 
 
+def _origin_problems(document: Document, value, location: tuple, known: dict):
+    """Every `origin` names an origin of toolkit.yaml; a per-field one names fields it has."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _origin_problems(document, item, (*location, index), known)
+        return
+    if not isinstance(value, dict):
+        return
+    origin = value.get("origin")
+    named = origin.items() if isinstance(origin, dict) else [(None, origin)] if origin else []
+    for name, origin_id in named:
+        where = (*location, "origin") if name is None else (*location, "origin", name)
+        if name not in (None, "default") and name not in value:
+            yield document.problem(
+                where, f"names the field '{name}', which this entry does not have", key=True
+            )
+        if origin_id not in known:
+            choices = ", ".join(known)
+            yield document.problem(
+                where, f"'{origin_id}' is not an origin id of toolkit.yaml; known: {choices}"
+            )
+    for key, item in value.items():
+        if key != "origin":
+            yield from _origin_problems(document, item, (*location, key), known)
+
+
 def unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
     if isinstance(value, str):
         missing = next((char for char in value if not can_print(char)), None)
@@ -304,6 +336,11 @@ def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iter
         yield document.problem(
             where + ("count",),
             "is only used with rule at_least; with rule all every item must hold",
+        )
+    if criteria.get("examples") and criteria["rule"] == "all":
+        yield document.problem(
+            where + ("examples",),
+            "is only used with rule at_least: at least `count` of the items or others like them",
         )
     if criteria.get("count", 0) > items:
         yield document.problem(
@@ -353,19 +390,43 @@ def _cited(document: Document, location: tuple, known: dict) -> Iterable[Problem
 
 
 def _assemble(documents: dict[str, Document], drivers: list[Document]) -> model.Toolkit:
-    fields = dict(documents["toolkit.yaml"].data)
+    fields = _resolved(documents["toolkit.yaml"].data, None)
     for name, (_, key) in TOOLKIT_FILES.items():
         if key is not None:
-            data = documents[name].data
-            fields[key] = data[key] if key in data and len(data) == 1 else data
+            data = _resolved(documents[name].data, None)
+            fields[key] = data[key] if set(data) == {key, "origin"} else data
     category_order = {category["id"]: index for index, category in enumerate(fields["categories"])}
 
     def position(driver: dict) -> tuple:
         order = driver.get("order")
         return (category_order[driver["category"]], order is None, order or 0, driver["name"])
 
-    fields["drivers"] = sorted((document.data for document in drivers), key=position)
+    fields["drivers"] = sorted(
+        (_resolved(document.data, None) for document in drivers), key=position
+    )
     return _build(model.Toolkit, fields)
+
+
+def _resolved(value, inherited: str | None):
+    """The data with every mapping's `origin` resolved for model.Origin.
+
+    A mapping's text comes from its own `origin` (an id, or per-field ids with an optional
+    `default`), else from the origin its enclosing mapping gives the field that holds it.
+    """
+    if isinstance(value, list):
+        return [_resolved(item, inherited) for item in value]
+    if not isinstance(value, dict):
+        return value
+    origin = value.get("origin")
+    fields = dict(origin) if isinstance(origin, dict) else {}
+    default = origin if isinstance(origin, str) else fields.pop("default", inherited)
+    result = {
+        key: _resolved(item, fields.get(key, default))
+        for key, item in value.items()
+        if key != "origin"
+    }
+    result["origin"] = {"default": default, "fields": sorted(fields.items())}
+    return result
 
 
 def _build(kind, value):
