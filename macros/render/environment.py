@@ -16,6 +16,8 @@ from .markdown import MarkdownRenderer, markdown_escape, plain
 def rule_words(criteria: model.Criteria) -> str:
     """How many criteria must hold, in plain words."""
     total = len(criteria.items)
+    if criteria.examples:
+        return f"At least {criteria.count} of these or others like them"
     if criteria.rule == "all" or criteria.count == total:
         return "All of the following"
     return f"At least {criteria.count} of these {total}"
