@@ -76,6 +76,22 @@ def normalized(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# How a transcription may differ from its source and still count as word for word: whitespace,
+# curly or straight quotes, Markdown emphasis (** and *) and the source's <u> underlining.
+QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def source_form(text: str) -> str:
+    """`text` with the documented differences between a transcription and its source removed."""
+    text = re.sub(r"</?u>", "", text).replace("*", "").translate(QUOTES)
+    return normalized(text)
+
+
+def origin_text(files: tuple[str, ...]) -> str:
+    """The source documents `files` (names in sources/), joined, in source_form."""
+    return source_form("\n".join((SOURCES / name).read_text(encoding="utf-8") for name in files))
+
+
 def seed_text(name: str) -> str:
     """One source document by the start of its file name, e.g. "001"."""
     (file,) = SOURCES.glob(f"{name}-*.txt")

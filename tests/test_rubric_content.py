@@ -5,12 +5,22 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import all_seed_text, normalized, replace_once, seed_text
+from helpers import (
+    SOURCES,
+    all_seed_text,
+    normalized,
+    origin_text,
+    replace_once,
+    seed_text,
+    source_form,
+)
 
+from macros.model import OWN, texts
 from macros.source.load import load_rubric
 
 BEST_PRACTICES_PER_DRIVER = {
@@ -198,19 +208,20 @@ def test_the_hub_banner_appears_in_no_rubric_text(project_root):
     assert with_banner == []
 
 
-def test_the_copyright_sentence_appears_only_in_the_attribution(project_root, toolkit):
+def test_the_copyright_sentence_appears_only_as_the_tip_sheets_credit(project_root, toolkit):
     source_line = next(
         line
         for line in seed_text("001").splitlines()
         if line.startswith("The Active Implementation Hub, AI Modules")
     )
-    assert normalized(toolkit.attribution) == normalized(source_line)
+    assert normalized(toolkit.source("tip-sheets").credit) == normalized(source_line)
     with_copyright = [
         (file, field)
         for file, field, text in rubric_strings(project_root / "rubric")
-        if "AI Modules and AI Lessons" in text
+        if "AI Modules and AI Lessons" in text or "Copyright" in text
     ]
-    assert with_copyright == [("toolkit.yaml", "attribution")]
+    tip_sheets = [("toolkit.yaml", "origins[1].credit"), ("toolkit.yaml", "origins[1].footer")]
+    assert with_copyright == tip_sheets
 
 
 def test_the_shared_tip_sheet_introduction_appears_once(project_root):
@@ -220,6 +231,176 @@ def test_the_shared_tip_sheet_introduction_appears_once(project_root):
         if "Implementation Drivers are in service to fidelity" in text
     ]
     assert repeated == [("toolkit.yaml", "drivers_introduction.text")]
+
+
+# --- every text against the source it names ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A deliberate difference from the source, which a comment in the YAML file documents."""
+
+    path: str  #: the text, as macros.model.texts names it
+    changes: tuple[tuple[str, str], ...]  #: (as the rubric has it, as the source has it)
+    comment: str  #: words of the comment that documents it, in the file that holds the text
+
+
+FIXES = (
+    Fix(
+        "introduction[1]",
+        (("system (Metz et al., 2015).", "system.¹"), ("common (Metz et al., 2015).", "common.¹")),
+        'written as the in-text citation "(Metz et al., 2015)"',
+    ),
+    Fix(
+        "practitioners.introduction[0]",
+        (
+            ("leadership (Metz et al., 2020).", "leadership.²"),
+            ("competencies (Metz et al., 2020) relevant", "competencies³ relevant"),
+        ),
+        "footnote marks 2 and 3 (A lines 129-132) become the metz-2020 reference",
+    ),
+    Fix(
+        "resources.items[1].text",
+        (("Practices Checklist.", "Practices Checklist"),),
+        "lacks its final period in the source; it is added here",
+    ),
+    Fix(
+        "forms.action_plan.purpose",
+        (("Practices Checklist.", "Practices Checklist"),),
+        "the source sentence lacks its final period, added here",
+    ),
+    Fix(
+        "implementation_support.capacity_domains.introduction",
+        (("Implementation Support (IS)", "Implementation Support (S)"),),
+        'Source reads "Implementation Support (S)"; fixed to "(IS)"',
+    ),
+    Fix(
+        "implementation_support.stages.introduction[0]",
+        (
+            ("The work to build", "The last section reminds us that the work to build"),
+            (
+                "Three functional stages of implementation are used to outline",
+                "Each Implementation Capacity Reference Document uses three functional stages of"
+                " implementation to outline",
+            ),
+        ),
+        "they are reworded to stand alone, keeping the source's claims",
+    ),
+    Fix(
+        "drivers[training].best_practices[training-accountable].explanation",
+        (("supporting the program", "supporting the the program"),),
+        'the source\'s "the the program" (line 84) is corrected to "the program"',
+    ),
+    Fix(
+        "drivers[systems-intervention].best_practices[si-shared-understanding].explanation",
+        (("the program or practice.", "the program or practice"),),
+        "Best practice 1's explanation lacks a final period in the source; one is added here",
+    ),
+)
+
+
+def file_of(path: str) -> str:
+    """The rubric file that holds the text at `path`."""
+    driver = re.match(r"drivers\[([^]]+)\]", path)
+    if driver:
+        return f"drivers/{driver.group(1)}.yaml"
+    prefixes = {
+        "forms.": "forms.yaml",
+        "implementation_support.": "implementation-support.yaml",
+        "references[": "references.yaml",
+    }
+    files = (file for prefix, file in prefixes.items() if path.startswith(prefix))
+    return next(files, "toolkit.yaml")
+
+
+def comments_of(file: Path) -> str:
+    """Every comment of a YAML file, joined and normalized."""
+    found = (re.search(r"(?:^|\s)#(.*)$", line) for line in file.read_text("utf-8").splitlines())
+    return normalized(" ".join(match.group(1) for match in found if match))
+
+
+def undone(fix: Fix, text: str) -> str:
+    for ours, theirs in fix.changes:
+        assert ours in text, f"{fix.path}: {ours!r} is not in the rubric's text"
+        text = text.replace(ours, theirs)
+    return text
+
+
+@pytest.fixture(scope="module")
+def source_texts(toolkit) -> dict[str, str]:
+    """Each source origin's documents, joined, in helpers.source_form."""
+    return {source.id: origin_text(source.files) for source in toolkit.origins if not source.own}
+
+
+def test_each_source_document_belongs_to_one_origin_and_the_toolkit_has_its_own(toolkit):
+    files = [name for source in toolkit.origins for name in source.files]
+    assert sorted(files) == sorted(file.name for file in SOURCES.glob("*.txt"))
+    assert [source.id for source in toolkit.origins if not source.files] == [OWN]
+
+
+def test_every_transcribed_text_is_word_for_word_in_the_source_it_names(toolkit, source_texts):
+    """After source_form (whitespace, quotes, emphasis, underlining), or a documented Fix."""
+    fixes = {fix.path: fix for fix in FIXES}
+    checked, wrong = 0, []
+    for path, origin, text in texts(toolkit):
+        if origin == OWN:
+            continue
+        checked += 1
+        if path in fixes:
+            text = undone(fixes[path], text)
+        if source_form(text) not in source_texts[origin]:
+            wrong.append(f"{path} (from {origin}): {normalized(text)[:90]}")
+    assert wrong == []
+    assert checked > 350  # every driver, best practice, criterion, guide and stage text
+
+
+def test_each_fix_is_real_and_documented_by_a_comment_beside_its_text(toolkit, project_root):
+    by_path = {path: text for path, _, text in texts(toolkit)}
+    for fix in FIXES:
+        assert fix.path in by_path, fix.path
+        assert undone(fix, by_path[fix.path]) != by_path[fix.path], fix.path
+        comments = comments_of(project_root / "rubric" / file_of(fix.path))
+        assert normalized(fix.comment) in comments, f"{file_of(fix.path)}: {fix.comment}"
+
+
+def test_the_toolkits_own_text_copies_no_source_passage(toolkit, source_texts):
+    """Text the source gives word for word must be credited to the source, not the toolkit."""
+    everything = " ".join(source_texts.values())
+    copied = [
+        path
+        for path, origin, text in texts(toolkit)
+        if origin == OWN and len(source_form(text)) >= 20 and source_form(text) in everything
+    ]
+    assert copied == []
+
+
+def test_the_tip_sheet_introduction_lists_the_categories_as_the_source_does(toolkit):
+    bullets = [line[2:] for line in seed_text("001").splitlines()[6:8]]
+    assert [source_form(item) for item in toolkit.drivers_introduction.items] == [
+        source_form(bullet) for bullet in bullets
+    ]
+    assert toolkit.drivers_introduction.items[0].startswith("**Organization drivers**")
+
+
+def test_each_best_practices_heading_is_the_tip_sheets(toolkit):
+    headings = {line.strip() for line in seed_text("001").splitlines()}
+    assert [d.id for d in toolkit.drivers if d.best_practices_heading not in headings] == []
+    dsds = toolkit.driver("decision-support-data-system").best_practices_heading
+    assert dsds == "Best Practices for the Decision Support Data System"
+
+
+def test_no_driver_has_key_points_the_source_does_not_name(toolkit, source_texts):
+    """Key point names are the source's (checked above); the DSDS paragraphs have none."""
+    assert toolkit.driver("decision-support-data-system").key_points is None
+    assert len(toolkit.driver("decision-support-data-system").definition) == 3
+
+
+def test_criteria_the_source_gives_as_examples_are_marked_as_examples(toolkit):
+    for driver in toolkit.drivers:
+        for practice in driver.best_practices:
+            if practice.criteria is not None:
+                such_as = normalized(practice.explanation).endswith("such as:")
+                assert practice.criteria.examples == such_as, practice.id
 
 
 # --- criteria rules -------------------------------------------------------------------------------
@@ -236,9 +417,10 @@ def test_selection_5_needs_at_least_3_of_5(toolkit):
     assert criteria.required == 3
 
 
-def test_coaching_2_needs_at_least_1_other_data_source(toolkit):
+def test_coaching_2_needs_at_least_1_other_data_source_such_as_these(toolkit):
     criteria = criteria_of(toolkit, "coaching", 2)
     assert (criteria.rule, criteria.count, len(criteria.items)) == ("at_least", 1, 3)
+    assert criteria.examples  # "at least one other data source such as:": not a closed list
     assert criteria.required == 1
 
 
@@ -367,10 +549,10 @@ LEADERSHIP_CATEGORY = """\
     name: Leadership drivers
     description: systems for leading the change
     purpose: Leadership drivers ensure the change has a sponsor.
-    tip_sheet_summary: lead the change.
 """
 
 LEADERSHIP_DRIVER = """\
+origin: toolkit
 id: sponsorship
 name: Sponsorship
 category: leadership

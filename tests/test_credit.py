@@ -1,0 +1,248 @@
+"""Each page and printable credits exactly whose text it shows, and the toolkit's own text never
+passes for a quotation.
+
+The pages' Markdown and the printables' HTML are rendered in-process (no MkDocs, no WeasyPrint),
+so these checks are fast. What a document shows is found by looking for each text of the rubric
+in it, longest first; what it credits is read from its credit block and its footer.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+import pytest
+
+from macros.catalogue import catalogue
+from macros.model import OWN, texts
+from macros.render.environment import make_environment
+from macros.render.markdown import MarkdownRenderer, plain
+from macros.site.pages import PAGES, SitePages
+
+COPYRIGHT = "Copyright 2015"
+# A source text this long is never a shared name ("Implementation Infrastructure", "Qualitative
+# Drivers Assessment") that another document mentions: finding it means showing it. The toolkit's
+# own texts are checked down to short labels ("Partially in place").
+QUOTED_LENGTH = {"source": 40, OWN: 12}
+BLOCKS = "p|li|ul|ol|dl|dt|dd|div|section|aside|main|footer|h[1-6]|table|tr|td|th|br|label"
+
+
+@pytest.fixture(scope="module")
+def documents(toolkit) -> dict[str, str]:
+    """Every site page and one of each printable (tip sheets: all), rendered to Markdown/HTML."""
+    markdown = MarkdownRenderer()
+    pages = SitePages(toolkit, markdown)
+    rendered = {f"page {name}": pages.page(name) for name in PAGES}
+    rendered |= {f"page {d.id}": pages.driver_page(d.id) for d in toolkit.drivers}
+    environment = make_environment(toolkit, markdown)
+    for printable in catalogue(toolkit, papers=("a4",)):
+        if printable.driver is None or printable.kind == "tip-sheet":
+            template = environment.get_template(printable.template)
+            rendered[printable.filename] = template.render(doc=printable)
+    return rendered
+
+
+def credited(document: str) -> set[str]:
+    """The origin ids a document credits; its credit block and its footer must agree."""
+    marked = {marks for marks in re.findall(r'data-origins="([^"]*)"', document)}
+    assert len(marked) == 1, marked
+    return set(marked.pop().split())
+
+
+def shown_text(document: str) -> str:
+    """The document's own text: without its credits, metadata and markup."""
+    document = re.sub(r'<aside class="tk-credit".*?</aside>', " ", document, flags=re.S)
+    document = re.sub(r'<div class="tk-running-foot".*?</div>', " ", document, flags=re.S)
+    document = re.sub(r"<head>.*?</head>", " ", document, flags=re.S)
+    return as_text(document).replace("\\", "")
+
+
+def as_text(markup: str) -> str:
+    """Markup as one line of text: inline tags vanish, block tags separate words."""
+    markup = re.sub(rf"</?(?:{BLOCKS})\b[^>]*>", " ", markup)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup)))
+
+
+def shown_origins(toolkit, document: str, shortest: dict[str, int]) -> set[str]:
+    """Origins of the rubric texts found in the document, longest first, each found text
+    blanked out so the shorter texts inside it are not counted again."""
+    body = shown_text(document)
+    found = set()
+    for text, origin in candidates(toolkit):
+        if len(text) < shortest.get(origin, shortest["source"]) or text not in body:
+            continue
+        pattern = r"(?<!\w)" + re.escape(text) + r"(?!\w)"
+        if re.search(pattern, body):
+            found.add(origin)
+            body = re.sub(pattern, " ", body)
+    return found
+
+
+@cache
+def candidates(toolkit) -> tuple[tuple[str, str], ...]:
+    """(plain text, origin id) of every text in the rubric, longest first."""
+    found = {(plain(text), origin) for _, origin, text in texts(toolkit)}
+    return tuple(sorted(found, key=lambda candidate: -len(candidate[0])))
+
+
+def test_every_document_credits_each_origin_whose_text_it_shows(toolkit, documents):
+    missing = {
+        name: sorted(shown_origins(toolkit, document, QUOTED_LENGTH) - credited(document))
+        for name, document in documents.items()
+    }
+    assert {name: origins for name, origins in missing.items() if origins} == {}
+
+
+def test_no_document_credits_an_origin_whose_text_it_does_not_show(toolkit, documents):
+    extra = {
+        name: sorted(credited(document) - shown_origins(toolkit, document, {"source": 4}))
+        for name, document in documents.items()
+    }
+    assert {name: origins for name, origins in extra.items() if origins} == {}
+
+
+def test_the_tip_sheets_copyright_line_is_only_where_their_text_is(documents):
+    wrong = [
+        name
+        for name, document in documents.items()
+        if (COPYRIGHT in document) != ("tip-sheets" in credited(document))
+    ]
+    assert wrong == []
+    assert COPYRIGHT not in documents["stage-guide-print-a4.pdf"]
+    assert COPYRIGHT in documents["tip-sheet-coaching-print-a4.pdf"]
+
+
+def test_each_page_ends_with_its_credit(documents):
+    for name, document in documents.items():
+        if name.startswith("page "):
+            assert document.rstrip().endswith("</aside>"), name
+
+
+def test_printable_metadata_names_the_authors_of_what_it_credits(toolkit, documents):
+    for name, document in documents.items():
+        if name.endswith(".pdf"):
+            authors = [plain(toolkit.source(id).author) for id in sorted(credited(document))]
+            meta = html.unescape(re.search(r'name="author" content="([^"]*)"', document)[1])
+            assert sorted(meta.split("; ")) == sorted(authors), name
+
+
+def test_the_toolkit_credit_names_the_project_not_the_sources(toolkit):
+    own = toolkit.source(OWN)
+    assert "contributors" in own.credit and COPYRIGHT not in own.credit + own.footer
+    for source in toolkit.origins:
+        if source.id != "tip-sheets":
+            assert COPYRIGHT not in source.credit + source.footer + source.author, source.id
+
+
+# --- the toolkit's own text is never presented as a quotation -------------------------------
+
+
+def provenance_lines(document: str) -> list[str]:
+    return [
+        plain(html.unescape(line))
+        for line in re.findall(r'<p class="tk-source">(.*?)</p>', document, flags=re.S)
+    ]
+
+
+def test_each_discussion_question_says_whether_it_is_quoted_or_the_toolkits(toolkit, documents):
+    for driver in toolkit.drivers:
+        expected = [
+            "This toolkit’s wording, based on " if q.origin.own else "Quoted from the "
+            for q in driver.questions
+        ]
+        shown = provenance_lines(documents[f"page {driver.id}"])
+        assert [line[: len(start)] for line, start in zip(shown, expected)] == expected
+    guide = provenance_lines(documents["discussion-guide-print-a4.pdf"])
+    questions = [q for driver in toolkit.drivers for q in driver.questions]
+    assert len(guide) == len(questions)
+    for line, question in zip(guide, questions):
+        assert line.startswith("Quoted from") != question.origin.own, question.id
+
+
+def test_only_questions_quoting_a_source_say_quoted(toolkit):
+    quoted = [q.id for d in toolkit.drivers for q in d.questions if not q.origin.own]
+    assert quoted == [
+        "fidelity-q-selection-feedback",
+        "fidelity-q-training-feedback",
+        "fidelity-q-coaching-feedback",
+        "fidelity-q-outcome-data",
+    ]
+
+
+def test_reflection_questions_say_they_are_the_toolkits(toolkit, documents):
+    lines = provenance_lines(documents["composition-print-a4.pdf"])
+    assert len(lines) == len(toolkit.forms.composition.reflection)
+    assert all(line.startswith("This toolkit’s question, based on ") for line in lines)
+
+
+def test_no_own_text_is_set_in_quotation_marks_or_as_a_quotation(toolkit, documents):
+    own = [plain(text) for _, origin, text in texts(toolkit) if origin == OWN]
+    for document in documents.values():
+        quotations = re.findall(r"<(?:blockquote|q)\b.*?</(?:blockquote|q)>", document, re.S)
+        quoted = [plain(q) for q in quotations] + re.findall(r"“([^”]+)”", shown_text(document))
+        assert [text for text in own if any(text in q for q in quoted if len(text) > 20)] == []
+
+
+# --- what the home page claims ---------------------------------------------------------------
+
+
+def test_the_home_page_names_every_origin_and_what_comes_from_it(toolkit, documents):
+    home = shown_text(documents["page home"])
+    for source in toolkit.origins:
+        assert plain(source.title) in home and plain(source.covers) in home, source.id
+    assert "all from the source" not in home
+    assert "written for this toolkit" in home
+
+
+# --- the places the transcription slipped before ---------------------------------------------
+
+
+def headings(page: str) -> list[str]:
+    lines = [line[3:] for line in page.splitlines() if line.startswith("## ")]
+    return [html.unescape(line.replace("\\", "")) for line in lines]
+
+
+def test_implementation_support_sections_sit_under_the_sources_headings(toolkit, documents):
+    support = toolkit.implementation_support
+    page = documents["page support"]
+    shown = headings(page)
+    for section in (support.working_well, support.importance):
+        assert section.heading in shown
+        after = page.split("\n## ")[shown.index(section.heading) + 1]
+        assert plain(section.paragraphs[0])[:60] in shown_text(after)
+    assert support.knowledge_and_skills.heading in shown
+    assert shown_text(page).count("Important Knowledge & Skills") == 1
+
+
+def test_the_assessment_options_follow_the_sources_lead_in(toolkit, documents):
+    options = toolkit.assessment.options
+    text = shown_text(documents["page assessing"])
+    lead = text.index(plain(options.tools_lead))
+    assert lead < text.index(plain(options.items[0].summary))
+
+
+def test_tip_sheets_open_with_the_sources_introduction_in_its_order(toolkit, documents):
+    for driver in toolkit.drivers:
+        text = shown_text(documents[f"tip-sheet-{driver.id}-print-a4.pdf"])
+        organization = text.index("Organization drivers (facilitative administration")
+        assert organization < text.index("Competency drivers (selection, training, coaching and")
+        assert plain(driver.best_practices_heading) in text
+
+
+def test_criteria_given_as_examples_read_so_and_leave_room_for_another(documents):
+    page = shown_text(documents["page coaching"])
+    assert "At least 1 of these or others like them:" in page
+    for variant in ("print", "fillable"):
+        checklist = documents[f"checklist-{variant}-a4.pdf"]
+        assert shown_text(checklist).count("Another one like these:") == 1, variant
+    fillable = documents["checklist-fillable-a4.pdf"]
+    assert 'name="coaching-provided-criterion-other-name"' in fillable
+
+
+def test_tip_sheets_end_with_their_sources_copyright_line_in_full(toolkit, documents):
+    line = plain(toolkit.source("tip-sheets").credit)
+    for driver in toolkit.drivers:
+        document = documents[f"tip-sheet-{driver.id}-print-a4.pdf"]
+        (credit,) = re.findall(r'<aside class="tk-credit".*?</aside>', document, flags=re.S)
+        assert line in as_text(credit)
