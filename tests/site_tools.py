@@ -227,6 +227,8 @@ def references_data(rubric: Path = RUBRIC) -> dict[str, dict]:
 def expected_rule(criteria: dict) -> str:
     """How a criteria rule reads on the page (the README: `all`, or `at_least` a count)."""
     total = len(criteria["items"])
+    if criteria.get("examples"):
+        return f"At least {criteria['count']} of these or others like them"
     if criteria["rule"] == "all":
         return "All of the following"
     if criteria["count"] == total:

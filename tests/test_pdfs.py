@@ -129,7 +129,7 @@ def test_tip_sheet_holds_definition_practices_references_and_credit(pdf_dir, too
             *statements([driver]),
             *citations,
             *authors,
-            md_text(toolkit.attribution),
+            md_text(toolkit.source("tip-sheets").credit),
             "Copyright 2015",
         ]
         assert missing(expected, pdf) == [], driver.id
@@ -190,17 +190,35 @@ def test_checklists_and_scoring_forms_say_never_to_rank_or_grade(entries):
     assert [pdf.name for pdf in checked if NEVER_RANK not in text_of(pdf)] == []
 
 
-def test_every_page_has_its_page_number_and_the_credit(entries, toolkit):
-    credit = md_text(toolkit.footer_credit)
-    assert "Copyright 2015" in credit
+# What each kind of printable shows, by origin (rubric/toolkit.yaml `origins`): its footer
+# credits exactly these on every page, and its metadata names their authors.
+SHOWS = {
+    "checklist": ("assessment-guide", "tip-sheets", "toolkit"),
+    "scoring-form": ("assessment-guide", "tip-sheets", "toolkit"),
+    "discussion-guide": ("assessment-guide", "tip-sheets", "toolkit"),
+    "tip-sheet": ("tip-sheets", "toolkit"),
+    "action-plan": ("assessment-guide", "toolkit"),
+    "composition": ("assessment-guide", "toolkit"),
+    "stage-guide": ("implementation-support", "toolkit"),
+}
+
+
+def test_every_page_has_its_page_number_and_credits_what_the_pdf_shows(entries, toolkit):
+    footers = {source.id: md_text(source.footer) for source in toolkit.origins}
+    assert "Copyright 2015" in footers["tip-sheets"]
     wrong = []
     for entry, pdf in entries:
         pages = pages_of(pdf)
         assert len(pages) == entry["pages"], pdf.name
+        shows = SHOWS[entry["kind"]]
         for number, text in enumerate(pages, start=1):
             numbers = re.findall(r"Page (\d+) of (\d+)", text)
-            if numbers != [(str(number), str(len(pages)))] or credit not in text:
-                wrong.append(f"{pdf.name} page {number}: {numbers}")
+            credited = [origin for origin, footer in footers.items() if footer in text]
+            copyright = "Copyright 2015" in text
+            if numbers != [(str(number), str(len(pages)))] or credited != list(shows):
+                wrong.append(f"{pdf.name} page {number}: {numbers} {credited}")
+            elif copyright != ("tip-sheets" in shows):
+                wrong.append(f"{pdf.name} page {number}: copyright line {copyright}")
     assert wrong == []
 
 
@@ -217,6 +235,9 @@ def checklist_field_names(drivers) -> dict[str, str]:
             items = practice.criteria.items if practice.criteria else ()
             for number in range(1, len(items) + 1):
                 expected[f"{practice.id}-criterion-{number}"] = "checkbox"
+            if practice.criteria and practice.criteria.examples:  # room to name another one
+                expected[f"{practice.id}-criterion-other"] = "checkbox"
+                expected[f"{practice.id}-criterion-other-name"] = "text"
     return expected
 
 
@@ -298,7 +319,10 @@ def test_metadata_language_title_author_and_tags(entries, toolkit):
         root = catalog_of(pdf)
         assert str(root.get("/Lang", "")).lower().startswith("en"), pdf.name
         assert reader.metadata.title == entry["title"], pdf.name
-        assert reader.metadata.author and reader.metadata.author.strip() == md_text(toolkit.author)
+        authors = "; ".join(
+            md_text(toolkit.source(origin).author) for origin in SHOWS[entry["kind"]]
+        )
+        assert reader.metadata.author and reader.metadata.author.strip() == authors, pdf.name
         marked = root.get("/MarkInfo", {}).get("/Marked")
         assert getattr(marked, "value", marked) is True, pdf.name  # a pypdf BooleanObject
         assert "/StructTreeRoot" in root, pdf.name

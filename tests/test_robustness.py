@@ -785,9 +785,8 @@ def hostile_names_site(project_root, tmp_path_factory):
     toolkit = rubric / "toolkit.yaml"
     replace_once(
         toolkit,
-        "  University of North Carolina at Chapel Hill. Copyright 2015.\n",
-        "  University of North Carolina at Chapel Hill. Copyright 2015. "
-        "<script>alert('footer')</script>\n",
+        "  for this toolkit by its contributors.\n",
+        "  for this toolkit by its contributors. <script>alert('footer')</script>\n",
     )
     replace_once(
         toolkit,

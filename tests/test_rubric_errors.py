@@ -288,6 +288,76 @@ def test_question_source_names_no_best_practice(rubric_copy, toolkit):
     assert "'coaching-nonsense' is not a best practice of this driver" in problem.message
 
 
+def test_origin_that_names_no_origin_of_toolkit_yaml(rubric_copy):
+    file = coaching(rubric_copy)
+    line = replace_once(file, "  default: tip-sheets\n", "  default: tip-sheet\n")
+
+    problem = only_problem(rubric_copy)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("  default: ") + 1,
+        "origin.default",
+    )
+    assert problem.message == (
+        "'tip-sheet' is not an origin id of toolkit.yaml; "
+        "known: assessment-guide, tip-sheets, implementation-support, toolkit"
+    )
+
+
+def test_origin_of_a_field_the_entry_does_not_have(rubric_copy):
+    file = coaching(rubric_copy)
+    line = replace_once(file, "  questions: toolkit\n", "  question: toolkit\n")
+
+    problem = only_problem(rubric_copy)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "rubric/drivers/coaching.yaml",
+        line,
+        len("  ") + 1,
+        "origin.question",
+    )
+    assert problem.message == "names the field 'question', which this entry does not have"
+
+
+def test_a_file_must_say_where_its_text_comes_from(rubric_copy):
+    file = coaching(rubric_copy)
+    line = replace_once(file, "  default: tip-sheets\n", "")
+
+    problem = only_problem(rubric_copy)
+
+    # Reported where the origin mapping starts: its remaining `questions: toolkit` line.
+    assert (problem.path, problem.line, problem.field) == (
+        "rubric/drivers/coaching.yaml",
+        line,
+        "origin.default",
+    )
+    assert problem.message == "is required but missing"
+
+
+def test_examples_are_only_for_rule_at_least(rubric_copy, toolkit):
+    file = coaching(rubric_copy)
+    index = practice_index(toolkit, "coaching", "coaching-provided")
+    replace_once(
+        file,
+        "      rule: at_least\n      count: 1\n      examples: true\n",
+        "      rule: all\n      examples: true\n",
+    )
+
+    problem = only_problem(rubric_copy)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "rubric/drivers/coaching.yaml",
+        line_of(file, "      examples: true"),
+        len("      examples: ") + 1,
+        f"best_practices[{index}].criteria.examples",
+    )
+    assert problem.message == (
+        "is only used with rule at_least: at least `count` of the items or others like them"
+    )
+
+
 def test_yml_file_in_drivers(rubric_copy):
     misnamed = rubric_copy / "drivers" / "coaching.yml"
     coaching(rubric_copy).rename(misnamed)

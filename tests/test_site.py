@@ -119,7 +119,7 @@ def test_driver_page_words_each_criteria_rule_and_lists_its_items(built_site, dr
     ("driver_id", "number", "words"),
     [
         ("selection", 5, "At least 3 of these 5:"),
-        ("coaching", 2, "At least 1 of these 3:"),
+        ("coaching", 2, "At least 1 of these or others like them:"),
         ("coaching", 3, "At least 3 of these 5:"),
         ("fidelity", 3, "All of the following:"),
     ],
@@ -148,7 +148,8 @@ def test_driver_page_cites_its_references(built_site, driver_id):
     items = [
         li
         for node in section(driver_page(built_site, driver_id), "references")
-        for li in node.find_all("li")
+        for listing in node.find_all("ul", "tk-references")
+        for li in listing.find_all("li")
     ]
     keys = DRIVERS[driver_id]["references"]
     assert [li.get("id") for li in items] == [f"ref-{key}" for key in keys]
@@ -407,6 +408,7 @@ def test_drivers_overview_has_an_accessible_diagram_of_drivers_and_categories(bu
 
 
 EXAMPLE_DRIVER = {
+    "origin": "toolkit",
     "id": "example-driver",
     "name": "Example Driver",
     "category": "competency",
@@ -674,9 +676,14 @@ def test_mkdocs_watches_rubric_macros_and_overrides(project_root):
 
 
 def test_rule_words_say_all_when_every_item_must_hold():
-    from macros.model import Criteria
+    from macros.model import Criteria, Origin
     from macros.render.environment import rule_words
 
-    assert rule_words(Criteria("all", ("a", "b"))) == "All of the following"
-    assert rule_words(Criteria("at_least", ("a", "b", "c"), 2)) == "At least 2 of these 3"
-    assert rule_words(Criteria("at_least", ("a",), 1)) == "All of the following"
+    own = Origin("toolkit")
+    assert rule_words(Criteria("all", ("a", "b"), origin=own)) == "All of the following"
+    assert rule_words(Criteria("at_least", ("a", "b", "c"), 2, origin=own)) == (
+        "At least 2 of these 3"
+    )
+    assert rule_words(Criteria("at_least", ("a",), 1, origin=own)) == "All of the following"
+    examples = Criteria("at_least", ("a", "b"), 1, examples=True, origin=own)
+    assert rule_words(examples) == "At least 1 of these or others like them"
