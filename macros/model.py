@@ -181,6 +181,8 @@ class Practitioners(Sourced):
 
 @dataclass(frozen=True)
 class Section(Sourced):
+    """Paragraphs under the heading the source gives them."""
+
     heading: str
     paragraphs: tuple[str, ...]
 
@@ -331,9 +333,9 @@ class ListItem(Sourced):
 
 @dataclass(frozen=True)
 class NestedList(Sourced):
-    heading: str
+    heading: str  #: the source's heading over the list
     items: tuple[ListItem, ...]
-    introduction: str | None = None
+    introduction: str | None = None  #: the line that opens the list, if the source has one
 
 
 @dataclass(frozen=True)
