@@ -11,16 +11,19 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 from macros.catalogue import catalogue
+from macros.cli import assessment_printables
 from macros.model import OWN, texts
 from macros.render.environment import make_environment
 from macros.render.markdown import MarkdownRenderer, plain
 from macros.site.pages import PAGES, SitePages
 
 COPYRIGHT = "Copyright 2015"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
 # A source text this long is never a shared name ("Implementation Infrastructure", "Qualitative
 # Drivers Assessment") that another document mentions: finding it means showing it. The toolkit's
 # own texts are checked down to short labels ("Partially in place").
@@ -40,6 +43,10 @@ def documents(toolkit) -> dict[str, str]:
         if printable.driver is None or printable.kind == "tip-sheet":
             template = environment.get_template(printable.template)
             rendered[printable.filename] = template.render(doc=printable)
+    # A saved assessment printed filled in: its form, its action plan and its results report.
+    for printable in assessment_printables(toolkit, [EXAMPLE], ("a4",)):
+        template = environment.get_template(printable.template)
+        rendered[f"filled {printable.filename}"] = template.render(doc=printable)
     return rendered
 
 
