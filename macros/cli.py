@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .catalogue import PAPERS, Workshop, catalogue, filled_catalogue
-from .errors import RubricError
+from .errors import ToolkitError
 from .project import Project
 from .source.load import load_rubric
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None, *, root: Path | None = None) -> int:
     args = parse_args(argv, project)
     try:
         return run(args, project)
-    except RubricError as error:
+    except ToolkitError as error:
         if args.debug:
             raise
         print(error.report(), file=sys.stderr)
@@ -88,24 +88,20 @@ def main(argv: list[str] | None = None, *, root: Path | None = None) -> int:
 def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
     """A hash of everything this build reads, to skip it when nothing changed."""
     from .pdf.fonts import source_font
-    from .store.cache import inputs_key
+    from .store.cache import build_stamp
 
     # A missing file is reported when it is read, with the other problems.
     assessments = [(str(f), f.read_bytes() if f.is_file() else b"") for f in args.assessment or ()]
-    options = repr(
-        (
-            assessments,
-            args.site,
-            args.paper,
-            args.drivers,
-            args.program,
-            args.organization,
-            args.date,
-            project.epoch,
-        )
+    options = (
+        assessments,
+        args.site,
+        args.paper,
+        args.drivers,
+        args.program,
+        args.organization,
+        args.date,
     )
-    folders = [args.rubric, project.package, project.overrides, project.content]
-    return inputs_key(folders, [project.config_file, source_font()], options)
+    return build_stamp(project, args.rubric, options, [source_font()])
 
 
 def progress_line(project: Project, stream=None) -> Callable[[int, int, str], None] | None:

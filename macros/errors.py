@@ -1,8 +1,19 @@
-"""One error type for everything wrong with the rubric: `file:line:col: field: message`."""
+"""The errors a user can cause and fix: one base type, so the command line reports them alike.
+
+A ToolkitError's `report()` is the whole message for the user (no traceback); anything else
+that escapes is a bug and keeps its traceback under --debug.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+class ToolkitError(Exception):
+    """Something in the input, the options or the output folder that the user can fix."""
+
+    def report(self) -> str:
+        return f"error: {self}"
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +30,7 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
 
 
-class RubricError(Exception):
+class RubricError(ToolkitError):
     """All problems found in one load, so a maintainer fixes them in one pass."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -30,3 +41,15 @@ class RubricError(Exception):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         return f"{self}\n{count} {noun} in the rubric; nothing was built."
+
+
+class RenderError(ToolkitError):
+    """A printable could not be rendered cleanly (WeasyPrint warned about it)."""
+
+
+class SiteBuildError(ToolkitError):
+    """MkDocs failed; the message holds what it reported."""
+
+
+class OutputError(ToolkitError):
+    """The output folder cannot be replaced (it holds something a build did not make)."""

@@ -7,7 +7,8 @@ handed a Project, so a test or a copy of the project elsewhere changes one objec
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +83,20 @@ class Project:
     @property
     def pdf_cache(self) -> Path:
         return self.cache / "pdf"
+
+    @contextmanager
+    def library_epoch(self) -> Iterator[None]:
+        """SOURCE_DATE_EPOCH set to `epoch` while a library that reads it runs, then restored.
+
+        fontTools (fonts in PDFs) and MkDocs (the sitemap) read the date from the environment;
+        our own code reads `epoch`, so nothing depends on when the variable was set.
+        """
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = self.epoch
+        try:
+            yield
+        finally:
+            if previous is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -154,10 +154,20 @@ def test_library_versions_and_fonts_are_part_of_the_key(monkeypatch):
     from macros.project import Project
 
     def key() -> str:  # the environment as the build would read it now
-        return pdfbuild._environment_key(Project.at(PROJECT_ROOT))
+        return pdfbuild.environment_key(Project.at(PROJECT_ROOT))
+
+    from importlib.metadata import distribution
+
+    from macros.store import cache
+
+    class Newer:  # WeasyPrint as another release would install it
+        version = "999"
+        requires = distribution("weasyprint").requires
 
     original = key()
-    monkeypatch.setattr(pdfbuild, "version", lambda name: "999" if name == "weasyprint" else "1")
+    monkeypatch.setattr(
+        cache, "distribution", lambda name: Newer if name == "weasyprint" else distribution(name)
+    )
     assert key() != original
     monkeypatch.undo()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")

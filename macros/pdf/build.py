@@ -7,7 +7,6 @@ cache key covers, so a cached PDF is never stale.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,15 +15,15 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from .. import model
 from ..catalogue import PAPER_NAMES, Printable
-from ..project import STYLES, Project
+from ..project import Project
 from ..render.markdown import MarkdownRenderer
-from ..store.cache import PDF_LIBRARIES
+from ..store.cache import pdf_environment_key, printable_key
 from ..store.output import staging
+from . import renderer
 from .fonts import form_font, source_font
 from .renderer import PdfRenderer, harfbuzz_subset
 
@@ -39,20 +38,14 @@ class Built:
     cached: bool
 
 
-def _environment_key(project: Project) -> str:
-    """Everything outside the HTML that changes a PDF's bytes."""
-    digest = hashlib.sha256()
-    for path in sorted(STYLES.rglob("*")):
-        if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
-    for font in (source_font(), form_font(project.font_cache)):
-        digest.update(font.read_bytes())
-    for library in PDF_LIBRARIES:
-        digest.update(f"{library}={version(library)}".encode())
-    digest.update(project.epoch.encode())
-    digest.update(f"harfbuzz-subset={harfbuzz_subset()}".encode())  # fonts subset differently
-    digest.update(Path(__file__).with_name("renderer.py").read_bytes())
-    return digest.hexdigest()
+def environment_key(project: Project) -> str:
+    """Everything outside the HTML that changes a PDF's bytes (see store.cache)."""
+    return pdf_environment_key(
+        project,
+        fonts=[source_font(), form_font(project.font_cache)],
+        code=[Path(renderer.__file__)],
+        harfbuzz_subset=harfbuzz_subset(),
+    )
 
 
 _worker: PdfRenderer | None = None
@@ -91,18 +84,14 @@ def build_pdfs(
         sorted({char for p in printables for _, _, value in p.header_fields for char in value})
     )
     cache_dir = cache_dir or project.pdf_cache
-    renderer = PdfRenderer(project, toolkit, markdown, characters)
-    environment = _environment_key(project)
+    pdfs = PdfRenderer(project, toolkit, markdown, characters)
+    environment = environment_key(project)
     keys = {}
     htmls = {}
     for printable in printables:
-        html = renderer.html(printable)
-        options = (
-            f"{printable.variant}|{printable.paper}|{printable.landscape}|{printable.filename}"
-        )
-        keys[printable.filename] = hashlib.sha256(
-            f"{environment}|{options}|".encode() + html.encode()
-        ).hexdigest()
+        html = pdfs.html(printable)
+        options = (printable.variant, printable.paper, printable.landscape, printable.filename)
+        keys[printable.filename] = printable_key(environment, options, html)
         htmls[printable.filename] = html
     cache_dir.mkdir(parents=True, exist_ok=True)
     missing = [p for p in printables if not (cache_dir / f"{keys[p.filename]}.json").is_file()]
@@ -124,7 +113,7 @@ def build_pdfs(
     workers = min(jobs or os.cpu_count() or 1, len(missing))
     if workers <= 1:
         for printable in missing:
-            rendered = renderer.write(printable, htmls[printable.filename])
+            rendered = pdfs.write(printable, htmls[printable.filename])
             store(printable, rendered.data, rendered.pages)
     else:
         pool = ProcessPoolExecutor(

@@ -6,12 +6,13 @@ PDF). A Latin subset of the same font, made once and cached, keeps fillable PDFs
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+
+from ..store.cache import form_font_key
 
 FAMILY = "Toolkit Form Sans"
 SOURCE_FAMILY = "DejaVu Sans"
@@ -53,10 +54,7 @@ def form_font(cache_dir: Path, extra: str = "") -> Path:
     """
     source = source_font()
     unicodes = sorted(set(UNICODES) | {ord(char) for char in extra})
-    recipe = hashlib.sha256(
-        source.read_bytes() + repr(unicodes).encode() + Path(__file__).read_bytes()
-    ).hexdigest()[:16]
-    target = cache_dir / f"form-sans-{recipe}.ttf"
+    target = cache_dir / f"form-sans-{form_font_key(source, unicodes, Path(__file__))}.ttf"
     if target.is_file():
         return target
     from fontTools import subset  # only needed once per machine: the result is cached

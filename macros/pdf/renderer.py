@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,16 +18,13 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .. import model
 from ..catalogue import Printable
+from ..errors import RenderError
 from ..project import STYLES, TEMPLATES, Project
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer
 from .fonts import FAMILY, form_font
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
-
-
-class RenderError(Exception):
-    """A printable could not be rendered cleanly."""
 
 
 class ProjectFetcher(weasyprint.URLFetcher):
@@ -100,7 +96,7 @@ class PdfRenderer:
         markdown: MarkdownRenderer,
         form_characters: str = "",
     ) -> None:
-        os.environ["SOURCE_DATE_EPOCH"] = project.epoch  # WeasyPrint and fontTools read it there
+        self.project = project
         self.environment = make_environment(toolkit, markdown)
         self.fonts = FontConfiguration()
         self.cache: dict = {}
@@ -133,23 +129,24 @@ class PdfRenderer:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(warnings)
         try:
-            document = weasyprint.HTML(
-                string=html,
-                base_url=TEMPLATES.as_uri() + "/",
-                url_fetcher=self.fetcher,
-            ).render(
-                stylesheets=[*self.stylesheets, paper],
-                font_config=self.fonts,
-                cache=self.cache,
-                pdf_forms=printable.variant == "fillable",
-            )
-            fillable = printable.variant == "fillable"
-            data = document.write_pdf(
-                pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode(),
-                pdf_variant=None if fillable else "pdf/ua-1",
-                pdf_tags=True,
-                pdf_forms=fillable,
-            )
+            with self.project.library_epoch():  # fontTools stamps subset fonts
+                document = weasyprint.HTML(
+                    string=html,
+                    base_url=TEMPLATES.as_uri() + "/",
+                    url_fetcher=self.fetcher,
+                ).render(
+                    stylesheets=[*self.stylesheets, paper],
+                    font_config=self.fonts,
+                    cache=self.cache,
+                    pdf_forms=printable.variant == "fillable",
+                )
+                fillable = printable.variant == "fillable"
+                data = document.write_pdf(
+                    pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode(),
+                    pdf_variant=None if fillable else "pdf/ua-1",
+                    pdf_tags=True,
+                    pdf_forms=fillable,
+                )
         finally:
             logger.removeHandler(warnings)
         if warnings.messages:

@@ -10,6 +10,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import OutputError
+
 STAMP = ".build-stamp"
 
 
@@ -22,7 +24,7 @@ def staging(target: Path, stamp: str | None = None):
     """
     target = Path(target)
     if target.is_file() or (target.is_dir() and any(target.iterdir()) and not is_output(target)):
-        raise FileExistsError(
+        raise OutputError(
             f"{target} exists and is not a previous build's output; "
             "choose another --out or remove it"
         )
