@@ -198,7 +198,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if args.site:
         from .build import build_site
 
-        built = build_site(project, out, pdfs, rubric=args.rubric, stamp=stamp)
+        built = build_site(project, toolkit, out, pdfs, stamp=stamp)
         where = f"{out} (PDFs in {out / 'pdf'})"
     else:
         built = pdfs(out)

@@ -26,7 +26,7 @@ class Project:
     root: Path
     rubric: Path  #: TOOLKIT_RUBRIC, else rubric/
     cache: Path  #: TOOLKIT_CACHE, else .cache/: rendered PDFs and the form font
-    pdf_dir: Path  #: TOOLKIT_PDF_DIR (set by the full build), else the last build's site/pdf
+    pdf_dir: Path  #: TOOLKIT_PDF_DIR, else site/pdf: the PDFs a plain `mkdocs build` shows
     epoch: str  #: SOURCE_DATE_EPOCH, else DEFAULT_EPOCH: the date stamped into PDFs and the zip
     debug: bool  #: TOOLKIT_DEBUG: tracebacks instead of one-line errors
     ci: bool  #: CI: no progress line

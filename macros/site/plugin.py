@@ -1,176 +1,271 @@
-"""The site's only contact with MkDocs: mkdocs-macros-plugin calls define_env, MkDocs the hooks.
+"""The toolkit's MkDocs plugin: with macros/site/page_macros.py, the only code that knows MkDocs.
 
-Everything else (loading, validation, rendering) lives in plain modules, so moving the site to
-another generator that reads mkdocs.yml touches this file and mkdocs.yml alone.
-This module is loaded by file path (module_name: macros/site/plugin, hooks:) and reloaded on
-each `mkdocs serve` rebuild; it reloads the rest of the package too, so edits to the loader or
-the templates show up without restarting the server. The package itself is imported as installed
-(`pip install -e .`), or from the project folder when the full build runs MkDocs.
+mkdocs.yml lists it as `toolkit` (an entry point in pyproject.toml). Once per build it loads and
+checks the rubric (the checks of `build_pdf.py --check`, font coverage included), sets the
+navigation and the footer, and adds one generated page per driver. mkdocs-macros-plugin renders
+the hand-written pages' macros by asking this plugin (page_macros.py), so nothing loads twice.
+
+Under `mkdocs serve` the same instance serves every rebuild (it has `on_startup`): it keeps the
+last good rubric while the YAML is broken, and renders the PDFs an edit changes. It does not
+re-import Python code, so an edit to a .py file needs a restart; the banner says so.
+The full build (macros/build.py) runs MkDocs in its own process through `build_site`, handing
+over the rubric it loaded and the PDFs it rendered.
 """
 
 from __future__ import annotations
 
-import importlib
+import logging
 import shutil
-import sys
 import tempfile
-import types
+from dataclasses import dataclass
 from pathlib import Path
 
-# Survives the reloads of this module during `mkdocs serve`: the last rubric that loaded.
-_serve = sys.modules.setdefault("_toolkit_serve_state", types.ModuleType("_toolkit_serve_state"))
-if not hasattr(_serve, "titles"):
-    _serve.titles = {}
+from mkdocs.commands.build import build
+from mkdocs.config import base, load_config
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .. import model
+from ..errors import RubricError, SiteBuildError, ToolkitError
+from ..project import PACKAGE, Project
+from ..render.markdown import MarkdownRenderer
+from .pages import SitePages, driver_page_path
+
+log = logging.getLogger("mkdocs.plugins.toolkit")
 
 
-def _fresh_package():
-    """Import the toolkit's modules anew: `mkdocs serve` keeps old ones in sys.modules."""
-    for name in [name for name in sys.modules if name == "macros" or name.startswith("macros.")]:
-        del sys.modules[name]
-    return (
-        importlib.import_module("macros.errors"),
-        importlib.import_module("macros.project"),
-        importlib.import_module("macros.source.load"),
-        importlib.import_module("macros.site.pages"),
-        importlib.import_module("macros.render.markdown"),
-    )
+class ToolkitConfig(base.Config):
+    serve_pdfs = c.Type(bool, default=True)
+    """Under `mkdocs serve`, render the PDFs an edit changes (else show the last build's)."""
 
 
-def _project(config):
+@dataclass(frozen=True)
+class Handed:
+    """What the full build gives the plugin: its project, the rubric it loaded, its PDFs."""
+
+    project: Project
+    toolkit: model.Toolkit
+    pdf_dir: Path
+
+
+def _project(config: MkDocsConfig) -> Project:
     """The project whose mkdocs.yml MkDocs reads (paths and settings: macros.project)."""
-    from macros.project import Project
-
-    return Project.at(Path(config["config_file_path"]).parent)
+    return Project.at(Path(config.config_file_path).parent)
 
 
-def _signature(*folders: Path) -> tuple:
-    return tuple(
-        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
-        for folder in folders
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    )
+def _literal(nav: list) -> list:
+    """Navigation titles with `{` as a character reference (themes insert titles as HTML).
 
-
-def _load(config):
-    """The rubric, or under `mkdocs serve` the last good one while the YAML is broken.
-
-    Loaded once per change of the rubric or the code, though several hooks ask for it.
+    mkdocs-macros renders a page title holding `{{`, `{%` or `{#` as a template; a title from
+    the YAML must read as written.
     """
-    from mkdocs.exceptions import PluginError
-
-    errors, project_module, loader, site, text = _fresh_package()
-    project = project_module.Project.at(Path(config["config_file_path"]).parent)
-    rubric = project.rubric
-    signature = _signature(rubric, project.package)
-    if getattr(_serve, "signature", None) != signature:
-        _serve.signature = signature
-        try:
-            _serve.toolkit = loader.load_rubric(rubric, shown_from=Path.cwd())
-            _serve.last_good, _serve.error = _serve.toolkit, None
-        except errors.RubricError as error:
-            _serve.toolkit, _serve.error = None, error
-            if getattr(_serve, "serving", False) and getattr(_serve, "last_good", None):
-                print(
-                    f"{error}\nStill serving the last good version until this is fixed.",
-                    file=sys.stderr,
-                )
-    if _serve.error is not None and not (
-        getattr(_serve, "serving", False) and getattr(_serve, "last_good", None)
-    ):
-        raise PluginError(_serve.error.report())
-    toolkit = _serve.toolkit or _serve.last_good
-    pages = site.SitePages(toolkit, text.MarkdownRenderer(), project.pdf_dir / "manifest.json")
-    return site, pages
-
-
-def _problems() -> list[str] | None:
-    error = getattr(_serve, "error", None)
-    return [str(problem) for problem in error.problems] if error else None
-
-
-def define_env(env) -> None:
-    """mkdocs-macros-plugin: one macro per page; each returns Markdown with escaped HTML."""
-    site, pages = _load(env.conf)
-    env.macro(pages.page, "toolkit_page")
-    env.macro(pages.driver_page, "driver_page")
-    # mkdocs-macros-plugin renders page titles as templates; titles from the YAML that look
-    # like one are handed over as data instead (see _literal_titles).
-    env.variables["toolkit_titles"] = _serve.titles
-
-
-# MkDocs hooks (mkdocs.yml `hooks:`): navigation, one generated page per driver file, serving.
-
-
-def on_startup(command, dirty):
-    _serve.serving = command == "serve"
-
-
-def on_config(config):
-    """Before MkDocs empties site_dir: keep aside the PDFs a plain `mkdocs build` would lose."""
-    source, site_dir = _project(config).pdf_dir, Path(config["site_dir"]).resolve()
-    _serve.pdf_copy = None
-    if source.is_dir() and source.resolve().is_relative_to(site_dir):
-        _serve.pdf_copy = Path(tempfile.mkdtemp(prefix="toolkit-pdf-")) / "pdf"
-        shutil.copytree(source, _serve.pdf_copy)
-    site, pages = _load(config)
-    _serve.titles.clear()
-    config["nav"] = _literal_titles(pages.nav())
-    # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
-    config["copyright"] = str(pages.environment.filters["mdi"](pages.toolkit.footer_credit))
-    config["extra"]["rubric_problems"] = _problems()
-    return config
-
-
-def _literal_titles(nav: list) -> list:
-    """Titles holding template syntax become a lookup, so the macros plugin shows them as is."""
     result = []
     for entry in nav:
         ((title, target),) = entry.items()
-        if isinstance(target, list):
-            result.append({title: _literal_titles(target)})
-        elif "{" in title or "%" in title:
-            key = str(len(_serve.titles))
-            _serve.titles[key] = title
-            result.append({f"{{{{ toolkit_titles['{key}'] }}}}": target})
-        else:
-            result.append(entry)
+        title = title.replace("{", "&#123;")
+        result.append({title: _literal(target) if isinstance(target, list) else target})
     return result
 
 
-def on_files(files, config):
-    from mkdocs.structure.files import File
+def _code_signature(package: Path) -> dict[str, tuple[int, int]]:
+    return {
+        path.relative_to(package.parent).as_posix(): (path.stat().st_mtime_ns, path.stat().st_size)
+        for path in sorted(package.rglob("*.py"))
+    }
 
-    site, pages = _load(config)
-    for driver in pages.toolkit.drivers:
-        path = site.driver_page_path(driver)
-        files.append(
-            File.generated(config, path, content=f'{{{{ driver_page("{driver.id}") }}}}\n')
+
+class ToolkitPlugin(BasePlugin[ToolkitConfig]):
+    def __init__(self) -> None:
+        self.handed: Handed | None = None  #: set by build_site for the full build
+        self.serving = False
+        self.code: dict[str, tuple[int, int]] = {}  #: the .py files this process runs
+        self.last_good: model.Toolkit | None = None  #: under serve, shown while the YAML is broken
+        self.served_pdfs: Path | None = None  #: under serve, the PDFs of the last good rubric
+        self.pdf_dir: Path | None = None  #: the PDFs this build copies into the site
+        self.kept_pdfs: Path | None = None  #: a copy of site/pdf, which MkDocs empties
+        self.pages: SitePages | None = None
+
+    # --- what the macros ask for (page_macros.py) -----------------------------------------------
+
+    def page(self, name: str) -> str:
+        """The Markdown of a hand-written page (content/*.md calls `toolkit_page(name)`)."""
+        assert self.pages is not None, "the toolkit plugin has not run on_config"
+        return self.pages.page(name)
+
+    def driver_page(self, driver_id: str) -> str:
+        """The Markdown of a driver's page (the generated pages call `driver_page(id)`)."""
+        assert self.pages is not None, "the toolkit plugin has not run on_config"
+        return self.pages.driver_page(driver_id)
+
+    # --- MkDocs events --------------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        self.code = _code_signature(PACKAGE)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        project = self.handed.project if self.handed else _project(config)
+        notices: dict[str, object] = {}
+        toolkit = self._toolkit(project, notices)
+        self.pdf_dir = self._pdfs(project, config, toolkit, notices)
+        changed = sorted(
+            name for name, stamp in _code_signature(PACKAGE).items() if self.code.get(name) != stamp
         )
-    return files
+        if self.serving and changed:
+            log.info("Python code changed (%s): restart `mkdocs serve` to run it", changed[0])
+            notices["code_changed"] = changed
+        manifest = self.pdf_dir / "manifest.json" if self.pdf_dir else None
+        self.pages = SitePages(toolkit or self.last_good, MarkdownRenderer(), manifest)
+        config.nav = _literal(self.pages.nav())
+        # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
+        credit = self.pages.environment.filters["mdi"](self.pages.toolkit.footer_credit)
+        config.copyright = str(credit)
+        config.extra["toolkit_notices"] = notices or None
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """One page per driver file; its text comes from a macro, whose output is not a template."""
+        assert self.pages is not None
+        for driver in self.pages.toolkit.drivers:
+            content = f'{{{{ driver_page("{driver.id}") }}}}\n'  # ids are slugs (the schema)
+            files.append(File.generated(config, driver_page_path(driver), content=content))
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder
+    ) -> LiveReloadServer:
+        """Also watch a rubric given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/)."""
+        project = _project(config)
+        if project.rubric != project.root / "rubric":
+            server.watch(str(project.rubric))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Put the PDFs beside the pages (the Downloads page links to pdf/)."""
+        target = Path(config.site_dir) / "pdf"
+        if self.pdf_dir and self.pdf_dir.is_dir() and not target.exists():
+            shutil.copytree(self.pdf_dir, target)
+        if self.kept_pdfs:
+            shutil.rmtree(self.kept_pdfs.parent, ignore_errors=True)
+            self.kept_pdfs = None
+
+    def on_shutdown(self) -> None:
+        if self.served_pdfs:
+            shutil.rmtree(self.served_pdfs.parent, ignore_errors=True)
+
+    # --- the steps of on_config -----------------------------------------------------------------
+
+    def _toolkit(self, project: Project, notices: dict) -> model.Toolkit | None:
+        """The rubric, checked as `--check` checks it; None while serve shows the last good one."""
+        if self.handed:
+            return self.handed.toolkit
+        from ..pdf.fonts import printable_characters
+        from ..source.load import load_rubric
+
+        try:
+            toolkit = load_rubric(
+                project.rubric, shown_from=Path.cwd(), can_print=printable_characters()
+            )
+        except RubricError as error:
+            if not (self.serving and self.last_good):
+                raise PluginError(error.report()) from None
+            log.info("%s\nStill serving the last good version until this is fixed.", error)
+            notices["rubric_problems"] = [str(problem) for problem in error.problems]
+            return None
+        self.last_good = toolkit
+        return toolkit
+
+    def _pdfs(
+        self, project: Project, config: MkDocsConfig, toolkit: model.Toolkit | None, notices: dict
+    ) -> Path | None:
+        """The folder of PDFs for this build: the full build's, serve's own, or the last build's."""
+        if self.handed:
+            return self.handed.pdf_dir
+        if self.serving and self.config.serve_pdfs:
+            if toolkit is not None:  # else keep the PDFs of the last good rubric
+                self._render_pdfs(project, toolkit, notices)
+            return self.served_pdfs
+        # A plain `mkdocs build` shows the PDFs of the last full build; MkDocs is about to
+        # empty site_dir, which may hold them, so keep a copy until on_post_build.
+        source, site_dir = project.pdf_dir, Path(config.site_dir).resolve()
+        if source.is_dir() and source.resolve().is_relative_to(site_dir):
+            self.kept_pdfs = Path(tempfile.mkdtemp(prefix="toolkit-pdf-")) / "pdf"
+            shutil.copytree(source, self.kept_pdfs)
+            return self.kept_pdfs
+        return source
+
+    def _render_pdfs(self, project: Project, toolkit: model.Toolkit, notices: dict) -> None:
+        """Bring serve's PDFs in step with the rubric: the cache re-renders only what changed.
+
+        A PDF that cannot be rendered leaves no PDFs at all, never stale ones.
+        """
+        from ..catalogue import catalogue
+        from ..pdf.build import build_pdfs  # WeasyPrint loads only when serving
+
+        if self.served_pdfs is None:
+            self.served_pdfs = Path(tempfile.mkdtemp(prefix="toolkit-serve-")) / "pdf"
+        try:
+            built = build_pdfs(
+                project, toolkit, MarkdownRenderer(), catalogue(toolkit), self.served_pdfs
+            )
+        except ToolkitError as error:
+            shutil.rmtree(self.served_pdfs, ignore_errors=True)
+            log.info("The PDFs could not be rendered: %s", error)
+            notices["pdf_problem"] = str(error)
+            return
+        rendered = [item.printable.filename for item in built if not item.cached]
+        if rendered:
+            log.info("Rendered %d PDFs: %s", len(rendered), ", ".join(rendered))
 
 
-def on_serve(server, config, builder):
-    """Also watch a rubric given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/)."""
-    project = _project(config)
-    if project.rubric != project.root / "rubric":
-        server.watch(str(project.rubric))
-    return server
+# --- the full build ---------------------------------------------------------------------------
 
 
-def on_post_build(config):
-    """Under `mkdocs serve`, show the last built PDFs too (the full build copies its own).
+class _Messages(logging.Handler):
+    """What MkDocs and its plugins report while the full build runs (shown only if it fails)."""
 
-    mkdocs-macros-plugin calls a function of this name as well, with its env: ignored.
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def build_site(project: Project, toolkit: model.Toolkit, site_dir: Path, pdf_dir: Path) -> None:
+    """Build the site into `site_dir` with MkDocs, in this process, around the PDFs in `pdf_dir`.
+
+    `toolkit` is the rubric the caller loaded and checked, so it is not loaded again.
     """
-    if hasattr(config, "conf"):
-        return
-    source, target = (
-        getattr(_serve, "pdf_copy", None) or _project(config).pdf_dir,
-        Path(config["site_dir"]) / "pdf",
-    )
-    if source.is_dir() and not target.exists():
-        shutil.copytree(source, target)
-    if getattr(_serve, "pdf_copy", None):
-        shutil.rmtree(_serve.pdf_copy.parent, ignore_errors=True)
-        _serve.pdf_copy = None
+    messages = _Messages()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(messages)
+    try:
+        config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
+        plugin = config.plugins["toolkit"]
+        assert isinstance(plugin, ToolkitPlugin), "mkdocs.yml must list the toolkit plugin"
+        plugin.handed = Handed(project, toolkit, pdf_dir)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            with project.library_epoch():  # MkDocs dates the sitemap with it
+                build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (MkDocsException, SystemExit) as error:  # mkdocs-macros exits on a macro error
+        lines = [_without_traceback(line, project.debug) for line in messages.lines]
+        if not isinstance(error, SystemExit) or str(error) not in ("", "100"):
+            lines.append(str(error))
+        raise SiteBuildError("the site did not build:\n" + "\n".join(lines)) from error
+    finally:
+        logger.removeHandler(messages)
+
+
+def _without_traceback(message: str, debug: bool) -> str:
+    """mkdocs-macros appends a traceback to its error message: kept for --debug only."""
+    if debug:
+        return message
+    return message.split("```")[0].split("Traceback (most recent call last)")[0].strip()
