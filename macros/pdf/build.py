@@ -65,6 +65,103 @@ def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
     return rendered.data, rendered.pages
 
 
+class PdfPlan:
+    """The printables of one build, each with its final HTML and its cache key.
+
+    `render` fills the cache with what it lacks; `write` puts the cached PDFs in a folder.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        toolkit: model.Toolkit,
+        markdown: MarkdownRenderer,
+        printables: list[Printable],
+        cache_dir: Path | None = None,
+    ) -> None:
+        # Pre-filled header values (a workshop's, an assessment's) must show in fillable fields,
+        # whatever their script.
+        prefilled = {char for p in printables for _, _, value in p.header_fields for char in value}
+        self.project, self.toolkit, self.markdown = project, toolkit, markdown
+        self.printables = printables
+        self.characters = "".join(sorted(prefilled))
+        self.cache_dir = cache_dir or project.pdf_cache
+        self.renderer = PdfRenderer(project, toolkit, markdown, self.characters)
+        environment = environment_key(project)
+        self.keys: dict[str, str] = {}
+        self.htmls: dict[str, str] = {}
+        for printable in printables:
+            html = self.renderer.html(printable)
+            options = (printable.variant, printable.paper, printable.landscape, printable.filename)
+            self.keys[printable.filename] = printable_key(environment, options, html)
+            self.htmls[printable.filename] = html
+
+    def _entry(self, printable: Printable, suffix: str) -> Path:
+        return self.cache_dir / f"{self.keys[printable.filename]}{suffix}"
+
+    def missing(self) -> list[Printable]:
+        return [p for p in self.printables if not self._entry(p, ".json").is_file()]
+
+    def render(
+        self,
+        printables: list[Printable],
+        *,
+        jobs: int | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> None:
+        """Render `printables` into the cache, on `jobs` processes (default: all cores)."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        done = 0
+
+        def store(printable: Printable, data: bytes, pages: int) -> None:
+            nonlocal done
+            # Written under a temporary name, then renamed: another build sharing the cache
+            # never copies half a file. The .json marks the entry complete, so it comes last.
+            meta = json.dumps({"pages": pages}).encode()
+            for suffix, content in ((".pdf", data), (".json", meta)):
+                partial = self._entry(printable, f"{suffix}.{os.getpid()}.tmp")
+                partial.write_bytes(content)
+                partial.replace(self._entry(printable, suffix))
+            done += 1
+            if progress:
+                progress(done, len(printables), printable.filename)
+
+        workers = min(jobs or os.cpu_count() or 1, len(printables))
+        if workers <= 1:
+            for printable in printables:
+                rendered = self.renderer.write(printable, self.htmls[printable.filename])
+                store(printable, rendered.data, rendered.pages)
+            return
+        initargs = (self.project, self.toolkit, self.markdown, self.characters)
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
+        try:
+            jobs_list = [(p, self.htmls[p.filename]) for p in printables]
+            for printable, (data, pages) in zip(printables, pool.map(_render, jobs_list)):
+                store(printable, data, pages)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def write(
+        self, out_dir: Path, *, stamp: str | None = None, rendered: list[Printable] = ()
+    ) -> list[Built]:
+        """Copy the cached PDFs into `out_dir` (replaced whole) with a manifest.json.
+
+        Printables not in the cache are left out (under `mkdocs serve`, while they render).
+        """
+        built = []
+        with staging(out_dir, stamp) as stage:
+            for printable in self.printables:
+                if not self._entry(printable, ".json").is_file():
+                    continue
+                shutil.copyfile(self._entry(printable, ".pdf"), stage / printable.filename)
+                pages = json.loads(self._entry(printable, ".json").read_text())["pages"]
+                size = (stage / printable.filename).stat().st_size
+                built.append(Built(printable, pages, size, printable not in rendered))
+            write_manifest(stage / "manifest.json", built)
+        _prune(self.cache_dir, used=set(self.keys.values()))
+        return built
+
+
 def build_pdfs(
     project: Project,
     toolkit: model.Toolkit,
@@ -78,64 +175,10 @@ def build_pdfs(
     stamp: str | None = None,
 ) -> list[Built]:
     """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
-    # Pre-filled header values (a workshop's, an assessment's) must show in fillable fields,
-    # whatever their script.
-    characters = "".join(
-        sorted({char for p in printables for _, _, value in p.header_fields for char in value})
-    )
-    cache_dir = cache_dir or project.pdf_cache
-    pdfs = PdfRenderer(project, toolkit, markdown, characters)
-    environment = environment_key(project)
-    keys = {}
-    htmls = {}
-    for printable in printables:
-        html = pdfs.html(printable)
-        options = (printable.variant, printable.paper, printable.landscape, printable.filename)
-        keys[printable.filename] = printable_key(environment, options, html)
-        htmls[printable.filename] = html
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    missing = [p for p in printables if not (cache_dir / f"{keys[p.filename]}.json").is_file()]
-    done = 0
-
-    def store(printable: Printable, data: bytes, pages: int) -> None:
-        nonlocal done
-        key = keys[printable.filename]
-        # Written under a temporary name, then renamed: another build sharing the cache never
-        # copies half a file. The .json marks the entry complete, so it comes last.
-        for suffix, content in ((".pdf", data), (".json", json.dumps({"pages": pages}).encode())):
-            partial = cache_dir / f"{key}{suffix}.{os.getpid()}.tmp"
-            partial.write_bytes(content)
-            partial.replace(cache_dir / f"{key}{suffix}")
-        done += 1
-        if progress:
-            progress(done, len(missing), printable.filename)
-
-    workers = min(jobs or os.cpu_count() or 1, len(missing))
-    if workers <= 1:
-        for printable in missing:
-            rendered = pdfs.write(printable, htmls[printable.filename])
-            store(printable, rendered.data, rendered.pages)
-    else:
-        pool = ProcessPoolExecutor(
-            workers, initializer=_start_worker, initargs=(project, toolkit, markdown, characters)
-        )
-        try:
-            jobs_list = [(p, htmls[p.filename]) for p in missing]
-            for printable, (data, pages) in zip(missing, pool.map(_render, jobs_list)):
-                store(printable, data, pages)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    built = []
-    with staging(out_dir, stamp) as stage:
-        for printable in printables:
-            key = keys[printable.filename]
-            shutil.copyfile(cache_dir / f"{key}.pdf", stage / printable.filename)
-            pages = json.loads((cache_dir / f"{key}.json").read_text())["pages"]
-            size = (stage / printable.filename).stat().st_size
-            built.append(Built(printable, pages, size, printable not in missing))
-        write_manifest(stage / "manifest.json", built)
-    _prune(cache_dir, used={keys[p.filename] for p in printables})
-    return built
+    plan = PdfPlan(project, toolkit, markdown, printables, cache_dir)
+    missing = plan.missing()
+    plan.render(missing, jobs=jobs, progress=progress)
+    return plan.write(out_dir, stamp=stamp, rendered=missing)
 
 
 def _prune(cache_dir: Path, used: set[str]) -> None:

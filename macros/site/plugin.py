@@ -30,9 +30,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .. import model
-from ..errors import RubricError, SiteBuildError, ToolkitError
+from ..errors import RubricError, SiteBuildError
 from ..project import PACKAGE, Project
 from ..render.markdown import MarkdownRenderer
+from .live_pdfs import LivePdfs
 from .pages import SitePages, driver_page_path
 
 log = logging.getLogger("mkdocs.plugins.toolkit")
@@ -84,7 +85,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.serving = False
         self.code: dict[str, tuple[int, int]] = {}  #: the .py files this process runs
         self.last_good: model.Toolkit | None = None  #: under serve, shown while the YAML is broken
-        self.served_pdfs: Path | None = None  #: under serve, the PDFs of the last good rubric
+        self.live_pdfs: LivePdfs | None = None  #: under serve, PDFs that follow the edits
         self.pdf_dir: Path | None = None  #: the PDFs this build copies into the site
         self.kept_pdfs: Path | None = None  #: a copy of site/pdf, which MkDocs empties
         self.pages: SitePages | None = None
@@ -106,6 +107,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.code = _code_signature(PACKAGE)
+        if self.serving and self.config.serve_pdfs:
+            self.live_pdfs = LivePdfs()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = self.handed.project if self.handed else _project(config)
@@ -119,7 +122,9 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             log.info("Python code changed (%s): restart `mkdocs serve` to run it", changed[0])
             notices["code_changed"] = changed
         manifest = self.pdf_dir / "manifest.json" if self.pdf_dir else None
-        self.pages = SitePages(toolkit or self.last_good, MarkdownRenderer(), manifest)
+        shown = toolkit or self.last_good  # the last good one while serve shows a broken rubric
+        assert shown is not None
+        self.pages = SitePages(shown, MarkdownRenderer(), manifest)
         config.nav = _literal(self.pages.nav())
         # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
         credit = self.pages.environment.filters["mdi"](self.pages.toolkit.footer_credit)
@@ -138,10 +143,13 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder
     ) -> LiveReloadServer:
-        """Also watch a rubric given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/)."""
+        """Also watch a rubric given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/), and
+        the end of a PDF render."""
         project = _project(config)
         if project.rubric != project.root / "rubric":
             server.watch(str(project.rubric))
+        if self.live_pdfs is not None:
+            server.watch(str(self.live_pdfs.done_dir))  # PDFs rendered: show them
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -154,8 +162,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             self.kept_pdfs = None
 
     def on_shutdown(self) -> None:
-        if self.served_pdfs:
-            shutil.rmtree(self.served_pdfs.parent, ignore_errors=True)
+        if self.live_pdfs is not None:
+            self.live_pdfs.close()
 
     # --- the steps of on_config -----------------------------------------------------------------
 
@@ -185,10 +193,15 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         """The folder of PDFs for this build: the full build's, serve's own, or the last build's."""
         if self.handed:
             return self.handed.pdf_dir
-        if self.serving and self.config.serve_pdfs:
+        if self.live_pdfs is not None:
             if toolkit is not None:  # else keep the PDFs of the last good rubric
-                self._render_pdfs(project, toolkit, notices)
-            return self.served_pdfs
+                status = self.live_pdfs.update(project, toolkit)
+                if status.pending:
+                    notices["pdfs_pending"] = status.pending
+                if status.error:
+                    log.info("The PDFs could not be rendered: %s", status.error)
+                    notices["pdf_problem"] = status.error
+            return self.live_pdfs.folder
         # A plain `mkdocs build` shows the PDFs of the last full build; MkDocs is about to
         # empty site_dir, which may hold them, so keep a copy until on_post_build.
         source, site_dir = project.pdf_dir, Path(config.site_dir).resolve()
@@ -197,29 +210,6 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             shutil.copytree(source, self.kept_pdfs)
             return self.kept_pdfs
         return source
-
-    def _render_pdfs(self, project: Project, toolkit: model.Toolkit, notices: dict) -> None:
-        """Bring serve's PDFs in step with the rubric: the cache re-renders only what changed.
-
-        A PDF that cannot be rendered leaves no PDFs at all, never stale ones.
-        """
-        from ..catalogue import catalogue
-        from ..pdf.build import build_pdfs  # WeasyPrint loads only when serving
-
-        if self.served_pdfs is None:
-            self.served_pdfs = Path(tempfile.mkdtemp(prefix="toolkit-serve-")) / "pdf"
-        try:
-            built = build_pdfs(
-                project, toolkit, MarkdownRenderer(), catalogue(toolkit), self.served_pdfs
-            )
-        except ToolkitError as error:
-            shutil.rmtree(self.served_pdfs, ignore_errors=True)
-            log.info("The PDFs could not be rendered: %s", error)
-            notices["pdf_problem"] = str(error)
-            return
-        rendered = [item.printable.filename for item in built if not item.cached]
-        if rendered:
-            log.info("Rendered %d PDFs: %s", len(rendered), ", ".join(rendered))
 
 
 # --- the full build ---------------------------------------------------------------------------
