@@ -96,7 +96,7 @@ def _explain(document: Document, location: tuple, error, data: dict) -> list[Pro
     if error.validator == "oneOf" and location[-1:] == ("rating",):
         ratings = ", ".join(rating["id"] for rating in data["scale"])
         return [document.problem(location, f"expected one of {ratings}, or null")]
-    if error.validator == "pattern" and error.validator_value.startswith("^([0-9]{4}"):
+    if error.validator == "pattern" and error.schema.get("x-error") == "date":
         return [document.problem(location, f"'{error.instance}' is not a date as YYYY-MM-DD")]
     if error.validator == "enum":
         options = ", ".join(option for option in error.validator_value if option)

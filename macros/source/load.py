@@ -151,6 +151,20 @@ def _kind(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def _control_character(value: str) -> str:
+    bad = next(char for char in value if ord(char) < 32 and char not in "\t\n\r" or char == "\x7f")
+    return f"contains the control character U+{ord(bad):04X}; remove it"
+
+
+# A pattern's message, chosen by the code the schema gives it (`"x-error"` beside `"pattern"`),
+# so a pattern can be edited without losing its message.
+PATTERN_MESSAGES: dict[str, Callable[[str], str]] = {
+    "empty": lambda value: "must not be empty",
+    "control-character": _control_character,
+    "id": lambda value: f"'{value}' is not a valid id; use lower-case letters, digits and hyphens",
+}
+
+
 def explain_schema_error(document: Document, location: tuple, error: jsonschema.ValidationError):
     """Turn a jsonschema error into problems worded for someone editing YAML."""
     kind, value = error.validator, error.instance
@@ -169,19 +183,8 @@ def explain_schema_error(document: Document, location: tuple, error: jsonschema.
         names = [names] if isinstance(names, str) else names
         wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
         yield document.problem(location, f"expected {wanted}, found {_kind(value)}")
-    elif kind == "pattern" and error.validator_value == "\\S":
-        yield document.problem(location, "must not be empty")
-    elif kind == "pattern" and error.validator_value.startswith("^[^\\u0000"):
-        bad = next(
-            char for char in value if ord(char) < 32 and char not in "\t\n\r" or char == "\x7f"
-        )
-        yield document.problem(
-            location, f"contains the control character U+{ord(bad):04X}; remove it"
-        )
-    elif kind == "pattern" and error.validator_value.startswith("^[a-z]["):
-        yield document.problem(
-            location, f"'{value}' is not a valid id; use lower-case letters, digits and hyphens"
-        )
+    elif kind == "pattern" and error.schema.get("x-error") in PATTERN_MESSAGES:
+        yield document.problem(location, PATTERN_MESSAGES[error.schema["x-error"]](value))
     elif kind == "minItems":
         yield document.problem(location, f"must list at least {error.validator_value} item(s)")
     elif kind == "uniqueItems":
