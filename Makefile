@@ -12,11 +12,12 @@ build: $(VENV)/.installed
 	bash scripts/system-deps.sh build
 	$(PY) build_pdf.py --site
 
-## test: set up (Python packages, Chromium, poppler), then lint and run the whole test suite
+## test: set up (Python packages, Chromium, poppler), then lint, type-check and run the suite
 test: $(VENV)/.installed
 	bash scripts/system-deps.sh test
 	$(VENV)/bin/ruff check $(CODE)
 	$(VENV)/bin/ruff format --check $(CODE)
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 ## check: validate the rubric only

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from . import model
 
 if TYPE_CHECKING:
+    from .assessment.fileformat import Header
     from .assessment.printing import Filled
 
 PAPERS = ("letter", "a4")
@@ -79,7 +80,7 @@ class Printable:
 
     @property
     def header_fields(self) -> tuple[tuple[str, str, str], ...]:
-        values = self.workshop
+        values: Workshop | Header = self.workshop
         if self.filled is not None:
             values = self.filled.assessment.header
         return (
@@ -148,7 +149,8 @@ def filled_catalogue(
     filled form and its Drivers Action Plan, and one results report of all the rounds."""
     forms = toolkit.forms
     texts = {"checklist": forms.checklist, "scoring-form": forms.scoring_form}
-    plan = []  # (kind, variants, title, purpose, table, filled, name)
+    # (kind, variants, title, purpose, table, filled)
+    plan: list[tuple[str, tuple[str, ...], str, str, model.TableTemplate | None, Filled]] = []
     for index, item in enumerate(filled.rounds):
         one = filled.at(index)
         kind = FILLED_FORMS[item.assessment.header.kind]

@@ -435,12 +435,12 @@ def texts(value, path: str = "") -> Iterator[tuple[str, str, str]]:
             name = getattr(item, "id", None) or getattr(item, "key", None) or index
             yield from texts(item, f"{path}[{name}]")
         return
-    for name, _ in _kinds(type(value)):
+    for name, _ in _kinds(value.__class__):
         yield from _field_texts(value, name, f"{path}.{name}" if path else name)
 
 
 def _field_texts(value, name: str, path: str) -> Iterator[tuple[str, str, str]]:
-    kind = dict(_kinds(type(value)))[name]
+    kind = dict(_kinds(value.__class__))[name]
     item = getattr(value, name)
     if item is None or kind == "other":
         return

@@ -213,7 +213,11 @@ def to_json(assessment: Assessment, data: dict) -> str:
 
 
 def _entry_json(entry: Entry) -> dict:
-    result = {"rating": entry.rating, "criteria": sorted(entry.criteria), "notes": entry.notes}
+    result: dict[str, object] = {
+        "rating": entry.rating,
+        "criteria": sorted(entry.criteria),
+        "notes": entry.notes,
+    }
     if entry.action is not None:
         result["action"] = {name: getattr(entry.action, name) for name in ACTION_FIELDS}
     return result

@@ -167,7 +167,9 @@ class Filled:
         for driver in drivers(self.data):
             for practice in driver["practices"]:
                 entries = [item.assessment.practices.get(practice["id"]) for item in self.rounds]
-                ratings = tuple(self.rating_label(entry and entry.rating) for entry in entries)
+                ratings = tuple(
+                    self.rating_label(entry.rating if entry else None) for entry in entries
+                )
                 if any(a != b for a, b in zip(ratings, ratings[1:])):
                     result.append(
                         Change(driver["name"], practice["number"], practice["statement"], ratings)

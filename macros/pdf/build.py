@@ -12,7 +12,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +61,7 @@ def _start_worker(
 
 def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
     printable, html = job
+    assert _worker is not None, "_start_worker runs first in every worker process"
     rendered = _worker.write(printable, html)
     return rendered.data, rendered.pages
 
@@ -142,7 +143,7 @@ class PdfPlan:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def write(
-        self, out_dir: Path, *, stamp: str | None = None, rendered: list[Printable] = ()
+        self, out_dir: Path, *, stamp: str | None = None, rendered: Sequence[Printable] = ()
     ) -> list[Built]:
         """Copy the cached PDFs into `out_dir` (replaced whole) with a manifest.json.
 

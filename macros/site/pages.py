@@ -10,6 +10,7 @@ import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import model
 from ..catalogue import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
@@ -71,7 +72,7 @@ class SitePages:
 
         Titles are HTML-escaped here: MkDocs themes insert them into pages unescaped.
         """
-        drivers = [{"Overview": PAGES["drivers"][0]}]
+        drivers: list[dict[str, Any]] = [{"Overview": PAGES["drivers"][0]}]
         for category in self.toolkit.categories:
             members = self.toolkit.drivers_in(category)
             if members:

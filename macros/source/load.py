@@ -10,6 +10,7 @@ import typing
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
@@ -167,34 +168,36 @@ PATTERN_MESSAGES: dict[str, Callable[[str], str]] = {
 
 def explain_schema_error(document: Document, location: tuple, error: jsonschema.ValidationError):
     """Turn a jsonschema error into problems worded for someone editing YAML."""
-    kind, value = error.validator, error.instance
+    kind = error.validator
+    value: Any = error.instance  # the value found in the YAML
+    expected: Any = error.validator_value  # the keyword's value in the schema
+    schema: Any = error.schema  # the (sub)schema holding the keyword
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed)):
             hint = difflib.get_close_matches(key, allowed, n=1)
             advice = f"did you mean '{hint[0]}'?" if hint else "allowed: " + ", ".join(allowed)
             yield document.problem(location + (key,), f"unknown key '{key}'; {advice}", key=True)
     elif kind == "required":
-        for key in error.validator_value:
+        for key in expected:
             if key not in value:
                 yield document.problem(location + (key,), "is required but missing")
     elif kind == "type":
-        names = error.validator_value
-        names = [names] if isinstance(names, str) else names
+        names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
         yield document.problem(location, f"expected {wanted}, found {_kind(value)}")
-    elif kind == "pattern" and error.schema.get("x-error") in PATTERN_MESSAGES:
-        yield document.problem(location, PATTERN_MESSAGES[error.schema["x-error"]](value))
+    elif kind == "pattern" and schema.get("x-error") in PATTERN_MESSAGES:
+        yield document.problem(location, PATTERN_MESSAGES[schema["x-error"]](value))
     elif kind == "minItems":
-        yield document.problem(location, f"must list at least {error.validator_value} item(s)")
+        yield document.problem(location, f"must list at least {expected} item(s)")
     elif kind == "uniqueItems":
         yield document.problem(location, "lists the same entry twice")
     elif kind == "enum":
-        options = ", ".join(str(option) for option in error.validator_value)
+        options = ", ".join(str(option) for option in expected)
         yield document.problem(location, f"'{value}' is not one of: {options}")
     elif kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
-        yield document.problem(location, f"must be {word} {error.validator_value}")
+        yield document.problem(location, f"must be {word} {expected}")
     else:
         yield document.problem(location, error.message)
 
@@ -410,7 +413,7 @@ def _assemble(documents: dict[str, Document], drivers: list[Document]) -> model.
     return _build(model.Toolkit, fields)
 
 
-def _resolved(value, inherited: str | None):
+def _resolved(value: Any, inherited: str | None) -> Any:
     """The data with every mapping's `origin` resolved for model.Origin.
 
     A mapping's text comes from its own `origin` (an id, or per-field ids with an optional
@@ -432,7 +435,7 @@ def _resolved(value, inherited: str | None):
     return result
 
 
-def _build(kind, value):
+def _build(kind: Any, value: Any) -> Any:
     """Build a frozen dataclass (or a tuple of them) from validated plain data."""
     origin = typing.get_origin(kind)
     if origin in (types.UnionType, typing.Union):
@@ -443,7 +446,7 @@ def _build(kind, value):
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
         return tuple(_build(item_kind, item) for item in value)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         return kind(
             **{

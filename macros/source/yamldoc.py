@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import yaml
 
@@ -37,7 +38,7 @@ class Document:
     """A parsed file: its plain data and the (line, column) of each value and each key."""
 
     path: str
-    data: object
+    data: Any  #: plain YAML values: dicts, lists, text, numbers (checked by the schemas)
     value_marks: dict[Location, tuple[int, int]]
     key_marks: dict[Location, tuple[int, int]]
 
@@ -62,8 +63,15 @@ def field_name(location: Location) -> str:
     return text or "(document)"
 
 
+class _Mark(Protocol):
+    """Where a YAML event starts (PyYAML's pure-Python and C parsers each have a Mark type)."""
+
+    line: int
+    column: int
+
+
 class _Refused(Exception):
-    def __init__(self, mark: yaml.Mark | None, message: str) -> None:
+    def __init__(self, mark: _Mark | None, message: str) -> None:
         self.mark = mark
         self.message = message
 
@@ -107,8 +115,9 @@ def read_text(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]
         data = _build(yaml.parse(text, Loader=_Loader), value_marks, key_marks)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = _syntax_message(error, text)
-        return None, [Problem(shown_as, mark.line + 1, mark.column + 1, "(syntax)", message)]
+        return None, [Problem(shown_as, line, column, "(syntax)", message)]
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
@@ -156,7 +165,8 @@ def _build(events, value_marks: dict, key_marks: dict) -> object:
             event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
         ):
             continue
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        start = event.start_mark
+        mark = (start.line + 1, start.column + 1) if start else (1, 1)
         parent = stack[-1][0] if stack else None
         if isinstance(parent, dict) and pending_key[-1] is None:
             # This event is a mapping key.
