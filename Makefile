@@ -24,7 +24,7 @@ test: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) build_pdf.py --check
 
-## serve: preview the site while editing (run `make build` once first for the PDFs)
+## serve: preview the site while editing; its PDFs follow the edits (restart after editing .py)
 serve: $(VENV)/.installed
 	$(VENV)/bin/mkdocs serve
 
