@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import os
 import re
 import resource
@@ -34,6 +35,7 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pypdf
 import pytest
 import yaml
 from conftest import PROJECT_ROOT, run_build
@@ -597,6 +599,40 @@ def test_serve_banner_shows_problem_text_as_text(served, project_root):
     try:
         assert html.escape(hostile_key, quote=False) in page
         assert hostile_key not in page
+    finally:
+        served.coaching.write_text(original, encoding="utf-8")
+
+
+def fetch_bytes(url: str) -> tuple[int, bytes]:
+    assert url.startswith("http://127.0.0.1:")
+    try:
+        with _LOCAL.open(url, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_serve_pdfs_follow_an_edit_and_are_never_stale(served, project_root):
+    """After an edit, a served PDF is missing while it renders, then the new one: never the old."""
+    original = (project_root / "rubric" / "drivers" / "coaching.yaml").read_text(encoding="utf-8")
+    old, new = "service delivery plan.", "service delivery plan, served."
+    assert original.count(old) == 1
+    served.coaching.write_text(original.replace(old, new), encoding="utf-8")
+    try:
+        served.wait_for(lambda s, p: new in p, 60, "the edited driver page")
+        url = f"http://127.0.0.1:{served.port}/pdf/checklist-coaching-print-a4.pdf"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            status, data = fetch_bytes(url)
+            if status == 200:
+                text = " ".join(
+                    page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages
+                )
+                assert new in " ".join(text.split()), "serve offered a PDF of the old content"
+                return
+            assert status == 404, status
+            time.sleep(1)
+        pytest.fail("the edited PDF was not offered within 300 s\n" + served.log_text()[-3000:])
     finally:
         served.coaching.write_text(original, encoding="utf-8")
 
