@@ -16,6 +16,7 @@ from macros.source.load import DRIVER_SCHEMA, PATTERN_MESSAGES, TOOLKIT_FILES
 
 Node = tuple[str, dict]  # (schema file, a schema in it)
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}
+ORIGIN_DEFS = ("$defs/origin", "$defs/file_origin")
 
 
 def schema(name: str) -> dict:
@@ -41,7 +42,8 @@ def toolkit_schema() -> Node:
     for schema_name, key in TOOLKIT_FILES.values():
         if key is not None:
             whole = schema(schema_name)
-            fills = whole["properties"][key] if list(whole["properties"]) == [key] else whole
+            only = set(whole["properties"]) - {"origin"} == {key}  # as load._assemble reads it
+            fills = whole["properties"][key] if only else whole
             properties[key] = (schema_name, fills)
     properties["drivers"] = (DRIVER_SCHEMA, {"type": "array", "items": schema(DRIVER_SCHEMA)})
     required = set(root["required"]) | set(properties) - set(root["properties"])
@@ -65,6 +67,14 @@ def disagreements(kind: object, node: Node, where: str) -> list[str]:
         found = [f"{where}.{name}: in the schema, not in {kind.__name__}" for name in properties]
         found = [line for line, name in zip(found, properties) if name not in fields]
         for name, field in fields.items():
+            if hints[name] is model.Origin:
+                # The loader resolves `origin` (inherited where not written): when the schema
+                # allows one, it is the shared definition.
+                written = properties.get(name, {})
+                written = written[1] if isinstance(written, tuple) else written
+                if written and not written.get("$ref", "").endswith(ORIGIN_DEFS):
+                    found.append(f"{where}.{name}: not the shared origin definition ({file})")
+                continue
             if name not in properties:
                 found.append(f"{where}.{name}: in {kind.__name__}, not in the schema ({file})")
                 continue
@@ -107,6 +117,7 @@ def test_the_check_finds_a_field_the_schema_lacks():
         citation: str
         url: str | None = None
         pages: int = 0
+        origin: model.Origin = model.Origin("toolkit")
 
     node = ("references.schema.json", schema("references.schema.json")["properties"]["references"])
     items = (node[0], node[1]["items"])
