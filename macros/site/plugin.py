@@ -8,8 +8,8 @@ the hand-written pages' macros by asking this plugin (page_macros.py), so nothin
 Under `mkdocs serve` the same instance serves every rebuild (it has `on_startup`): it keeps the
 last good rubric while the YAML is broken, and renders the PDFs an edit changes. It does not
 re-import Python code, so an edit to a .py file needs a restart; the banner says so.
-The full build (macros/build.py) runs MkDocs in its own process through `build_site`, handing
-over the rubric it loaded and the PDFs it rendered.
+The full build (macros/build.py) runs MkDocs in its own process, not a child one, through
+`build_site`, handing over the rubric it loaded and the PDFs it rendered.
 """
 
 from __future__ import annotations
@@ -236,8 +236,9 @@ def build_site(project: Project, toolkit: model.Toolkit, site_dir: Path, pdf_dir
     logger.addHandler(messages)
     try:
         config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
-        plugin = config.plugins["toolkit"]
-        assert isinstance(plugin, ToolkitPlugin), "mkdocs.yml must list the toolkit plugin"
+        plugin = config.plugins.get("toolkit")
+        if not isinstance(plugin, ToolkitPlugin):
+            raise SiteBuildError(f"{project.config_file}: plugins must list `toolkit`")
         plugin.handed = Handed(project, toolkit, pdf_dir)
         config.plugins.on_startup(command="build", dirty=False)
         try:
