@@ -10,6 +10,7 @@ from __future__ import annotations
 from .fileformat import (
     FORMAT,
     FORMAT_VERSION,
+    PRIORITIES,
     Action,
     Assessment,
     Entry,
@@ -24,6 +25,7 @@ from .totals import Tally, Totals, totals
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "PRIORITIES",
     "Action",
     "Assessment",
     "AssessmentError",

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from .. import model
+from ..assessment import PRIORITIES, rubric_data
 from ..catalogue import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer, plain
@@ -21,6 +24,7 @@ PAGES = {  # page name -> (Markdown file in content/, nav title)
     "home": ("index.md", "Home"),
     "drivers": ("drivers/index.md", "Implementation drivers"),
     "assessing": ("assessing.md", "Assessing infrastructure"),
+    "assess": ("assess.md", "Assess"),
     "principles": ("principles.md", "Principles and competencies"),
     "support": ("implementation-support.md", "Implementation support"),
     "references": ("references.md", "References"),
@@ -31,6 +35,14 @@ SITE_ZIP = "implementation-toolkit-site.zip"
 
 def nav_title(text: str) -> str:
     return html.escape(plain(text))
+
+
+def script_json(value) -> Markup:
+    """JSON to embed in <script type="application/json">: no "<", ">" or "&" can end it early."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(character, escape)
+    return Markup(text)
 
 
 def driver_page_path(driver: model.Driver) -> str:
@@ -65,6 +77,8 @@ class SitePages:
             ],
             pdf_name=pdf_filename,
             built=files.__contains__,
+            assessment_data=script_json(rubric_data(toolkit)),
+            assessment_priorities=PRIORITIES,
         )
 
     def nav(self) -> list:
