@@ -36,6 +36,7 @@ PAGE_TYPES = {
     "drivers-overview": "drivers/index.html",
     "driver": "drivers/coaching.html",
     "assessing": "assessing.html",
+    "assess": "assess.html",
     "principles": "principles.html",
     "implementation-support": "implementation-support.html",
     "references": "references.html",
@@ -47,6 +48,7 @@ VISITED = [
     "drivers/index.html",
     "drivers/coaching.html",
     "assessing.html",
+    "assess.html",
     "downloads.html",
 ]
 

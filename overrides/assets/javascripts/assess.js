@@ -717,7 +717,10 @@
     save: save,
     open: () => document.getElementById("tk-open-file").click(),
     "export-ratings": exportRatings,
-    print: () => window.print(),
+    print: () => {
+      document.documentElement.classList.remove("tk-printing-plan");
+      window.print();
+    },
     clear: clearDevice,
     compare: () => document.getElementById("tk-compare-file").click(),
     "export-plan": exportPlan,

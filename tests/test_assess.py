@@ -1,0 +1,548 @@
+"""The Assess page in Debian's Chromium, from the file system and over HTTP, as a team uses it:
+fill in a whole assessment with the keyboard alone, reload and find it restored, save the file
+and check it against the rubric, clear the device, open the file again, refuse a file that is not
+an assessment, keep the items of another toolkit version, compare rounds, build and export an
+action plan, print. Every request the page makes is recorded: none may leave the site. The
+totals the page shows must equal the Python ones (macros/assessment) for the same file.
+
+One browser and one built site for the module; one long keyboard-driven flow per scheme.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from site_tools import driver_data, plain, serve_directory
+from test_browser import CHROMIUM_ARGS, chromium
+
+from macros.assessment import read_assessment, rubric_data, to_json, totals
+
+pytestmark = pytest.mark.browser
+
+RATINGS = ["in-place", "partially-in-place", "not-in-place", None]
+LABELS = {"in-place": "In place (2)", "partially-in-place": "Partially in place (1)"}
+LABELS["not-in-place"] = "Not in place (0)"
+HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> & "quoted"'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def roots(built_site):
+    with serve_directory(built_site) as base:
+        yield {"file": built_site.resolve().as_uri() + "/", "http": base}
+
+
+@pytest.fixture(scope="module")
+def data(toolkit) -> dict:
+    return rubric_data(toolkit)
+
+
+def practices_in_order() -> list[dict]:
+    """(driver id, practice) in the site's order, read from the YAML, not from the code."""
+    drivers = driver_data()
+    order = {"competency": 0, "organization": 1}
+    ordered = sorted(drivers.values(), key=lambda d: (order[d["category"]], d.get("order", 99)))
+    return [
+        {**practice, "driver": driver["id"]}
+        for driver in ordered
+        for practice in driver["best_practices"]
+    ]
+
+
+def plan_for(index: int, practice: dict) -> dict:
+    """What the team records for the index-th best practice in the keyboard flow."""
+    rating = RATINGS[index % 4]
+    count = len(practice.get("criteria", {}).get("items", []))
+    ticked = {"in-place": list(range(1, count + 1)), "partially-in-place": [1] if count else []}
+    notes = ""
+    if index % 5 == 0:
+        notes = f"Note {index}: agreed by the team"
+    if index == 2:
+        notes = HOSTILE
+    if index == 6:
+        notes = "=SUM(A1:A9)"
+    return {"rating": rating, "criteria": ticked.get(rating, []), "notes": notes}
+
+
+class Tab:
+    """A browser tab that records every request, refuses none, and answers dialogs with yes."""
+
+    def __init__(self, browser, **options) -> None:
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="en-US", **options
+        )
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+        self.page.on("dialog", lambda dialog: dialog.accept())
+        # Listening all along: a listener added just before the key press can miss the dialog.
+        self.choosers: list = []
+        self.page.on("filechooser", lambda chooser: self.choosers.append(chooser))
+
+    def focused(self) -> str:
+        """The focused control: its id, or the tag and the id of the nearest element with one."""
+        return self.page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return e.id || e.tagName.toLowerCase() + '@' + (e.closest('[id]') || {}).id; }"
+        )
+
+    def tab(self, expected: str) -> None:
+        """Press Tab once; the focus must land on `expected` (see focused())."""
+        self.page.keyboard.press("Tab")
+        assert self.focused() == expected
+
+    def tab_until(self, css: str, limit: int = 120) -> None:
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate("s => document.activeElement.matches(s)", css):
+                return
+        pytest.fail(f"{css} not reached with {limit} presses of Tab")
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.page.keyboard.press(key)
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def snapshot(self) -> list[str]:
+        """Every value and tick of the form and the plan, to compare two moments."""
+        return self.page.evaluate(
+            "() => Array.from(document.querySelectorAll('.tk-assess-head input,"
+            " .tk-assess-head textarea, .tk-assess-item input, .tk-assess-item textarea,"
+            " #plan-next-assessment, .tk-plan-list input, .tk-plan-list textarea,"
+            " .tk-plan-list select')).map(e => e.id + '=' + ("
+            "e.type === 'radio' || e.type === 'checkbox' ? e.checked : e.value))"
+        )
+
+    def status(self) -> str:
+        return self.page.locator("#tk-assess-status").inner_text()
+
+    def download(self, *keys: str) -> tuple[str, bytes]:
+        with self.page.expect_download() as info:
+            self.press(*keys)
+        download = info.value
+        return download.suggested_filename, Path(download.path()).read_bytes()
+
+    def choose_files(self, files: list[Path], *keys: str) -> None:
+        """Press `keys` (which open the file dialog) and pick `files` in it."""
+        self.press(*keys)
+        for _ in range(50):
+            if self.choosers:
+                break
+            self.page.wait_for_timeout(100)
+        assert self.choosers, f"pressing {keys} opened no file dialog"
+        self.choosers.pop().set_files([str(file) for file in files])
+        self.page.wait_for_timeout(200)
+
+    def from_the_top(self) -> None:
+        """Reload (F5): the autosave keeps the work, and the focus starts at the top again."""
+        self.page.reload()
+        self.page.wait_for_timeout(100)
+
+    def to_toolbar(self) -> None:
+        """From the top of the page: the skip link, then Tab to Save."""
+        self.from_the_top()
+        self.page.keyboard.press("Tab")
+        assert self.page.evaluate("() => document.activeElement.matches('a.md-skip')")
+        self.press("Enter")
+        self.tab_until("button[data-action=save]", limit=3)
+
+    def to_section(self, anchor: str, first: str) -> None:
+        """From the top: the table of contents link to `anchor`, then Tab to `first`."""
+        self.from_the_top()
+        self.tab_until(f"nav.md-nav--secondary a[href='#{anchor}']", limit=80)
+        self.press("Enter")
+        self.tab_until(first, limit=3)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def fill_by_keyboard(tab: Tab, practices: list[dict]) -> None:
+    tab.tab_until("#header-kind-checklist")
+    tab.press("ArrowDown")  # the second kind: facilitated consensus scoring
+    assert tab.focused() == "header-kind-consensus-scoring"
+    tab.tab("header-program")
+    tab.type("Home Visiting <Pilot>")
+    tab.tab("header-organization")
+    tab.type("North Clinic & Partners")
+    tab.tab("header-date")
+    tab.type("11022026")
+    tab.tab_until("#header-team", limit=3)  # past the date's segments and its picker
+    tab.type("Ana, director")
+    tab.press("Enter")
+    tab.type("Ben, coach")
+    # The rest is pressed without a look, then the order in which the focus moved is checked
+    # at once: every control is reached with Tab, in reading order (fast: one round trip).
+    tab.page.evaluate(
+        "() => { window.tkFocus = []; document.addEventListener('focusin', e => {"
+        " const t = e.target; window.tkFocus.push(t.id || t.tagName.toLowerCase() + '@' +"
+        " (t.closest('[id]') || {}).id); }); }"
+    )
+    expected, driver, categories = [], None, set()
+    category_of = {id_: d["category"] for id_, d in driver_data().items()}
+    for index, practice in enumerate(practices):
+        plan = plan_for(index, practice)
+        if practice["driver"] != driver:  # the headings' permalinks come first
+            driver = practice["driver"]
+            if category_of[driver] not in categories:
+                categories.add(category_of[driver])
+                expected.append(f"a@category-{category_of[driver]}")
+                tab.press("Tab")
+            expected.append(f"a@driver-{driver}")
+            tab.press("Tab")
+        expected.append(f"summary@assess-{practice['id']}")
+        tab.press("Tab")
+        if index == 0:
+            tab.press("Enter")  # the explanation unfolds
+            assert tab.page.locator(f"#assess-{practice['id']} details").get_attribute("open") == ""
+        for number in range(1, len(practice.get("criteria", {}).get("items", [])) + 1):
+            expected.append(f"{practice['id']}-criterion-{number}")
+            tab.press("Tab", *(["Space"] if number in plan["criteria"] else []))
+        expected.append(f"{practice['id']}-rating-none")  # the group's checked choice
+        tab.press("Tab")
+        choices = ["in-place", "partially-in-place", "not-in-place"]
+        steps = {"in-place": 1, "partially-in-place": 2, "not-in-place": 3, None: 0}[plan["rating"]]
+        expected += [f"{practice['id']}-rating-{choice}" for choice in choices[:steps]]
+        tab.press(*["ArrowDown"] * steps)
+        expected.append(f"{practice['id']}-notes")
+        tab.press("Tab")
+        tab.page.keyboard.insert_text(plan["notes"])
+    assert tab.page.evaluate("() => window.tkFocus") == expected
+
+
+def totals_shown(tab: Tab) -> dict[str, tuple]:
+    """The Totals table: row key -> (points, possible, percent, rated, not rated)."""
+    return tab.page.evaluate(
+        "() => Object.fromEntries(Array.from(document.querySelectorAll('tr[data-row]'))"
+        ".map(r => [r.dataset.row, ['points','possible','percent','rated','not_rated']"
+        ".map(c => r.querySelector(`[data-cell=${c}]`).textContent)]))"
+    )
+
+
+def totals_expected(data: dict, assessment) -> dict[str, tuple]:
+    result = totals(data, assessment)
+    rows = {"overall": result.overall}
+    rows.update({f"driver:{key}": tally for key, tally in result.drivers.items()})
+    rows.update({f"category:{key}": tally for key, tally in result.categories.items()})
+    return {
+        key: [
+            str(t.points),
+            str(t.possible),
+            "none rated" if t.percent is None else f"{t.percent}%",
+            str(t.rated),
+            str(t.not_rated),
+        ]
+        for key, t in rows.items()
+    }
+
+
+def result_words(data: dict, assessment) -> list[str]:
+    """A results table column, from the Python totals: drivers, then their category; overall."""
+    result = totals(data, assessment)
+
+    def words(t) -> str:
+        share = "no best practice rated"
+        if t.percent is not None:
+            share = f"{t.percent}% ({t.points} of {t.possible} points)"
+        return f"{share}; {t.not_rated} not rated" if t.not_rated else share
+
+    column = []
+    for category in data["categories"]:
+        column += [words(result.drivers[driver["id"]]) for driver in category["drivers"]]
+        column.append(words(result.categories[category["id"]]))
+    return [*column, words(result.overall)]
+
+
+def pdf_text(pdf: bytes, folder: Path) -> str:
+    file = folder / "printed.pdf"
+    file.write_bytes(pdf)
+    result = subprocess.run(["pdftotext", str(file), "-"], capture_output=True, text=True)
+    return " ".join(result.stdout.split())
+
+
+def outside(requests: list[str], root: str) -> list[str]:
+    """Requests that leave the site: other hosts, or files outside the site's folder."""
+    left = []
+    for url in requests:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            continue
+        if not url.startswith(root):
+            left.append(url)
+    return left
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
+    practices = practices_in_order()
+    ids = [practice["id"] for practice in practices]
+    url = roots[scheme] + "assess.html"
+    tab = Tab(browser)
+    page = tab.page
+    try:
+        page.goto(url)
+        page.evaluate("() => localStorage.clear()")
+        page.reload()
+        assert not page.locator("#tk-assess-tools").is_hidden()
+
+        # Fill in everything with the keyboard; the totals follow.
+        page.reload()
+        fill_by_keyboard(tab, practices)
+        filled = tab.snapshot()
+        assert page.title() != "pwned" and page.locator(".tk-plan-list img").count() == 0
+        shown = totals_shown(tab)
+
+        # Reload: the autosave brings everything back.
+        page.reload()
+        assert "Restored" in tab.status()
+        assert tab.snapshot() == filled
+        assert totals_shown(tab) == shown
+
+        # Save: the file names every best practice of the rubric, with what was typed.
+        tab.to_toolbar()
+        name, saved = tab.download("Enter")
+        assert name == "assessment-home-visiting-pilot-2026-11-02.json"
+        file = json.loads(saved.decode("utf-8"))
+        assert list(file["practices"]) == ids
+        for index, practice in enumerate(practices):
+            assert file["practices"][practice["id"]] == plan_for(index, practice)
+        assert file["header"] == {
+            "kind": "consensus-scoring",
+            "program": "Home Visiting <Pilot>",
+            "organization": "North Clinic & Partners",
+            "date": "2026-11-02",
+            "team": "Ana, director\nBen, coach",
+        }
+        assert file["toolkit"] == data["toolkit"]
+        saved_file = tmp_path / "saved.json"
+        saved_file.write_bytes(saved)
+        assessment = read_assessment(saved_file, data)
+        assert to_json(assessment, data).encode("utf-8") == saved  # the same bytes both ways
+        assert shown == totals_expected(data, assessment)  # the same totals both ways
+
+        # Export the ratings as CSV.
+        tab.tab_until("button[data-action=export-ratings]", limit=2)
+        name, exported = tab.download("Enter")
+        rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
+        assert rows[0] == [
+            "driver",
+            "id",
+            "statement",
+            "criteria ticked",
+            "rating",
+            "points",
+            "notes",
+        ]
+        assert [row[1] for row in rows[1:]] == ids
+        assert rows[1 + 2][6] == HOSTILE and rows[1 + 6][6] == "'=SUM(A1:A9)"
+        assert rows[1 + 3][4] == "Not rated" and rows[1][4] == "In place"
+        assert rows[1 + 1][2] == plain(practices[1]["statement"])
+
+        # Clear this device: the form empties and nothing is kept in the browser.
+        tab.tab_until("button[data-action=clear]", limit=3)
+        tab.press("Enter")
+        assert "Cleared" in tab.status()
+        assert (
+            page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
+            == []
+        )
+        assert all(
+            entry.endswith(("=false", "=")) or "-rating-none=true" in entry
+            for entry in tab.snapshot()
+        )
+        # Open the saved file: everything is back.
+        tab.to_toolbar()
+        assert "Restored" not in tab.status()
+        tab.choose_files([saved_file], "Tab", "Enter")
+        assert "Opened saved.json" in tab.status()
+        assert tab.snapshot() == filled
+
+        # A file that is not an assessment is refused and changes nothing.
+        for bad, content in (("notes.csv", "driver,id\n"), ("other.json", '{"name": "x"}')):
+            (tmp_path / bad).write_text(content, encoding="utf-8")
+            tab.choose_files([tmp_path / bad], "Enter")
+            assert f"Could not open {bad}" in tab.status()
+            assert "unchanged" in tab.status()
+            assert tab.snapshot() == filled
+
+        # A file of another toolkit version: its unknown item is listed, kept and saved again.
+        older = json.loads(saved)
+        older["toolkit"]["content_version"] = "0123456789abcdef"
+        older["practices"]["coaching-retired-practice"] = {
+            "rating": "in-place",
+            "criteria": [],
+            "notes": HOSTILE,
+        }
+        (tmp_path / "older.json").write_text(json.dumps(older), encoding="utf-8")
+        tab.choose_files([tmp_path / "older.json"], "Enter")
+        assert "coaching-retired-practice" in tab.status()
+        kept = page.locator("#tk-assess-kept")
+        assert kept.is_visible() and "coaching-retired-practice" in kept.inner_text()
+        assert HOSTILE in kept.inner_text() and kept.locator("img").count() == 0
+        assert totals_shown(tab) == shown  # not scored
+        _, resaved = tab.download("Shift+Tab", "Enter")
+        resaved_file = json.loads(resaved)
+        assert "coaching-retired-practice" not in resaved_file["practices"]
+        assert resaved_file["carried"]["coaching-retired-practice"]["notes"] == HOSTILE
+
+        # Compare with two earlier rounds: numbers equal the Python totals of each file.
+        example = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
+        tab.to_section("results", "button[data-action=compare]")
+        tab.choose_files([example, tmp_path / "older.json"], "Enter")
+        header = page.locator(".tk-results-table thead th").all_inner_texts()
+        assert header == [
+            "Driver or category",
+            "This assessment, 2026-11-02",
+            "assessment-example.json, 2026-11-02",
+            "older.json, 2026-11-02",
+        ]
+        for column, source in ((2, None), (3, example), (4, tmp_path / "older.json")):
+            assessment = read_assessment(source or saved_file, data)
+            cells = page.locator(f".tk-results-table tbody tr td:nth-child({column})")
+            assert cells.all_inner_texts() == result_words(data, assessment)
+        not_compared = page.locator(".tk-not-compared")
+        assert "older.json: coaching-retired-practice" in not_compared.inner_text()
+        chart = page.locator(".tk-chart svg[role=img]")
+        assert chart.count() == 1
+        assert "This assessment, 2026-11-02" in chart.locator("title").text_content()
+        assert chart.locator("rect.tk-series-1").count() == 7  # one bar per driver
+
+        # Build the action plan: choose two best practices rated 0 or 1, fill them in.
+        tab.to_section("action-plan", "input[data-plan=choose]")
+        low = [p["id"] for i, p in enumerate(practices) if RATINGS[i % 4] in RATINGS[1:3]]
+        listed = page.locator(".tk-plan-item").evaluate_all("nodes => nodes.map(n => n.id)")
+        assert listed == [f"plan-{id_}" for id_ in low]
+        assert tab.focused() == f"plan-{low[0]}-choose"
+        tab.press("Space")
+        tab.tab(f"plan-{low[0]}-strategy")
+        tab.type("Name a lead " + HOSTILE)
+        tab.tab(f"plan-{low[0]}-priority")
+        tab.press("ArrowDown")
+        tab.tab(f"plan-{low[0]}-responsible")
+        tab.type("Ana")
+        tab.tab(f"plan-{low[0]}-resources")
+        tab.type("Two hours a month")
+        tab.tab(f"plan-{low[0]}-timeline")
+        tab.type("01152027")
+        tab.tab_until(f"#plan-{low[0]}-status", limit=3)
+        tab.type("Not started")
+        tab.tab(f"plan-{low[1]}-choose")
+        tab.press("Space")
+        tab.tab(f"plan-{low[1]}-strategy")
+        tab.type("Write the protocol")
+        tab.tab_until("#plan-next-assessment", limit=60)
+        tab.type("05032027")
+        tab.tab_until("button[data-action=export-plan]", limit=3)
+        name, exported = tab.download("Enter")
+        assert name == "assessment-home-visiting-pilot-2026-11-02-action-plan.csv"
+        rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
+        assert rows[0][:3] == ["Driver", "Best practice or gap", "Strategy"]
+        assert [row[-2] for row in rows[1:]] == low[:2]
+        first = dict(zip(rows[0], rows[1]))
+        assert first["Strategy"] == "Name a lead " + HOSTILE
+        assert first["Quick win or longer-term"] == "Quick win"
+        assert first["Timeline"] == "2027-01-15" and first["next assessment"] == "2027-05-03"
+        assert page.locator(".tk-plan img").count() == 0 and page.title() != "pwned"
+
+        # Print the action plan alone (landscape), then the whole assessment.
+        tab.tab_until("button[data-action=print-plan]", limit=1)
+        tab.press("Enter")
+        page.emulate_media(media="print")
+        plan_text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
+        assert "Drivers Action Plan" in plan_text and "Name a lead" in plan_text
+        assert "Write the protocol" in plan_text and "Next assessment: 2027-05-03" in plan_text
+        assert plain(practices[0]["statement"]) not in plan_text
+        page.emulate_media(media="screen")
+        tab.to_toolbar()
+        tab.tab_until("button[data-action=print]", limit=4)
+        tab.press("Enter")
+        page.emulate_media(media="print")
+        text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
+        rated = [plan_for(i, p)["rating"] for i, p in enumerate(practices)]
+        for rating, label in LABELS.items():
+            # a chosen rating prints alone; an unrated best practice shows every choice
+            assert text.count(label) == rated.count(rating) + rated.count(None), label
+        assert text.count("Note 0: agreed by the team") == 1
+        assert "Home Visiting <Pilot>" in text
+
+        assert not tab.errors, tab.errors
+        assert not outside(tab.requests, roots[scheme]), outside(tab.requests, roots[scheme])
+    finally:
+        tab.close()
+
+
+def test_without_script_the_page_is_a_complete_form(browser, roots):
+    tab = Tab(browser, java_script_enabled=False)
+    try:
+        tab.page.goto(roots["file"] + "assess.html")
+        page = tab.page
+        assert page.locator(".tk-needs-script").is_visible()
+        for hidden in ("#tk-assess-tools", "#tk-results", "#tk-plan"):
+            assert page.locator(hidden).is_hidden(), hidden
+        groups = page.locator("fieldset.tk-rating-group")
+        assert groups.count() == len(practices_in_order())
+        assert page.locator("fieldset.tk-rating-group legend").count() == groups.count()
+        unlabelled = page.evaluate(
+            "() => Array.from(document.querySelectorAll('article input, article textarea'))"
+            ".filter(e => e.type !== 'hidden' && e.type !== 'file' && !e.labels.length)"
+            ".map(e => e.id)"
+        )
+        assert unlabelled == []
+        assert not tab.requests or not outside(tab.requests, roots["file"])
+    finally:
+        tab.close()
+
+
+def test_axe_finds_no_serious_problem_on_a_filled_in_page(browser, roots, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
+    tab = Tab(browser)
+    try:
+        tab.page.goto(roots["http"] + "assess.html")
+        tab.page.set_input_files("#tk-open-file", str(example))
+        tab.page.set_input_files("#tk-compare-file", str(example))
+        tab.page.wait_for_timeout(200)
+        assert tab.page.locator(".tk-plan-item").count() > 0
+        results = Axe().run(tab.page)
+        serious = [
+            f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
+            for violation in results.response["violations"]
+            if violation.get("impact") in ("serious", "critical")
+        ]
+        assert not serious, "\n".join(serious)
+    finally:
+        tab.close()
+
+
+def test_the_page_embeds_the_data_python_scores_with(built_site, data):
+    html = (built_site / "assess.html").read_text(encoding="utf-8")
+    embedded = re.search(
+        r'<script type="application/json" id="tk-assess-data">(.*?)</script>', html, re.S
+    )
+    assert json.loads(embedded.group(1)) == data
