@@ -22,6 +22,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+import assess_page  # beside this script: the Assess page's weight and speed
+
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -164,6 +166,7 @@ def main() -> int:
         site = work / "site"
         common = ["--rubric", str(rubric), "--out", str(site)]
         cold, _ = run("cold build (site + all PDFs)", build + common, env1)
+        results["assess page"] = assess_page.measure(site)  # weight and speed of one page
         unchanged, _ = run("rebuild, nothing changed", build + common, env1)
         coaching = rubric / "drivers" / "coaching.yaml"
         coaching.write_text(
@@ -230,6 +233,8 @@ def main() -> int:
         verdict = "" if limit is None else ("ok" if value <= limit else "MISSED")
         target = f"<= {limit}" if limit else ""
         print(f"{name:<45} {value:>8.3f} {target:>9} {verdict}")
+    print()
+    print("\n".join(assess_page.report(results["assess page"])))
     print()
     print(json.dumps(results, indent=1))
     if args.json:

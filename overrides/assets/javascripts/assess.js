@@ -55,10 +55,32 @@
     return entry;
   }
 
-  function actionOf(id) {
+  function actionOf(id) { return actionFrom(actions[id] || {}); }
+
+  function actionFrom(source) {
     const action = {};
-    ACTION_FIELDS.forEach((name) => { action[name] = (actions[id] || {})[name] || ""; });
+    ACTION_FIELDS.forEach((name) => { action[name] = source[name] || ""; });
     return action;
+  }
+
+  // An entry in the file's own order of keys, as macros/assessment/fileformat.py writes it.
+  function canonical(entry) {
+    const result = {
+      rating: entry.rating === undefined ? null : entry.rating,
+      criteria: (entry.criteria || []).slice().sort((a, b) => a - b),
+      notes: entry.notes || "",
+    };
+    if (entry.action) result.action = actionFrom(entry.action);
+    return result;
+  }
+
+  // Every entry of a file by id: its practices, then the carried ones it does not repeat (a
+  // best practice carried by another version may be one this version has: it counts again).
+  function entriesOf(file) {
+    const entries = Object.assign({}, file.practices);
+    const kept = isObject(file.carried) ? file.carried : {};
+    Object.keys(kept).forEach((id) => { if (!(id in entries)) entries[id] = kept[id]; });
+    return entries;
   }
 
   function collect() {
@@ -93,9 +115,9 @@
     actions = {};
     chosen = new Set();
     carried = {};
-    const entries = Object.assign({}, file.carried || {}, file.practices);
+    const entries = entriesOf(file);
     Object.keys(entries).forEach((id) => {
-      if (!PRACTICES[id]) carried[id] = entries[id];
+      if (!PRACTICES[id]) carried[id] = canonical(entries[id]);
     });
     Object.keys(PRACTICES).forEach((id) => {
       const entry = entries[id] || { rating: null };
@@ -140,27 +162,26 @@
     });
     if (header.kind && !DATA.kinds[header.kind]) problems.push("header.kind is not a kind of assessment.");
     const sameVersion = toolkit.content_version === DATA.toolkit.content_version;
-    const all = Object.assign({}, isObject(file.carried) ? file.carried : {}, file.practices);
-    Object.keys(all).forEach((id) => {
-      const entry = all[id];
+    const entries = entriesOf(file);
+    Object.keys(entries).forEach((id) => {
+      const entry = entries[id];
       const practice = PRACTICES[id];
       const where = "Best practice \u201c" + id + "\u201d: ";
-      if (!isObject(entry)) return problems.push(where + "not an entry.");
-      if (!practice) {
-        if (sameVersion && id in file.practices) problems.push(where + "this toolkit has no such best practice.");
-        return;
-      }
-      if (entry.rating !== null && !(entry.rating in SCORES)) problems.push(where + "unknown rating.");
-      const criteria = entry.criteria || [];
-      const count = practice.criteria ? practice.criteria.items.length : 0;
-      if (!Array.isArray(criteria) || criteria.some((n) => !Number.isInteger(n) || n < 1 || n > count)) {
+      const criteria = isObject(entry) ? entry.criteria || [] : [];
+      const count = practice && practice.criteria ? practice.criteria.items.length : Infinity;
+      if (!isObject(entry) || !(entry.rating === null || text(entry.rating))) {
+        problems.push(where + "not an entry with a rating.");
+      } else if (!practice && sameVersion && id in file.practices) {
+        problems.push(where + "this toolkit has no such best practice.");
+      } else if (practice && entry.rating !== null && !(entry.rating in SCORES)) {
+        problems.push(where + "unknown rating.");
+      } else if (!Array.isArray(criteria) || criteria.some((n) => !Number.isInteger(n) || n < 1 || (practice && n > count))) {
         problems.push(where + "criteria that do not exist.");
-      }
-      if (entry.notes !== undefined && !text(entry.notes)) problems.push(where + "notes are not text.");
-      if (entry.action !== undefined) {
-        if (!isObject(entry.action) || ACTION_FIELDS.some((name) => entry.action[name] !== undefined && !text(entry.action[name]))) {
-          problems.push(where + "the action is not text.");
-        }
+      } else if (entry.notes !== undefined && !text(entry.notes)) {
+        problems.push(where + "notes are not text.");
+      } else if (entry.action !== undefined && (!isObject(entry.action) ||
+          ACTION_FIELDS.some((name) => entry.action[name] !== undefined && !text(entry.action[name])))) {
+        problems.push(where + "the action is not text.");
       }
     });
     return problems;
@@ -169,7 +190,7 @@
   function isObject(value) { return value !== null && typeof value === "object" && !Array.isArray(value); }
 
   function unknownIds(file) {
-    return Object.keys(Object.assign({}, file.carried || {}, file.practices)).filter((id) => !PRACTICES[id]);
+    return Object.keys(entriesOf(file)).filter((id) => !PRACTICES[id]);
   }
 
   // --- totals (the same arithmetic as macros/assessment/totals.py) ----------------------------
@@ -219,6 +240,7 @@
     Object.keys(PRACTICES).forEach((id) => showRule(id));
     showTotals(file);
     showResults(file);
+    Object.keys(PRACTICES).forEach(fillPlanFields);
     showPlan(file);
     showKept();
   }
@@ -417,59 +439,74 @@
     return practice.criteria.items.filter((item, index) => ticked.indexOf(index + 1) < 0);
   }
 
-  function showPlan(file) {
-    const focused = document.activeElement && document.activeElement.id;
-    const list = $(".tk-plan-list");
-    const ids = candidates(file);
+  // Every best practice has its plan item from the start, hidden until it is a candidate: a
+  // rating change then shows, hides or updates one item, never rebuilds the list.
+  function buildPlan() {
     const blocks = [];
-    let lastDriver = null;
-    ids.forEach((id) => {
-      const practice = PRACTICES[id];
-      if (practice.driver !== lastDriver) {
-        const heading = document.createElement("h3");
-        heading.textContent = practice.driver.name;
-        blocks.push(heading);
-        lastDriver = practice.driver;
-      }
-      blocks.push(planItem(id, file.practices[id]));
+    DRIVERS.forEach((driver) => {
+      const heading = document.createElement("h3");
+      heading.textContent = driver.name;
+      heading.id = "plan-driver-" + driver.id;
+      blocks.push(heading);
+      driver.practices.forEach((practice) => blocks.push(planItem(practice.id)));
     });
-    list.replaceChildren(...blocks);
-    $(".tk-plan-empty").hidden = ids.length > 0;
-    if (focused && document.getElementById(focused) && list.contains(document.getElementById(focused))) {
-      document.getElementById(focused).focus();
-    }
-    showPlanTable(file, ids);
+    $(".tk-plan-list").replaceChildren(...blocks);
   }
 
-  function planItem(id, entry) {
+  function planItem(id) {
     const practice = PRACTICES[id];
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
+    node.hidden = true;
     $(".tk-plan-statement", node).textContent = practice.driver.name + " " + practice.number + ". " + practice.statement;
-    $(".tk-plan-rating", node).textContent = "Rating: " +
-      (entry.rating ? LABELS[entry.rating] + " (" + SCORES[entry.rating] + ")" : DATA.not_rated);
-    const missing = unmet(id);
-    $(".tk-plan-unmet", node).hidden = !missing.length;
-    fillList($(".tk-plan-unmet ul", node), missing);
     const box = $("[data-plan=choose]", node);
     box.id = "plan-" + id + "-choose";
-    box.checked = chosen.has(id);
+    box.setAttribute("data-practice", id);
     const chooseLabel = $(".tk-plan-choose label", node);
     chooseLabel.htmlFor = box.id;
     const which = cell("span", ": " + practice.driver.name + " best practice " + practice.number);
     which.className = "tk-sr";
     chooseLabel.appendChild(which);
-    const fields = $(".tk-plan-fields", node);
-    fields.hidden = !chosen.has(id);
     $$("[data-field]", node).forEach((field) => {
       const name = field.getAttribute("data-field");
       field.id = "plan-" + id + "-" + name;
-      field.value = (actions[id] || {})[name] || "";
       field.setAttribute("data-practice", id);
       $("label[data-for=" + name + "]", node).htmlFor = field.id;
     });
-    box.setAttribute("data-practice", id);
     return node;
+  }
+
+  function showPlanItem(id, entry) {
+    const node = document.getElementById("plan-" + id);
+    $(".tk-plan-rating", node).textContent = "Rating: " +
+      (entry.rating ? LABELS[entry.rating] + " (" + SCORES[entry.rating] + ")" : DATA.not_rated);
+    const missing = unmet(id);
+    $(".tk-plan-unmet", node).hidden = !missing.length;
+    fillList($(".tk-plan-unmet ul", node), missing);
+  }
+
+  function fillPlanFields(id) {
+    const node = document.getElementById("plan-" + id);
+    $("[data-plan=choose]", node).checked = chosen.has(id);
+    $(".tk-plan-fields", node).hidden = !chosen.has(id);
+    $$("[data-field]", node).forEach((field) => {
+      field.value = (actions[id] || {})[field.getAttribute("data-field")] || "";
+    });
+  }
+
+  function showPlan(file, changedId) {
+    const ids = candidates(file);
+    const listed = new Set(ids);
+    (changedId ? [changedId] : Object.keys(PRACTICES)).forEach((id) => {
+      showPlanItem(id, file.practices[id]);
+      document.getElementById("plan-" + id).hidden = !listed.has(id);
+    });
+    DRIVERS.forEach((driver) => {
+      document.getElementById("plan-driver-" + driver.id).hidden =
+        !driver.practices.some((practice) => listed.has(practice.id));
+    });
+    $(".tk-plan-empty").hidden = ids.length > 0;
+    showPlanTable(file, ids);
   }
 
   function planRows(file, ids) {
@@ -567,7 +604,11 @@
     const list = Array.from(files);
     const refused = list.slice(Math.max(room, 0)).map((file) => file.name);
     Promise.all(list.slice(0, Math.max(room, 0)).map((file) => readFile(file).then(
-      (value) => ({ name: file.name, file: value, unknown: unknownIds(value) }),
+      (value) => ({
+        name: file.name,
+        file: Object.assign({}, value, { practices: entriesOf(value) }),
+        unknown: unknownIds(value),
+      }),
       (error) => ({ name: file.name, error: error.message }),
     ))).then((results) => {
       const messages = [];
@@ -629,6 +670,7 @@
   // --- autosave --------------------------------------------------------------------------------
 
   function autosave() {
+    saveTimer = null;
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify({ saved: new Date().toISOString(), file: collect() }));
       return true;
@@ -692,26 +734,36 @@
         chosen.delete(practiceId);
       }
       $(".tk-plan-fields", document.getElementById("plan-" + practiceId)).hidden = !target.checked;
-      showPlanTable(collect(), candidates(collect()));
+      const file = collect();
+      showPlanTable(file, candidates(file));
     } else if (target.hasAttribute("data-field")) {
       actions[practiceId] = actions[practiceId] || {};
       actions[practiceId][target.getAttribute("data-field")] = target.value;
-      showPlanTable(collect(), candidates(collect()));
+      const file = collect();
+      showPlanTable(file, candidates(file));
     } else if (target.closest(".tk-assess-item") && !typed) {
       const id = target.closest(".tk-assess-item").getAttribute("data-practice");
       showRule(id);
       const file = collect();
       showTotals(file);
       showResults(file);
-      showPlan(file);
+      showPlan(file, id);
     } else if (target.id === "plan-next-assessment" || target.id.indexOf("header-") === 0) {
       const file = collect();
       showResults(file);
       showPlanTable(file, candidates(file));
     }
     dirty = true;
-    autosave();
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(autosave, 300); // after the totals, not in their frame
   }
+
+  let saveTimer = null;
+  const flush = () => {
+    if (saveTimer === null) return;
+    clearTimeout(saveTimer);
+    autosave();
+  };
 
   const commands = {
     save: save,
@@ -741,8 +793,11 @@
   });
   document.addEventListener("input", changed);
   document.addEventListener("change", changed);
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", flush);
   window.addEventListener("afterprint", () => document.documentElement.classList.remove("tk-printing-plan"));
 
+  buildPlan();
   $$(".tk-needs-script").forEach((node) => { node.hidden = true; });
   ["tk-assess-tools", "tk-results", "tk-plan"].forEach((id) => { document.getElementById(id).hidden = false; });
   if (!restore()) refresh();
