@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from .. import model
 from ..assessment import PRIORITIES, rubric_data
+from ..assessment.fileformat import ACTION_FIELDS
 from ..catalogue import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer, plain
@@ -79,6 +80,7 @@ class SitePages:
             built=files.__contains__,
             assessment_data=script_json(rubric_data(toolkit)),
             assessment_priorities=PRIORITIES,
+            assessment_action_fields=ACTION_FIELDS,
         )
 
     def nav(self) -> list:
