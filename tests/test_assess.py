@@ -71,6 +71,8 @@ def plan_for(index: int, practice: dict) -> dict:
     rating = RATINGS[index % 4]
     count = len(practice.get("criteria", {}).get("items", []))
     ticked = {"in-place": list(range(1, count + 1)), "partially-in-place": [1] if count else []}
+    if practice.get("criteria", {}).get("examples") and rating in ticked:
+        ticked[rating] = [*ticked[rating], count + 1]  # and another one like these
     notes = ""
     if index % 5 == 0:
         notes = f"Note {index}: agreed by the team"
@@ -220,7 +222,9 @@ def fill_by_keyboard(tab: Tab, practices: list[dict]) -> None:
         if index == 0:
             tab.press("Enter")  # the explanation unfolds
             assert tab.page.locator(f"#assess-{practice['id']} details").get_attribute("open") == ""
-        for number in range(1, len(practice.get("criteria", {}).get("items", [])) + 1):
+        criteria = practice.get("criteria", {})
+        others = 1 if criteria.get("examples") else 0  # a box for another one like these
+        for number in range(1, len(criteria.get("items", [])) + others + 1):
             expected.append(f"{practice['id']}-criterion-{number}")
             tab.press("Tab", *(["Space"] if number in plan["criteria"] else []))
         expected.append(f"{practice['id']}-rating-none")  # the group's checked choice
@@ -362,6 +366,8 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
         assert rows[1 + 2][6] == HOSTILE and rows[1 + 6][6] == "'=SUM(A1:A9)"
         assert rows[1 + 3][4] == "Not rated" and rows[1][4] == "In place"
         assert rows[1 + 1][2] == plain(practices[1]["statement"])
+        assert rows[1 + 9][1] == "coaching-provided" and rows[1 + 9][3] == "1, another like these"
+        assert rows[1][3] == "1, 2" or not practices[0].get("criteria")
 
         # Clear this device: the form empties and nothing is kept in the browser.
         tab.tab_until("button[data-action=clear]", limit=3)

@@ -167,9 +167,9 @@ BAD_FILES = {
         "5:3: practices.coaching-retired: this toolkit has no best practice 'coaching-retired'",
     ),
     "criterion that does not exist": (
-        GOOD_START + '"practices": {"coaching-provided": {"rating": null, "criteria": [1, 4]}}}',
-        "4:69: practices.coaching-provided.criteria[1]: criterion 4 does not exist: this best "
-        "practice has 3 criteria",
+        GOOD_START + '"practices": {"coaching-provided": {"rating": null, "criteria": [4, 5]}}}',
+        "4:69: practices.coaching-provided.criteria[1]: criterion 5 does not exist: this best "
+        "practice has 3 criteria (and 4 for another one like these)",
     ),
     "duplicate key": (
         GOOD_START + '"practices": {"coaching-provided": {"rating": null, "rating": "in-place"}}}',

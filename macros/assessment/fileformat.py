@@ -42,7 +42,9 @@ class Entry:
     """What the team recorded for one best practice."""
 
     rating: str | None = None  #: a rating id of the scale; None is Not rated
-    criteria: tuple[int, ...] = ()  #: numbers (from 1) of the criteria ticked as holding
+    #: numbers (from 1) of the criteria ticked as holding; when the criteria are examples, the
+    #: number after the last one stands for "another one like these"
+    criteria: tuple[int, ...] = ()
     notes: str = ""
     action: Action | None = None  #: set when the team chose to act on it
 
@@ -94,6 +96,7 @@ def content_version(toolkit: model.Toolkit) -> str:
                             practice.criteria.rule,
                             practice.criteria.count,
                             list(practice.criteria.items),
+                            practice.criteria.examples,
                         ],
                     ]
                     for practice in driver.best_practices
@@ -162,6 +165,9 @@ def _driver_data(driver: model.Driver) -> dict:
                 else {
                     "required": practice.criteria.required,
                     "items": [plain(item) for item in practice.criteria.items],
+                    # examples ("such as"): one more number, after the items, ticks another
+                    # one like them
+                    "examples": practice.criteria.examples,
                 },
             }
             for number, practice in enumerate(driver.best_practices, start=1)

@@ -143,10 +143,14 @@ def _check(document: Document, data: dict) -> list[Problem]:
                     f"{', '.join(scale)}, or null",
                 )
             )
-        count = len(practice["criteria"]["items"]) if practice["criteria"] else 0
+        criteria = practice["criteria"]
+        count = len(criteria["items"]) if criteria else 0
+        other = count + 1 if criteria and criteria["examples"] else count  # another like these
         for index, number in enumerate(entry.get("criteria", [])):
-            if number > count:
+            if number > other:
                 has = f"has {count} criteria" if count else "has no criteria"
+                if other > count:
+                    has += f" (and {other} for another one like these)"
                 problems.append(
                     document.problem(
                         (*where, "criteria", index),

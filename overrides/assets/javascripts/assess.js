@@ -168,7 +168,8 @@
       const practice = PRACTICES[id];
       const where = "Best practice \u201c" + id + "\u201d: ";
       const criteria = isObject(entry) ? entry.criteria || [] : [];
-      const count = practice && practice.criteria ? practice.criteria.items.length : Infinity;
+      const count = !practice ? Infinity : !practice.criteria ? 0
+        : practice.criteria.items.length + (practice.criteria.examples ? 1 : 0); // + another like these
       if (!isObject(entry) || !(entry.rating === null || text(entry.rating))) {
         problems.push(where + "not an entry with a rating.");
       } else if (!practice && sameVersion && id in file.practices) {
@@ -254,8 +255,11 @@
     const suggested = met ? DATA.suggestion.rule_met
       : ticked ? DATA.suggestion.some_ticked : DATA.suggestion.none_ticked;
     const status = $("[data-rule-status]", node);
-    status.textContent = ticked + " of " + practice.criteria.items.length + " ticked: rule " +
-      (met ? "met" : "not met") + ". Suggested rating: " + LABELS[suggested] + ".";
+    const of = practice.criteria.examples
+      ? " ticked (at least " + practice.criteria.required + " needed)"
+      : " of " + practice.criteria.items.length + " ticked";
+    status.textContent = ticked + of + ": rule " + (met ? "met" : "not met") +
+      ". Suggested rating: " + LABELS[suggested] + ".";
     status.classList.toggle("tk-met", met);
   }
 
@@ -645,9 +649,9 @@
     Object.keys(PRACTICES).forEach((id) => {
       const practice = PRACTICES[id];
       const entry = file.practices[id];
-      const criteria = practice.criteria
-        ? entry.criteria.join(" ") + (entry.criteria.length ? " " : "") + "(" + entry.criteria.length + " of " + practice.criteria.items.length + ")"
-        : "";
+      const items = practice.criteria ? practice.criteria.items.length : 0;
+      const criteria = entry.criteria  // numbers, as in the file; "another" for one like these
+        .map((number) => (number > items ? "another like these" : String(number))).join(", ");
       rows.push([practice.driver.name, id, practice.statement, criteria,
         entry.rating ? LABELS[entry.rating] : DATA.not_rated,
         entry.rating ? SCORES[entry.rating] : "", entry.notes]);
