@@ -158,9 +158,13 @@
     if (!isObject(file.practices)) return ["It has no best practices."];
     const header = file.header || {};
     HEADER_FIELDS.forEach((name) => {
-      if (header[name] !== undefined && !text(header[name])) problems.push("header." + name + " is not text.");
+      if (header[name] !== undefined && !text(header[name])) {
+        problems.push("header." + name + " is not text.");
+      }
     });
-    if (header.kind && !DATA.kinds[header.kind]) problems.push("header.kind is not a kind of assessment.");
+    if (header.kind && !DATA.kinds[header.kind]) {
+      problems.push("header.kind is not a kind of assessment.");
+    }
     const sameVersion = toolkit.content_version === DATA.toolkit.content_version;
     const entries = entriesOf(file);
     Object.keys(entries).forEach((id) => {
@@ -176,7 +180,8 @@
         problems.push(where + "this toolkit has no such best practice.");
       } else if (practice && entry.rating !== null && !(entry.rating in SCORES)) {
         problems.push(where + "unknown rating.");
-      } else if (!Array.isArray(criteria) || criteria.some((n) => !Number.isInteger(n) || n < 1 || (practice && n > count))) {
+      } else if (!Array.isArray(criteria) ||
+          criteria.some((n) => !Number.isInteger(n) || n < 1 || (practice && n > count))) {
         problems.push(where + "criteria that do not exist.");
       } else if (entry.notes !== undefined && !text(entry.notes)) {
         problems.push(where + "notes are not text.");
@@ -188,7 +193,9 @@
     return problems;
   }
 
-  function isObject(value) { return value !== null && typeof value === "object" && !Array.isArray(value); }
+  function isObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
 
   function unknownIds(file) {
     return Object.keys(entriesOf(file)).filter((id) => !PRACTICES[id]);
@@ -230,7 +237,8 @@
 
   function tallyWords(t) {
     const p = percent(t);
-    const share = p === null ? "no best practice rated" : p + "% (" + t.points + " of " + t.possible + " points)";
+    const share = p === null ? "no best practice rated"
+      : p + "% (" + t.points + " of " + t.possible + " points)";
     return t.not_rated ? share + "; " + t.not_rated + " " + DATA.not_rated.toLowerCase() : share;
   }
 
@@ -266,11 +274,14 @@
   function showTotals(file) {
     const result = tally(file);
     DRIVERS.forEach((driver) => {
-      $("output[data-total='driver:" + driver.id + "']").textContent = tallyWords(result.drivers[driver.id]);
+      const output = $("output[data-total='driver:" + driver.id + "']");
+      output.textContent = tallyWords(result.drivers[driver.id]);
     });
     const rows = [["overall", result.overall]];
     DRIVERS.forEach((driver) => rows.push(["driver:" + driver.id, result.drivers[driver.id]]));
-    DATA.categories.forEach((category) => rows.push(["category:" + category.id, result.categories[category.id]]));
+    DATA.categories.forEach((category) => {
+      rows.push(["category:" + category.id, result.categories[category.id]]);
+    });
     rows.forEach(([key, t]) => {
       const row = $("tr[data-row='" + key + "']");
       const p = percent(t);
@@ -391,8 +402,12 @@
       "Bar chart: percent of possible points by driver for " + all.map(seriesLabel).join("; ")));
     [0, 25, 50, 75, 100].forEach((tick) => {
       const x = left + plot * tick / 100;
-      chart.appendChild(svg("line", { x1: x, x2: x, y1: top - 6, y2: height - 10, class: "tk-chart-grid" }));
-      chart.appendChild(svg("text", { x: x, y: top - 10, "text-anchor": "middle", class: "tk-chart-tick" }, tick + "%"));
+      chart.appendChild(svg("line", {
+        x1: x, x2: x, y1: top - 6, y2: height - 10, class: "tk-chart-grid",
+      }));
+      chart.appendChild(svg("text", {
+        x: x, y: top - 10, "text-anchor": "middle", class: "tk-chart-tick",
+      }, tick + "%"));
     });
     DRIVERS.forEach((driver, row) => {
       const y0 = top + row * group;
@@ -462,7 +477,8 @@
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
     node.hidden = true;
-    $(".tk-plan-statement", node).textContent = practice.driver.name + " " + practice.number + ". " + practice.statement;
+    $(".tk-plan-statement", node).textContent =
+      practice.driver.name + " " + practice.number + ". " + practice.statement;
     const box = $("[data-plan=choose]", node);
     box.id = "plan-" + id + "-choose";
     box.setAttribute("data-practice", id);
@@ -559,7 +575,8 @@
 
   function baseName(file) {
     const words = [file.header.program, file.header.date].filter(Boolean).join(" ");
-    const slug = words.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const slug = words.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
     return "assessment" + (slug ? "-" + slug.slice(0, 60) : "");
   }
 
@@ -567,7 +584,8 @@
     const file = collect();
     download(baseName(file) + ".json", JSON.stringify(file, null, 2) + "\n", "application/json");
     dirty = false;
-    status("Saved " + baseName(file) + ".json to your downloads. Keep it: it is the record of this assessment.");
+    status("Saved " + baseName(file) + ".json to your downloads. " +
+      "Keep it: it is the record of this assessment.");
   }
 
   function readFile(file) {
@@ -587,7 +605,9 @@
 
   function open(file) {
     readFile(file).then((value) => {
-      if (dirty && !window.confirm("Replace the assessment on this page with " + file.name + "? Changes not saved to a file are lost.")) {
+      const question = "Replace the assessment on this page with " + file.name +
+        "? Changes not saved to a file are lost.";
+      if (dirty && !window.confirm(question)) {
         status("Nothing opened: the assessment on this page is unchanged.");
         return;
       }
@@ -596,10 +616,12 @@
       dirty = false;
       const kept = unknownIds(value);
       status("Opened " + file.name + "." + (kept.length
-        ? " " + kept.length + " best practice(s) of another version of the toolkit are kept, not scored: " + kept.join(", ") + "."
+        ? " " + kept.length + " best practice(s) of another version of the toolkit are kept, " +
+          "not scored: " + kept.join(", ") + "."
         : ""));
     }, (error) => {
-      status("Could not open " + file.name + ": " + error.message + " The assessment on this page is unchanged.", true);
+      status("Could not open " + file.name + ": " + error.message +
+        " The assessment on this page is unchanged.", true);
     });
   }
 
@@ -663,7 +685,8 @@
   function exportPlan() {
     const file = collect();
     const columns = Object.keys(DATA.plan_columns);
-    const rows = [columns.map((name) => DATA.plan_columns[name]).concat(["best practice id", "next assessment"])];
+    const headings = columns.map((name) => DATA.plan_columns[name]);
+    const rows = [headings.concat(["best practice id", "next assessment"])];
     planRows(file, candidates(file)).forEach((row) => {
       rows.push(columns.map((name) => row.values[name]).concat([row.id, file.next_assessment]));
     });
@@ -676,7 +699,8 @@
   function autosave() {
     saveTimer = null;
     try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify({ saved: new Date().toISOString(), file: collect() }));
+      const copy = { saved: new Date().toISOString(), file: collect() };
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(copy));
       return true;
     } catch (error) {
       status("This browser does not keep an automatic copy here; use Save to keep your work.", true);
@@ -785,7 +809,8 @@
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("button[data-action]");
-    if (button && commands[button.getAttribute("data-action")]) commands[button.getAttribute("data-action")]();
+    const command = button && commands[button.getAttribute("data-action")];
+    if (command) command();
   });
   document.getElementById("tk-open-file").addEventListener("change", (event) => {
     if (event.target.files[0]) open(event.target.files[0]);
@@ -799,10 +824,14 @@
   document.addEventListener("change", changed);
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", flush);
-  window.addEventListener("afterprint", () => document.documentElement.classList.remove("tk-printing-plan"));
+  window.addEventListener("afterprint", () => {
+    document.documentElement.classList.remove("tk-printing-plan");
+  });
 
   buildPlan();
   $$(".tk-needs-script").forEach((node) => { node.hidden = true; });
-  ["tk-assess-tools", "tk-results", "tk-plan"].forEach((id) => { document.getElementById(id).hidden = false; });
+  ["tk-assess-tools", "tk-results", "tk-plan"].forEach((id) => {
+    document.getElementById(id).hidden = false;
+  });
   if (!restore()) refresh();
 })();
