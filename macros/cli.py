@@ -150,8 +150,15 @@ def run(args: argparse.Namespace, project: Project) -> int:
             print(f"Up to date: nothing changed since {out} was built.")
             return 0
     from .pdf.fonts import printable_characters
+    from .render.markdown import MarkdownRenderer
 
-    toolkit = load_rubric(args.rubric, shown_from=Path.cwd(), can_print=printable_characters())
+    markdown = MarkdownRenderer()
+    toolkit = load_rubric(
+        args.rubric,
+        shown_from=Path.cwd(),
+        can_print=printable_characters(),
+        markup_problems=markdown.problems,
+    )
     practices = sum(len(driver.best_practices) for driver in toolkit.drivers)
     if args.check:
         print(f"Rubric OK: {len(toolkit.drivers)} drivers, {practices} best practices.")
@@ -179,9 +186,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
 
     for warning in machine_warnings():
         print(f"warning: {warning}", file=sys.stderr)
-    from .render.markdown import MarkdownRenderer
-
-    markdown = MarkdownRenderer()
 
     def pdfs(out_dir: Path) -> list:
         return build_pdfs(

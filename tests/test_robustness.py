@@ -412,6 +412,11 @@ def test_mkdocs_build_reports_the_same_problems_as_check(rubric_copy, tmp_path, 
         "    short: Metz et al., 2015\n",
         "    short: Metz et al., 2015\n    short: again\n",
     )
+    replace_once(  # markup the sanitizer would strip: both report it at its line
+        rubric_copy / "drivers" / "training.yaml",
+        "\nname: Training\n",
+        "\nname: '[Training](#){: onclick=\"alert(1)\" }'\n",
+    )
     env = clean_env(TOOLKIT_RUBRIC=str(rubric_copy))
 
     mkdocs = subprocess.run(
@@ -435,7 +440,7 @@ def test_mkdocs_build_reports_the_same_problems_as_check(rubric_copy, tmp_path, 
     check = check_command(rubric_copy, cwd=project_root)
 
     expected = problem_lines(check.stderr)
-    assert check.returncode == 1 and len(expected) == 3, check.stderr
+    assert check.returncode == 1 and len(expected) == 4, check.stderr
     output = mkdocs.stdout + mkdocs.stderr
     assert mkdocs.returncode != 0, output
     shown = [re.sub(r"^(ERROR|WARNING)\s+-\s+", "", line) for line in output.splitlines()]

@@ -1,7 +1,7 @@
 """Markdown from the rubric to HTML, the same for the site and the PDFs, and without its risks.
 
-Text in the YAML is content, never code: raw HTML shows as text, and images or links that
-point outside the project are not embedded (the site) or fetched (WeasyPrint).
+Text in the YAML is content, never code: raw HTML shows as text, pictures show as their alt
+text (nothing is embedded or fetched), and every fragment passes through .sanitize.
 """
 
 from __future__ import annotations
@@ -9,31 +9,34 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
+from .sanitize import clean, removed
+
 # The Markdown the rubric's text may use, in MkDocs' order (its built-ins toc, tables and
 # fenced_code first). mkdocs.yml lists its own for the hand-written pages in content/.
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition", "def_list"]
-EXTENSION_CONFIGS = {"toc": {"permalink": True}}
+EXTENSION_CONFIGS = {
+    "toc": {"permalink": True},
+    "tables": {"use_align_attribute": True},  # content may not set style (see .sanitize)
+}
 
 
 class _NoRawHtml(Extension):
-    """Raw HTML in content becomes literal text; outside images and file: links become text."""
+    """Raw HTML in content becomes literal text; pictures become their alt text."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.inlinePatterns.deregister("entity")
-        md.treeprocessors.register(_OutsideResources(md), "outside_resources", 1)
+        md.treeprocessors.register(_NoPictures(md), "no_pictures", 1)
 
 
-class _OutsideResources(Treeprocessor):
+class _NoPictures(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for parent in root.iter():
             for index, child in enumerate(list(parent)):
@@ -44,14 +47,6 @@ class _OutsideResources(Treeprocessor):
                     span.tail = child.tail
                     parent.remove(child)
                     parent.insert(index, span)
-                elif child.tag == "a" and not _is_safe_link(child.get("href", "")):
-                    child.tag = "span"
-                    child.attrib.clear()
-
-
-def _is_safe_link(href: str) -> bool:
-    scheme = urlsplit(href).scheme.lower()
-    return scheme in SAFE_LINK_SCHEMES or (not scheme and not href.startswith("//"))
 
 
 class MarkdownRenderer:
@@ -62,9 +57,16 @@ class MarkdownRenderer:
             extensions=[*EXTENSIONS, _NoRawHtml()], extension_configs=EXTENSION_CONFIGS
         )
 
-    def block(self, text: str) -> Markup:
+    def _html(self, text: str) -> str:
         self._md.reset()
-        return Markup(self._md.convert(text))
+        return self._md.convert(text)
+
+    def block(self, text: str) -> Markup:
+        return Markup(clean(self._html(text)))
+
+    def problems(self, text: str) -> list[str]:
+        """What the sanitizer would remove from `text`: markup content may not carry."""
+        return removed(self._html(text))
 
     def inline(self, text: str) -> Markup:
         """One paragraph without its <p>, for headings, list items and table cells."""

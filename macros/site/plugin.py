@@ -176,7 +176,10 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
         try:
             toolkit = load_rubric(
-                project.rubric, shown_from=Path.cwd(), can_print=printable_characters()
+                project.rubric,
+                shown_from=Path.cwd(),
+                can_print=printable_characters(),
+                markup_problems=MarkdownRenderer().problems,
             )
         except RubricError as error:
             if not (self.serving and self.last_good):

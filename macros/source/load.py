@@ -36,11 +36,14 @@ def load_rubric(
     *,
     shown_from: Path | None = None,
     can_print: Callable[[str], bool] | None = None,
+    markup_problems: Callable[[str], list[str]] | None = None,
 ) -> model.Toolkit:
     """Read, validate and build the whole rubric. Paths in messages are relative to `shown_from`.
 
     `can_print(character)` says whether the PDFs' font has a glyph for it; text it cannot show
     is reported where it is, rather than failing later inside WeasyPrint.
+    `markup_problems(text)` lists what the sanitizer would strip from a text once rendered
+    (MarkdownRenderer.problems), so the site and the PDFs never silently differ from the YAML.
     """
     rubric_dir = Path(rubric_dir).resolve()
     base = (shown_from or rubric_dir.parent).resolve()
@@ -67,9 +70,11 @@ def load_rubric(
         problems.append(
             Problem(_shown(driver_dir, base), 1, 1, "(folder)", "no driver files found")
         )
-    if can_print is not None:
-        for document in [*documents.values(), *drivers]:
+    for document in [*documents.values(), *drivers]:
+        if can_print is not None:
             problems.extend(unprintable(document, document.data, (), can_print))
+        if markup_problems is not None:
+            problems.extend(_unsafe_markup(document, markup_problems))
     if "toolkit.yaml" in documents and "references.yaml" in documents:
         # Check what can be checked across the files that read cleanly, so one run shows all.
         problems.extend(_cross_checks(documents, drivers))
@@ -317,21 +322,34 @@ def _origin_problems(document: Document, value, location: tuple, known: dict):
             yield from _origin_problems(document, item, (*location, key), known)
 
 
-def unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
+def _texts(value, location: tuple = ()) -> Iterable[tuple[tuple, str]]:
+    """Every text in a document, with its location."""
     if isinstance(value, str):
-        missing = next((char for char in value if not can_print(char)), None)
+        yield location, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*location, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*location, index))
+
+
+def unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
+    """Texts in `value` (at `location` of `document`) that the PDFs' font cannot show."""
+    for where, text in _texts(value, location):
+        missing = next((char for char in text if not can_print(char)), None)
         if missing is not None:
             yield document.problem(
-                location,
+                where,
                 f"the character {missing!r} (U+{ord(missing):04X}) is not in the PDFs' font; "
                 "the printables cannot show it",
             )
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from unprintable(document, item, (*location, key), can_print)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from unprintable(document, item, (*location, index), can_print)
+
+
+def _unsafe_markup(document: Document, markup_problems) -> Iterable[Problem]:
+    for location, text in _texts(document.data):
+        for message in markup_problems(text):
+            yield document.problem(location, message)
 
 
 def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iterable[Problem]:
