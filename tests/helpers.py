@@ -112,6 +112,7 @@ class Listener:
         self.server.settimeout(0.2)
         self.port = self.server.getsockname()[1]
         self.connections: list = []
+        self.requests: list[bytes] = []  #: the first bytes of each connection that sent any
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
@@ -127,6 +128,13 @@ class Listener:
             except OSError:  # the timeout, or the socket closed
                 continue
             self.connections.append(address)
+            connection.settimeout(0.5)
+            try:
+                data = connection.recv(1024)
+            except OSError:  # a bare connection (Chromium pre-connects) that sends nothing
+                data = b""
+            if data:
+                self.requests.append(data)
             connection.close()
 
     def close(self) -> None:

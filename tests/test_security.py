@@ -3,12 +3,17 @@ through (site and PDFs share it), whatever Markdown's attr_list or an entity tri
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pytest
 
 from macros.render.environment import make_environment
 from macros.render.markdown import MarkdownRenderer
+from macros.site import csp
 
 HOSTILE = {
     "handler on a paragraph": 'x\n{: tabindex="1" autofocus="autofocus" onfocus="alert(1)" }',
@@ -86,3 +91,58 @@ def test_table_alignment_survives_without_style(renderer):
     html = str(renderer.block("| a | b |\n|:--|--:|\n| 1 | 2 |"))
     assert '<th align="left">a</th>' in html and '<td align="right">2</td>' in html
     assert "style" not in html
+
+
+# --- the Content-Security-Policy of the built site ----------------------------------------------
+
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def policy_of(page: str) -> dict[str, list[str]]:
+    (content,) = CSP_META.findall(page)
+    return {
+        name: values
+        for name, *values in (part.split() for part in content.split(";") if part.strip())
+    }
+
+
+def test_every_page_has_the_policy_before_any_script(built_site):
+    for file in sorted(built_site.rglob("*.html")):
+        page = file.read_text(encoding="utf-8")
+        assert len(CSP_META.findall(page)) == 1, file
+        assert CSP_META.search(page).start() < page.index("<script"), file
+
+
+def test_policy_allows_only_the_sites_own_files(built_site):
+    policy = policy_of((built_site / "drivers" / "coaching.html").read_text(encoding="utf-8"))
+    assert policy["default-src"] == ["'none'"]
+    for directive in ("style-src", "font-src", "connect-src", "worker-src", "frame-src"):
+        assert policy[directive] == ["'self'"], directive
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["script-src"][0] == "'self'"
+    assert all(source.startswith("'sha256-") for source in policy["script-src"][1:])
+    assert policy["base-uri"] == policy["form-action"] == policy["object-src"] == ["'none'"]
+
+
+def test_every_inline_script_is_allowed_by_its_hash_and_nothing_else_is(built_site):
+    for file in sorted(built_site.rglob("*.html")):
+        page = file.read_text(encoding="utf-8")
+        allowed = set(policy_of(page)["script-src"][1:])
+        assert csp.inline_hashes(page) <= allowed, file
+        assert csp.inline_hashes(page), f"{file}: the theme's inline scripts were not found"
+
+
+def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
+    """The hashes come from a hook, so `mkdocs build` alone gives a working policy too."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
+        cwd=project_root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TOOLKIT_PDF_DIR": str(tmp_path / "none")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert csp.inline_hashes(page) <= set(policy_of(page)["script-src"])
+    assert csp.UNSEALED not in page

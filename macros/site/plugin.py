@@ -33,6 +33,7 @@ from .. import model
 from ..errors import RubricError, SiteBuildError
 from ..project import PACKAGE, Project
 from ..render.markdown import MarkdownRenderer
+from . import csp
 from .live_pdfs import LivePdfs
 from .pages import SitePages, driver_page_path
 
@@ -130,6 +131,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         credit = self.pages.environment.filters["mdi"](self.pages.toolkit.footer_credit)
         config.copyright = str(credit)
         config.extra["toolkit_notices"] = notices or None
+        # Live reload injects a script that changes on every request: no policy under serve.
+        config.extra["content_security_policy"] = None if self.serving else csp.UNSEALED
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -153,7 +156,10 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Put the PDFs beside the pages (the Downloads page links to pdf/)."""
+        """Seal the pages' Content-Security-Policy (site.csp); put the PDFs beside the pages
+        (the Downloads page links to pdf/)."""
+        if config.extra.get("content_security_policy"):
+            csp.seal(Path(config.site_dir))
         target = Path(config.site_dir) / "pdf"
         if self.pdf_dir and self.pdf_dir.is_dir() and not target.exists():
             shutil.copytree(self.pdf_dir, target)
