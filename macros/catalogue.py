@@ -5,6 +5,7 @@ The PDF build renders this list and the site's Downloads page shows it, so the t
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,9 @@ def pdf_filename(
     return "-".join(part for part in (name, kind, driver, variant, paper) if part) + ".pdf"
 
 
+WORKSHOP_MAX = 100  # characters: what fits a form's header line on either paper
+
+
 @dataclass(frozen=True)
 class Workshop:
     """Header fields a trainer pre-fills for one workshop; empty means a blank form."""
@@ -48,6 +52,22 @@ class Workshop:
     program: str = ""
     organization: str = ""
     date: str = ""
+
+    def problems(self) -> list[str]:
+        """What is wrong with the values, each as `--option: message` (empty when all is well)."""
+        found = []
+        for name in ("program", "organization", "date"):
+            value = getattr(self, name)
+            if any("\udc80" <= char <= "\udcff" for char in value):
+                found.append(f"--{name}: is not valid UTF-8 text; check the terminal's encoding")
+            elif any(unicodedata.category(char) == "Cc" for char in value):
+                found.append(f"--{name}: contains a control character (a line break or tab?)")
+            elif len(value) > WORKSHOP_MAX:
+                found.append(
+                    f"--{name}: is {len(value)} characters long; "
+                    f"at most {WORKSHOP_MAX} fit on the form's header line"
+                )
+        return found
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print(f"Rubric OK: {len(toolkit.drivers)} drivers, {practices} best practices.")
         return 0
     drivers = None
-    if args.drivers:
+    if args.drivers is not None:
         drivers = tuple(part.strip() for part in args.drivers.split(",") if part.strip())
+        if not drivers:
+            print("error: --drivers: name at least one driver id", file=sys.stderr)
+            return 2
         unknown = sorted(set(drivers) - {driver.id for driver in toolkit.drivers})
         if unknown:
             known = ", ".join(driver.id for driver in toolkit.drivers)
@@ -179,6 +182,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
         printables = assessment_printables(toolkit, args.assessment, papers)
     else:
         workshop = Workshop(args.program, args.organization, args.date)
+        if workshop.problems():
+            print(
+                "\n".join(f"error: {problem}" for problem in workshop.problems()), file=sys.stderr
+            )
+            return 2
         printables = catalogue(toolkit, papers=papers, drivers=drivers, workshop=workshop)
 
     from .pdf.build import build_pdfs  # WeasyPrint loads only when needed

@@ -44,7 +44,7 @@ from helpers import Listener, copy_rubric, replace_once
 BUILD = PROJECT_ROOT / "build_pdf.py"
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 CASE_KEYS = {"about", "target", "expect", "make", "xfail", "must_not_create"}
-MAKE_KINDS = {"big", "deep", "alias_bomb", "binary", "latin1", "edit"}
+MAKE_KINDS = {"big", "deep", "alias_bomb", "binary", "latin1", "edit", "fifo", "folder", "link"}
 # One reported problem: rubric/drivers/coaching.yaml:9:1: nmae: unknown key 'nmae'; ...
 PROBLEM = re.compile(
     r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<field>\S+): "
@@ -142,9 +142,27 @@ def made_bytes(make: dict, real: Path | None) -> bytes:
     raise AssertionError(f"unknown make kind {kind!r}")
 
 
+def make_node(make: dict, target: Path) -> None:
+    """A file system entry that is not a file: a FIFO, a folder or a symbolic link."""
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    if make["kind"] == "fifo":
+        os.mkfifo(target)
+    elif make["kind"] == "folder":
+        target.mkdir()
+        (target / "inside.yaml").write_text("name: x\n", encoding="utf-8")
+    else:
+        target.symlink_to(make["to"])
+
+
 def apply_case(case_dir: Path, spec: dict, rubric: Path) -> Path:
     target = rubric / spec["target"]
     real = target if target.is_file() else None
+    if spec.get("make", {}).get("kind") in ("fifo", "folder", "link"):
+        make_node(spec["make"], target)
+        return target
     if "make" in spec:
         data = made_bytes(spec["make"], real)
     else:

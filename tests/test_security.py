@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 
 import pytest
+from conftest import run_build
 
 from macros.render.environment import make_environment
 from macros.render.markdown import MarkdownRenderer
@@ -146,3 +148,73 @@ def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert csp.inline_hashes(page) <= set(policy_of(page)["script-src"])
     assert csp.UNSEALED not in page
+
+
+# --- workshop options: named errors, nothing built ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--drivers", ","], "error: --drivers: name at least one driver id"),
+        (["--program", os.fsdecode(b"Home \xff visiting")], "error: --program: is not valid UTF-8"),
+        (
+            ["--organization", "x" * 101],
+            "error: --organization: is 101 characters long; at most 100",
+        ),
+        (["--date", "2026\n12"], "error: --date: contains a control character"),
+    ],
+    ids=["no-drivers", "not-utf8", "too-long", "control-character"],
+)
+def test_bad_workshop_options_are_named_and_build_nothing(tmp_path, args, message):
+    out = tmp_path / "out"
+    result = run_build(*args, "--paper", "a4", "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_the_longest_allowed_workshop_value_is_accepted(tmp_path):
+    from macros.catalogue import WORKSHOP_MAX, Workshop
+
+    assert Workshop(program="x" * WORKSHOP_MAX).problems() == []
+
+
+# --- a broken schema file (the package's own) is reported at its place -------------------------
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (
+            '{\n  "type": "object",\n  not json\n}\n',
+            "driver.schema.json:3:3: (schema): not valid JSON",
+        ),
+        ('{"type": 5}\n', "driver.schema.json:1:1: (schema): not a valid JSON Schema"),
+    ],
+    ids=["not-json", "not-a-schema"],
+)
+def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, content, expected):
+    from helpers import copy_rubric
+
+    from macros.errors import RubricError
+    from macros.project import SCHEMAS
+    from macros.source import load
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, schemas)
+    (schemas / "driver.schema.json").write_text(content, encoding="utf-8")
+    monkeypatch.setattr(load, "SCHEMAS", schemas)
+    load._validator.cache_clear()
+    try:
+        with pytest.raises(RubricError) as raised:
+            load.load_rubric(copy_rubric(tmp_path), shown_from=tmp_path)
+    finally:
+        load._validator.cache_clear()
+    assert [str(p) for p in raised.value.problems if "(schema)" in str(p)] == [
+        str(p) for p in raised.value.problems
+    ]
+    assert any(str(p).startswith("schemas/" + expected) for p in raised.value.problems), [
+        str(p) for p in raised.value.problems
+    ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -18,7 +20,7 @@ from referencing import Registry, Resource
 from .. import model
 from ..errors import Problem, RubricError
 from ..project import SCHEMAS
-from .yamldoc import Document, read_document
+from .yamldoc import Document, read_document, shorten
 
 TOOLKIT_FILES = {  # file -> (schema, key it fills in the Toolkit, or None for the top level)
     "toolkit.yaml": ("toolkit.schema.json", None),
@@ -55,14 +57,28 @@ def load_rubric(
             documents[name] = document
     drivers: list[Document] = []
     driver_dir = rubric_dir / "drivers"
-    for file in sorted(driver_dir.iterdir()) if driver_dir.is_dir() else []:
-        if file.name.startswith(".") or file.is_dir():
+    read_as: dict[Path, str] = {}  # the real file behind each driver file, for links
+    files = (
+        sorted(driver_dir.iterdir(), key=lambda f: (f.is_symlink(), f.name))
+        if driver_dir.is_dir()
+        else []
+    )
+    for file in files:  # real files first: a link to one of them is the one reported
+        if file.name.startswith(".") or (file.is_dir() and file.suffix != ".yaml"):
             continue
+        shown = _shown(file, base)
         if file.suffix != ".yaml":
+            problems.append(Problem(shown, 1, 1, "(file)", "driver files must be named <id>.yaml"))
+            continue
+        real = file.resolve() if file.exists() else file
+        if real in read_as:
             problems.append(
-                Problem(_shown(file, base), 1, 1, "(file)", "driver files must be named <id>.yaml")
+                Problem(
+                    shown, 1, 1, "(file)", f"is a link to {read_as[real]}; a driver is one file"
+                )
             )
             continue
+        read_as[real] = shown
         document = _read_valid(file, base, DRIVER_SCHEMA, problems)
         if document is not None:
             drivers.append(document)
@@ -71,6 +87,7 @@ def load_rubric(
             Problem(_shown(driver_dir, base), 1, 1, "(folder)", "no driver files found")
         )
     for document in [*documents.values(), *drivers]:
+        problems.extend(_invisible(document))
         if can_print is not None:
             problems.extend(unprintable(document, document.data, (), can_print))
         if markup_problems is not None:
@@ -84,25 +101,54 @@ def load_rubric(
 
 
 def _shown(file: Path, base: Path) -> str:
+    """The path as given (links not followed, so a link and its target are told apart)."""
     try:
-        return file.resolve().relative_to(base).as_posix()
+        return Path(os.path.abspath(file)).relative_to(base).as_posix()
     except ValueError:
         return file.as_posix()
+
+
+def _not_a_file(file: Path) -> str | None:
+    """Why `file` cannot be read as a rubric file, without opening it (a FIFO would block)."""
+    if file.is_symlink() and not file.exists():
+        return "is a symbolic link that leads nowhere (or in a loop)"
+    if not file.exists():
+        return "file is missing"
+    if file.is_dir():
+        return "is a folder; expected a YAML file"
+    if not file.is_file():
+        return "is not a regular file (a FIFO, device or socket); expected a YAML file"
+    return None
 
 
 def _read_valid(file: Path, base: Path, schema_name: str, problems: list) -> Document | None:
     """Parse and schema-check one file; a document comes back only when it is wholly valid."""
     shown = _shown(file, base)
-    if not file.is_file():
-        problems.append(Problem(shown, 1, 1, "(file)", "file is missing"))
+    reason = _not_a_file(file)
+    if reason:
+        problems.append(Problem(shown, 1, 1, "(file)", reason))
         return None
     document, found = read_document(file, shown)
     problems.extend(found)
     if document is None:
         return None
-    schema_problems = list(_schema_problems(document, schema_name))
+    try:
+        schema_problems = list(_schema_problems(document, schema_name))
+    except _BrokenSchema as broken:
+        problems.append(broken.problem(base))
+        return None
     problems.extend(schema_problems)
     return None if schema_problems else document
+
+
+class _BrokenSchema(Exception):
+    """A schema file that is not valid JSON or not a valid schema: the maintainer's to fix."""
+
+    def __init__(self, path: Path, line: int, column: int, message: str) -> None:
+        self.path, self.line, self.column, self.message = path, line, column, message
+
+    def problem(self, base: Path) -> Problem:
+        return Problem(_shown(self.path, base), self.line, self.column, "(schema)", self.message)
 
 
 def _whole_number(checker, value) -> bool:
@@ -116,15 +162,30 @@ _Validator = jsonschema.validators.extend(
 )
 
 
+def _read_schema(path: Path) -> dict:
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise _BrokenSchema(
+            path, error.lineno, error.colno, f"not valid JSON: {error.msg}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise _BrokenSchema(path, 1, 1, f"cannot read the schema: {error}") from None
+    try:
+        _Validator.check_schema(schema)
+    except jsonschema.SchemaError as error:
+        raise _BrokenSchema(path, 1, 1, f"not a valid JSON Schema: {error.message}") from None
+    return schema
+
+
 @cache
 def schema_validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Validator:
     resources = [
-        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
+        (path.name, Resource.from_contents(_read_schema(path)))
         for path in sorted(schema_dir.glob("*.json"))
     ]
     registry = Registry().with_resources(resources)
-    schema = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
-    return _Validator(schema, registry=registry)
+    return _Validator(_read_schema(schema_dir / schema_name), registry=registry)
 
 
 def _schema_problems(document: Document, schema_name: str) -> Iterable[Problem]:
@@ -167,7 +228,9 @@ def _control_character(value: str) -> str:
 PATTERN_MESSAGES: dict[str, Callable[[str], str]] = {
     "empty": lambda value: "must not be empty",
     "control-character": _control_character,
-    "id": lambda value: f"'{value}' is not a valid id; use lower-case letters, digits and hyphens",
+    "id": lambda value: (
+        f"{shorten(value)} is not a valid id; use lower-case letters, digits and hyphens"
+    ),
 }
 
 
@@ -182,7 +245,9 @@ def explain_schema_error(document: Document, location: tuple, error: jsonschema.
         for key in sorted(set(value) - set(allowed)):
             hint = difflib.get_close_matches(key, allowed, n=1)
             advice = f"did you mean '{hint[0]}'?" if hint else "allowed: " + ", ".join(allowed)
-            yield document.problem(location + (key,), f"unknown key '{key}'; {advice}", key=True)
+            yield document.problem(
+                location + (key,), f"unknown key {shorten(key)}; {advice}", key=True
+            )
     elif kind == "required":
         for key in expected:
             if key not in value:
@@ -199,7 +264,7 @@ def explain_schema_error(document: Document, location: tuple, error: jsonschema.
         yield document.problem(location, "lists the same entry twice")
     elif kind == "enum":
         options = ", ".join(str(option) for option in expected)
-        yield document.problem(location, f"'{value}' is not one of: {options}")
+        yield document.problem(location, f"{shorten(value)} is not one of: {options}")
     elif kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
         yield document.problem(location, f"must be {word} {expected}")
@@ -235,7 +300,7 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
             if rating not in ratings.seen and not ratings.problems:  # one mistake, one message
                 yield forms.problem(
                     ("scoring", "suggestion", case),
-                    f"'{rating}' is not a rating id of rating_scale",
+                    f"{shorten(rating)} is not a rating id of rating_scale",
                 )
         for table in ("action_plan", "composition"):
             yield from _unique(forms, (table, "columns"), "id", "column id").problems
@@ -265,7 +330,7 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
             known = ", ".join(categories.seen)
             yield document.problem(
                 ("category",),
-                f"unknown category '{data['category']}'; toolkit.yaml defines: {known}",
+                f"unknown category {shorten(data['category'])}; toolkit.yaml defines: {known}",
             )
         yield from _cited(document, ("references",), keys.seen)
         own_ids = []
@@ -291,7 +356,7 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
             elif source not in own_ids and source not in QUESTION_SOURCES:
                 yield document.problem(
                     where + ("source",),
-                    f"'{source}' is not a best practice "
+                    f"{shorten(source)} is not a best practice "
                     "of this driver, nor key-points or definition",
                 )
 
@@ -332,6 +397,20 @@ def _texts(value, location: tuple = ()) -> Iterable[tuple[tuple, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _texts(item, (*location, index))
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zl", "Zp")
+
+
+def _invisible(document: Document) -> Iterable[Problem]:
+    """Text made only of zero-width or other invisible characters reads as empty."""
+    for location, text in _texts(document.data):
+        if text.strip() and not any(_visible(char) for char in text):
+            codes = ", ".join(sorted({f"U+{ord(char):04X}" for char in text.strip()}))
+            yield document.problem(
+                location, f"must not be empty: it holds only invisible characters ({codes})"
+            )
 
 
 def unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
@@ -409,7 +488,7 @@ def _cited(document: Document, location: tuple, known: dict) -> Iterable[Problem
     for index, key in enumerate(keys):
         if key not in known:
             yield document.problem(
-                location + (index,), f"reference '{key}' is not in references.yaml"
+                location + (index,), f"reference {shorten(key)} is not in references.yaml"
             )
 
 

@@ -16,6 +16,8 @@ import yaml
 from ..errors import Problem
 
 MAX_BYTES = 1_000_000
+LINE_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+SHOWN_VALUE = 40  # characters of a bad value quoted back in a message
 MAX_DEPTH = 32
 ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
@@ -100,6 +102,17 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
         column = len(raw[line_start : error.start].decode("utf-8")) + 1
         byte = raw[error.start]
         return fail(f"file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8", line, column)
+    breaks = next((index for index, char in enumerate(text) if char in LINE_BREAKS), None)
+    if breaks is not None:  # YAML counts them as line breaks: every later line would be off
+        line = text.count("\n", 0, breaks) + 1
+        column = breaks - (text.rfind("\n", 0, breaks) + 1) + 1
+        name = LINE_BREAKS[text[breaks]]
+        return fail(
+            f"the character U+{ord(text[breaks]):04X} ({name}) is not allowed; "
+            "YAML reads it as a line break: use a space or a real line break",
+            line,
+            column,
+        )
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -220,4 +233,14 @@ def _value_of(event) -> object:
         return _constructor.construct_object(node)
     except Exception:  # noqa: BLE001 (PyYAML raises KeyError, IndexError... on odd values)
         kind = tag.rsplit(":", 1)[-1]
-        raise _Refused(event.start_mark, f"'{event.value}' cannot be read as {kind}") from None
+        raise _Refused(
+            event.start_mark, f"{shorten(event.value)} cannot be read as {kind}"
+        ) from None
+
+
+def shorten(value: object) -> str:
+    """A value quoted in a message, cut short: a 5000-digit number is not echoed in full."""
+    text = str(value)
+    if len(text) > SHOWN_VALUE:
+        text = f"{text[:SHOWN_VALUE]}... ({len(text)} characters)"
+    return f"'{text}'"
