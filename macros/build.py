@@ -6,7 +6,7 @@ line already loaded and checked, so the rubric is read once per build.
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 import time
 import zipfile
 from collections.abc import Callable
@@ -16,7 +16,7 @@ from . import model
 from .errors import SiteBuildError
 from .project import Project
 from .site.pages import SITE_ZIP
-from .store.output import staging
+from .store.output import stage_dir, staging
 
 
 def build_site(
@@ -33,15 +33,14 @@ def build_site(
     """
     from .site.plugin import build_site as build_with_mkdocs  # MkDocs loads only for --site
 
-    with (
-        staging(site_dir, stamp) as stage,
-        tempfile.TemporaryDirectory(
-            prefix=f".{Path(site_dir).name}-pdf-", dir=Path(site_dir).parent
-        ) as pdf_parent,
-    ):
-        pdf_dir = Path(pdf_parent) / "pdf"
-        built = build_pdfs(pdf_dir)
-        build_with_mkdocs(project, toolkit, stage, pdf_dir)  # copies the PDFs into stage/pdf
+    with staging(site_dir, stamp) as stage:
+        pdf_parent = stage_dir(Path(site_dir), "pdf")
+        try:
+            pdf_dir = pdf_parent / "pdf"
+            built = build_pdfs(pdf_dir)
+            build_with_mkdocs(project, toolkit, stage, pdf_dir)  # PDFs go to stage/pdf
+        finally:
+            shutil.rmtree(pdf_parent, ignore_errors=True)
         if not (stage / "pdf" / "manifest.json").is_file():
             raise SiteBuildError("the site build did not take the PDFs in")
         zip_folder(stage, stage / SITE_ZIP, epoch=int(project.epoch))

@@ -8,10 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+import uuid
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from conftest import run_build
+from conftest import PROJECT_ROOT, run_build
 
 from macros.render.environment import make_environment
 from macros.render.markdown import MarkdownRenderer
@@ -218,3 +221,134 @@ def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, cont
     assert any(str(p).startswith("schemas/" + expected) for p in raised.value.problems), [
         str(p) for p in raised.value.problems
     ]
+
+
+# --- --out: what a build replaces, modes, killed builds -----------------------------------------
+
+
+def small_build(out: Path, *extra: str):
+    return run_build("--paper", "a4", "--drivers", "coaching", "--out", str(out), *extra)
+
+
+def test_out_refuses_a_folder_with_a_manifest_but_no_marker(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    (out / "precious.txt").write_text("years of work", encoding="utf-8")
+    result = small_build(out)
+    assert result.returncode == 1
+    assert "is not a previous build's output" in result.stderr
+    assert sorted(path.name for path in out.iterdir()) == ["manifest.json", "precious.txt"]
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo", "device-link", "folder-link"])
+def test_out_refuses_anything_but_a_folder_and_never_follows_a_link(tmp_path, kind):
+    out = tmp_path / "out"
+    built = tmp_path / "built"
+    if kind == "file":
+        out.write_text("notes", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "device-link":
+        out.symlink_to("/dev/null")
+    else:  # a link to a real previous build: its target is not replaced either
+        assert small_build(built).returncode == 0
+        out.symlink_to(built)
+    before = sorted(path.name for path in built.iterdir()) if built.exists() else None
+    result = small_build(out)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert "symbolic link" in result.stderr or "is not a folder" in result.stderr
+    assert os.path.lexists(out) and not (out.is_dir() and not out.is_symlink())
+    if before is not None:
+        assert sorted(path.name for path in built.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out-")] == []
+
+
+def test_a_previous_build_is_replaced_and_marked(tmp_path):
+    out = tmp_path / "out"
+    assert small_build(out).returncode == 0
+    marker = (out / ".build-stamp").read_text(encoding="utf-8").splitlines()
+    assert marker[0] == "implementation-toolkit build output"
+    assert small_build(out, "--program", "Home Visiting").returncode == 0
+
+
+def test_output_gets_the_usual_modes(built_site):
+    umask = os.umask(0o22)
+    os.umask(umask)
+    for path in [built_site, *built_site.rglob("*")]:
+        mode = path.stat().st_mode & 0o777
+        expected = (0o777 if path.is_dir() else 0o666) & ~umask
+        assert mode == expected, f"{path}: {oct(mode)}"
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path):
+    out = tmp_path / "out"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    dead_pid = int(dead.stdout)
+    left = [tmp_path / f".out-new-{dead_pid}-x1", tmp_path / f".out-pdf-{dead_pid}-x2"]
+    alive = tmp_path / f".out-new-{os.getpid()}-x3"  # a build still running: left alone
+    for folder in [*left, alive]:
+        folder.mkdir()
+        (folder / "half.pdf").write_bytes(b"%PDF")
+    assert small_build(out).returncode == 0
+    assert not any(folder.exists() for folder in left)
+    assert alive.exists()
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found.update(int(child) for child in text.split())
+    return found
+
+
+def test_killing_the_build_ends_its_renderers(tmp_path):
+    rubric = tmp_path / "rubric"
+    shutil.copytree(PROJECT_ROOT / "rubric", rubric)
+    coaching = rubric / "drivers" / "coaching.yaml"
+    text = coaching.read_text(encoding="utf-8")
+    coaching.write_text(
+        text.replace("Coaching is defined", f"Coaching ({uuid.uuid4().hex}) is defined"),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(PROJECT_ROOT / "build_pdf.py"),
+            "--paper",
+            "a4",
+            "--jobs",
+            "2",
+            "--rubric",
+            str(rubric),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env={**os.environ, "TOOLKIT_CACHE": str(tmp_path / "cache")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+            workers = children(process.pid)
+            time.sleep(0.1)
+        assert len(workers) >= 2, "the build never started its renderers"
+        process.kill()
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+            time.sleep(0.1)
+        alive = [w for w in workers if Path(f"/proc/{w}").exists()]
+        assert alive == [], "renderers outlived the killed build"
+    finally:
+        if process.poll() is None:
+            process.kill()

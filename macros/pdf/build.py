@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import model
 from ..catalogue import PAPER_NAMES, Printable
+from ..lifeline import die_with_parent
 from ..project import Project
 from ..render.markdown import MarkdownRenderer
 from ..store.cache import pdf_environment_key, printable_key
@@ -52,10 +53,15 @@ _worker: PdfRenderer | None = None
 
 
 def _start_worker(
-    project: Project, toolkit: model.Toolkit, markdown: MarkdownRenderer, characters: str
+    project: Project,
+    toolkit: model.Toolkit,
+    markdown: MarkdownRenderer,
+    characters: str,
+    parent: int,
 ) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    die_with_parent(parent)  # and a killed build leaves no renderer running
     _worker = PdfRenderer(project, toolkit, markdown, characters)
 
 
@@ -133,7 +139,7 @@ class PdfPlan:
                 rendered = self.renderer.write(printable, self.htmls[printable.filename])
                 store(printable, rendered.data, rendered.pages)
             return
-        initargs = (self.project, self.toolkit, self.markdown, self.characters)
+        initargs = (self.project, self.toolkit, self.markdown, self.characters, os.getpid())
         pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
         try:
             jobs_list = [(p, self.htmls[p.filename]) for p in printables]
