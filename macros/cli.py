@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None, *, root: Path | None = None) -> int:
 
 def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
     """A hash of everything this build reads, to skip it when nothing changed."""
-    from .pdf.fonts import source_font
+    from .pdf.fonts import resolved_font_files
     from .store.cache import build_stamp
 
     # A missing file is reported when it is read, with the other problems.
@@ -101,7 +101,8 @@ def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
         args.organization,
         args.date,
     )
-    return build_stamp(project, args.rubric, options, [source_font()])
+    # The fonts fontconfig gives WeasyPrint now: a font that appears or goes builds again.
+    return build_stamp(project, args.rubric, options, resolved_font_files())
 
 
 def progress_line(project: Project, stream=None) -> Callable[[int, int, str], None] | None:
@@ -217,6 +218,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
         where = str(out)
     rendered = sum(not item.cached for item in built)
     size = sum(item.size for item in built)
+    repaired = [item.printable.filename for item in built if item.repaired]
+    if repaired:
+        print(
+            f"warning: {len(repaired)} cached PDF(s) were damaged and were rendered again: "
+            + ", ".join(repaired),
+            file=sys.stderr,
+        )
     print(
         f"{len(built)} PDFs ({rendered} rendered, {len(built) - rendered} unchanged), "
         f"{size / 1e6:.1f} MB, in {where}"

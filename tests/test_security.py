@@ -3,6 +3,7 @@ through (site and PDFs share it), whatever Markdown's attr_list or an entity tri
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -352,3 +353,86 @@ def test_killing_the_build_ends_its_renderers(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+# --- the cache ships only what verifies; fonts are the ones asked for ----------------------------
+
+
+def cached_build(out: Path, cache: Path, *extra: str, env: dict | None = None):
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), "--paper", "a4"]
+        + ["--drivers", "coaching", "--out", str(out), *extra],
+        env={**os.environ, "TOOLKIT_CACHE": str(cache), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory):
+    base = tmp_path_factory.mktemp("cache")
+    result = cached_build(base / "first", base / "cache")
+    assert result.returncode == 0, result.stderr
+    return base / "cache"
+
+
+def test_damaged_cache_entries_are_rendered_again_and_reported_once(warm_cache, tmp_path):
+    from pypdf import PdfReader
+
+    cache = tmp_path / "cache"
+    shutil.copytree(warm_cache, cache)
+    entries = sorted((cache / "pdf").glob("*.pdf"))
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:100])
+    result = cached_build(tmp_path / "out", cache)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(entries)} PDFs ({len(entries)} rendered, 0 unchanged)" in result.stdout
+    assert f"warning: {len(entries)} cached PDF(s) were damaged" in result.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    for item in manifest["printables"]:
+        assert len(PdfReader(tmp_path / "out" / item["file"]).pages) == item["pages"]
+    again = cached_build(tmp_path / "again", cache)
+    assert again.returncode == 0 and "damaged" not in again.stderr
+    assert "(0 rendered" in again.stdout
+
+
+def test_a_damaged_form_font_is_made_again(warm_cache, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(warm_cache, cache)
+    (font,) = (cache / "fonts").glob("form-sans-*.ttf")
+    font.write_bytes(b"garbage")
+    result = cached_build(tmp_path / "out", cache)
+    assert result.returncode == 0, result.stderr
+    assert font.read_bytes()[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
+    fillable = tmp_path / "out" / "checklist-coaching-fillable-a4.pdf"
+    assert fillable.stat().st_size < 150_000
+
+
+def test_a_substituted_font_is_an_error_naming_it(warm_cache, tmp_path):
+    """DejaVu Sans hidden from fontconfig, another font in its place: no PDF is set in it."""
+    from fontTools.ttLib import TTFont
+
+    from macros.pdf.fonts import source_font
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    with TTFont(source_font()) as font:
+        for record in font["name"].names:
+            if record.nameID in (1, 4, 16):
+                record.string = "Substitute Sans"
+            elif record.nameID == 6:
+                record.string = "SubstituteSans"
+        font.save(fonts / "substitute.ttf")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{fonts}</dir>'
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    shutil.copytree(warm_cache, cache)
+    result = cached_build(tmp_path / "out", cache, env={"FONTCONFIG_FILE": str(config)})
+    assert result.returncode == 1, result.stdout
+    assert "set in Substitute Sans instead of DejaVu Sans" in result.stderr
+    assert not (tmp_path / "out").exists()

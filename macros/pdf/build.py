@@ -7,15 +7,18 @@ cache key covers, so a cached PDF is never stale.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
-import shutil
 import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from .. import model
 from ..catalogue import PAPER_NAMES, Printable
@@ -25,7 +28,7 @@ from ..render.markdown import MarkdownRenderer
 from ..store.cache import pdf_environment_key, printable_key
 from ..store.output import staging
 from . import renderer
-from .fonts import form_font, source_font
+from .fonts import form_font, resolved_font_files
 from .renderer import PdfRenderer, harfbuzz_subset
 
 CACHE_DAYS = 30  # entries unused for this long are removed
@@ -37,13 +40,42 @@ class Built:
     pages: int
     size: int
     cached: bool
+    repaired: bool = False  #: its cache entry was damaged, so it was rendered again
+
+
+class CacheError(Exception):
+    """A cache entry changed between its check and its use (another process wrote to it)."""
+
+
+def _verified(json_file: Path, pdf_file: Path) -> tuple[bytes, int] | None:
+    """The cached PDF and its page count, or None when absent or damaged in any way.
+
+    The entry's record holds the PDF's sha256 and page count; the bytes must match the one and
+    parse to the other, so a truncated, edited or half-written file is never shipped.
+    """
+    try:
+        record = json.loads(json_file.read_text(encoding="utf-8"))
+        data = pdf_file.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != record["sha256"]:
+            return None
+        if digest not in _PAGES:  # the same bytes always parse the same: once per process
+            _PAGES[digest] = len(PdfReader(io.BytesIO(data), strict=True).pages)
+        if _PAGES[digest] != record["pages"]:
+            return None
+    except Exception:  # noqa: BLE001 (unreadable, not JSON, not a PDF: all mean render it again)
+        return None
+    return data, record["pages"]
+
+
+_PAGES: dict[str, int] = {}  # sha256 of a PDF -> its page count, as parsed
 
 
 def environment_key(project: Project) -> str:
     """Everything outside the HTML that changes a PDF's bytes (see store.cache)."""
     return pdf_environment_key(
         project,
-        fonts=[source_font(), form_font(project.font_cache)],
+        fonts=[*resolved_font_files(), form_font(project.font_cache)],  # the ones used
         code=[Path(renderer.__file__)],
         harfbuzz_subset=harfbuzz_subset(),
     )
@@ -106,8 +138,25 @@ class PdfPlan:
     def _entry(self, printable: Printable, suffix: str) -> Path:
         return self.cache_dir / f"{self.keys[printable.filename]}{suffix}"
 
+    def cached(self, printable: Printable) -> tuple[bytes, int] | None:
+        """The verified cached PDF of `printable` and its page count, if the cache has it."""
+        return _verified(self._entry(printable, ".json"), self._entry(printable, ".pdf"))
+
     def missing(self) -> list[Printable]:
-        return [p for p in self.printables if not self._entry(p, ".json").is_file()]
+        return [p for p in self.printables if self.cached(p) is None]
+
+    def damaged(self, printables: Sequence[Printable]) -> set[str]:
+        """Those of `printables` whose entry exists but does not verify (an old-format record,
+        without a checksum, is simply rendered again)."""
+        found = set()
+        for printable in printables:
+            try:
+                record = self._entry(printable, ".json").read_text(errors="replace")
+            except OSError:
+                continue
+            if "sha256" in record:
+                found.add(printable.filename)
+        return found
 
     def render(
         self,
@@ -124,7 +173,8 @@ class PdfPlan:
             nonlocal done
             # Written under a temporary name, then renamed: another build sharing the cache
             # never copies half a file. The .json marks the entry complete, so it comes last.
-            meta = json.dumps({"pages": pages}).encode()
+            meta = json.dumps({"pages": pages, "sha256": hashlib.sha256(data).hexdigest()})
+            meta = meta.encode()
             for suffix, content in ((".pdf", data), (".json", meta)):
                 partial = self._entry(printable, f"{suffix}.{os.getpid()}.tmp")
                 partial.write_bytes(content)
@@ -149,21 +199,29 @@ class PdfPlan:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def write(
-        self, out_dir: Path, *, stamp: str | None = None, rendered: Sequence[Printable] = ()
+        self,
+        out_dir: Path,
+        *,
+        stamp: str | None = None,
+        rendered: Sequence[Printable] = (),
+        repaired: set[str] = frozenset(),
     ) -> list[Built]:
-        """Copy the cached PDFs into `out_dir` (replaced whole) with a manifest.json.
+        """Copy the verified cached PDFs into `out_dir` (replaced whole) with a manifest.json.
 
         Printables not in the cache are left out (under `mkdocs serve`, while they render).
         """
         built = []
         with staging(out_dir, stamp) as stage:
             for printable in self.printables:
-                if not self._entry(printable, ".json").is_file():
+                entry = self.cached(printable)
+                if entry is None:
+                    if printable in rendered:
+                        raise CacheError(f"the cache entry of {printable.filename} changed")
                     continue
-                shutil.copyfile(self._entry(printable, ".pdf"), stage / printable.filename)
-                pages = json.loads(self._entry(printable, ".json").read_text())["pages"]
-                size = (stage / printable.filename).stat().st_size
-                built.append(Built(printable, pages, size, printable not in rendered))
+                data, pages = entry
+                (stage / printable.filename).write_bytes(data)
+                cached, name = printable not in rendered, printable.filename
+                built.append(Built(printable, pages, len(data), cached, name in repaired))
             write_manifest(stage / "manifest.json", built)
         _prune(self.cache_dir, used=set(self.keys.values()))
         return built
@@ -184,8 +242,9 @@ def build_pdfs(
     """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
     plan = PdfPlan(project, toolkit, markdown, printables, cache_dir)
     missing = plan.missing()
+    damaged = plan.damaged(missing)
     plan.render(missing, jobs=jobs, progress=progress)
-    return plan.write(out_dir, stamp=stamp, rendered=missing)
+    return plan.write(out_dir, stamp=stamp, rendered=missing, repaired=damaged)
 
 
 def _prune(cache_dir: Path, used: set[str]) -> None:

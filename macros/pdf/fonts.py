@@ -38,6 +38,31 @@ def source_font() -> Path:
     )
 
 
+STYLES = ("", ":bold", ":italic", ":bold:italic")  # the faces the print CSS asks for
+
+
+def resolved_font_files() -> list[Path]:
+    """The files fontconfig gives WeasyPrint for each face of DejaVu Sans the print CSS uses.
+
+    They are part of every PDF cache key and of the build stamp, so a font that appears,
+    disappears or changes renders the PDFs again (and the renderer's used-font check then names
+    a substitute).
+    """
+    if not shutil.which("fc-match"):
+        return [source_font()]
+    found = []
+    for style in STYLES:
+        file = subprocess.run(
+            ["fc-match", "-f", "%{file}", SOURCE_FAMILY + style],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if file and Path(file).is_file() and Path(file) not in found:
+            found.append(Path(file))
+    return found or [source_font()]
+
+
 def printable_characters() -> Callable[[str], bool]:
     """Whether the PDFs' font (the system's DejaVu Sans) has a glyph for a character."""
     from fontTools.ttLib import TTFont
@@ -55,7 +80,7 @@ def form_font(cache_dir: Path, extra: str = "") -> Path:
     source = source_font()
     unicodes = sorted(set(UNICODES) | {ord(char) for char in extra})
     target = cache_dir / f"form-sans-{form_font_key(source, unicodes, Path(__file__))}.ttf"
-    if target.is_file():
+    if target.is_file() and _is_form_font(target):
         return target
     from fontTools import subset  # only needed once per machine: the result is cached
     from fontTools.ttLib import TTFont
@@ -79,3 +104,14 @@ def form_font(cache_dir: Path, extra: str = "") -> Path:
         font.save(partial)
     partial.replace(target)
     return target
+
+
+def _is_form_font(path: Path) -> bool:
+    """Whether a cached form font is whole (a damaged one is made again, not kept forever)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            return font["name"].getDebugName(1) == FAMILY and bool(font.getBestCmap())
+    except Exception:  # noqa: BLE001 (fontTools raises many kinds on a damaged file)
+        return False

@@ -22,7 +22,7 @@ from ..errors import RenderError
 from ..project import STYLES, TEMPLATES, Project
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer
-from .fonts import FAMILY, form_font
+from .fonts import FAMILY, SOURCE_FAMILY, form_font
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -151,4 +151,16 @@ class PdfRenderer:
             logger.removeHandler(warnings)
         if warnings.messages:
             raise RenderError(f"{printable.filename}: " + "; ".join(warnings.messages))
+        used = sorted({_family(font) for font in document.fonts.values()})
+        foreign = [family for family in used if family not in (SOURCE_FAMILY, FAMILY)]
+        if foreign:
+            raise RenderError(
+                f"{printable.filename}: set in {', '.join(foreign)} instead of {SOURCE_FAMILY}; "
+                f"the {SOURCE_FAMILY} font is missing or hidden (Debian: fonts-dejavu-core)"
+            )
         return Rendered(printable, data, len(document.pages))
+
+
+def _family(font) -> str:
+    family = font.family
+    return family.decode() if isinstance(family, bytes) else str(family)
