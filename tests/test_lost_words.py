@@ -1,0 +1,134 @@
+"""Text never disappears from a PDF: every word of a printable's HTML is in the PDF's text.
+
+A word too long for its line or column, or a header value too long for its box, used to run off
+the page or vanish with exit status 0. Each printable's HTML (rendered as the build renders it)
+is compared with what `pdftotext` reads from its PDF; a word broken across lines still counts.
+A fillable PDF's pre-filled header values live in its form fields: those are read from the fields
+(a single-line field shows what fits its box and scrolls for the rest).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT, run_build
+from helpers import copy_rubric, replace_once
+from pypdf import PdfReader
+
+from macros.catalogue import WORKSHOP_MAX, Workshop, catalogue
+from macros.pdf.renderer import PdfRenderer
+from macros.project import Project
+from macros.render.markdown import MarkdownRenderer
+from macros.source.load import load_rubric
+
+HIDDEN = {"head", "style", "title", "script"}
+
+
+class Visible(HTMLParser):
+    """The text a reader sees: page text (a fillable PDF's field values are checked apart)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in HIDDEN
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in HIDDEN
+        self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def words(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def lost_words(html: str, pdf: Path) -> dict[str, int]:
+    """Words of `html` the PDF shows fewer times than the HTML has them, with the shortfall."""
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    shown, joined = words(text), re.sub(r"\s+", "", text.lower())  # a wrapped word rejoined
+    return {
+        word: count - shown[word]
+        for word, count in words(" ".join(Visible(html).parts)).items()
+        if shown[word] < count and joined.count(word) < count
+    }
+
+
+def renderer_for(rubric: Path) -> tuple[PdfRenderer, object]:
+    toolkit = load_rubric(rubric)
+    return PdfRenderer(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer()), toolkit
+
+
+def test_every_word_of_every_printable_is_in_its_pdf(built_site):
+    renderer, toolkit = renderer_for(PROJECT_ROOT / "rubric")
+    lost = {}
+    for printable in catalogue(toolkit):
+        missing = lost_words(renderer.html(printable), built_site / "pdf" / printable.filename)
+        if missing:
+            lost[printable.filename] = missing
+    assert lost == {}, "\n".join(f"{name}: {missing}" for name, missing in lost.items())
+
+
+LONG_WORD = "Supercalifragilistic" * 100  # 2000 characters, no break anywhere
+
+
+@pytest.fixture(scope="module")
+def long_text_build(tmp_path_factory):
+    """Coaching with a 2000-character word in a criterion and an explanation, an action-plan
+    column heading of one long word, and workshop values of the longest allowed length."""
+    base = tmp_path_factory.mktemp("long")
+    rubric = copy_rubric(base)
+    replace_once(
+        rubric / "drivers" / "coaching.yaml",
+        "        - coaching methods;\n",
+        f"        - coaching methods {LONG_WORD};\n",
+    )
+    replace_once(
+        rubric / "forms.yaml",
+        "      heading: Best practice or gap\n",
+        f"      heading: Best practice or gap {LONG_WORD[:300]}\n",
+    )
+    fill = "Northern Regional Health and Family Services Clinic "
+    workshop = Workshop(
+        program=(fill * 3)[:WORKSHOP_MAX],
+        organization=("Organization " + fill * 3)[:WORKSHOP_MAX],
+        date=("December 1 to December 3 2026 " * 5)[:WORKSHOP_MAX],
+    )
+    out = base / "pdfs"
+    result = run_build(
+        *("--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric), "--out", str(out)),
+        *("--program", workshop.program, "--organization", workshop.organization),
+        *("--date", workshop.date),
+    )
+    assert result.returncode == 0, result.stderr
+    return rubric, workshop, out
+
+
+def test_long_words_and_the_longest_workshop_values_lose_nothing(long_text_build):
+    rubric, workshop, out = long_text_build
+    renderer, toolkit = renderer_for(rubric)
+    lost = {}
+    for printable in catalogue(toolkit, papers=("a4",), drivers=("coaching",), workshop=workshop):
+        missing = lost_words(renderer.html(printable), out / printable.filename)
+        if printable.variant == "fillable":
+            fields = PdfReader(out / printable.filename).get_fields()
+            for name in ("program", "organization", "date"):
+                if fields[name].get("/V") != getattr(workshop, name):
+                    missing[f"field {name}"] = fields[name].get("/V")
+        if missing:
+            lost[printable.filename] = missing
+    assert lost == {}, "\n".join(f"{name}: {missing}" for name, missing in lost.items())
