@@ -210,12 +210,12 @@ def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, cont
     shutil.copytree(SCHEMAS, schemas)
     (schemas / "driver.schema.json").write_text(content, encoding="utf-8")
     monkeypatch.setattr(load, "SCHEMAS", schemas)
-    load._validator.cache_clear()
+    load.schema_validator.cache_clear()
     try:
         with pytest.raises(RubricError) as raised:
             load.load_rubric(copy_rubric(tmp_path), shown_from=tmp_path)
     finally:
-        load._validator.cache_clear()
+        load.schema_validator.cache_clear()
     assert [str(p) for p in raised.value.problems if "(schema)" in str(p)] == [
         str(p) for p in raised.value.problems
     ]

@@ -142,9 +142,10 @@ def _read_valid(file: Path, base: Path, schema_name: str, problems: list) -> Doc
 
 
 class _BrokenSchema(Exception):
-    """A schema file that is not valid JSON or not a valid schema: the maintainer's to fix."""
+    """A schema file that is not valid JSON or not a valid schema: a developer's to fix."""
 
     def __init__(self, path: Path, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: (schema): {message}")
         self.path, self.line, self.column, self.message = path, line, column, message
 
     def problem(self, base: Path) -> Problem:
