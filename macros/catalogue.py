@@ -42,7 +42,8 @@ def pdf_filename(
     return "-".join(part for part in (name, kind, driver, variant, paper) if part) + ".pdf"
 
 
-WORKSHOP_MAX = 100  # characters: what fits a form's header line on either paper
+#: Characters a workshop value may have: what the forms' header fields hold in a few lines.
+WORKSHOP_MAX = {"program": 100, "organization": 100, "date": 40}
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,16 @@ class Workshop:
     def problems(self) -> list[str]:
         """What is wrong with the values, each as `--option: message` (empty when all is well)."""
         found = []
-        for name in ("program", "organization", "date"):
+        for name, most in WORKSHOP_MAX.items():
             value = getattr(self, name)
             if any("\udc80" <= char <= "\udcff" for char in value):
                 found.append(f"--{name}: is not valid UTF-8 text; check the terminal's encoding")
             elif any(unicodedata.category(char) == "Cc" for char in value):
                 found.append(f"--{name}: contains a control character (a line break or tab?)")
-            elif len(value) > WORKSHOP_MAX:
+            elif len(value) > most:
                 found.append(
                     f"--{name}: is {len(value)} characters long; "
-                    f"at most {WORKSHOP_MAX} fit on the form's header line"
+                    f"at most {most} fit in the forms' header"
                 )
         return found
 

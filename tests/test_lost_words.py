@@ -104,9 +104,9 @@ def long_text_build(tmp_path_factory):
     )
     fill = "Northern Regional Health and Family Services Clinic "
     workshop = Workshop(
-        program=(fill * 3)[:WORKSHOP_MAX],
-        organization=("Organization " + fill * 3)[:WORKSHOP_MAX],
-        date=("December 1 to December 3 2026 " * 5)[:WORKSHOP_MAX],
+        program=(fill * 3)[: WORKSHOP_MAX["program"]],
+        organization=("Organization " + fill * 3)[: WORKSHOP_MAX["organization"]],
+        date=("December 1 to December 3 2026 " * 5)[: WORKSHOP_MAX["date"]],
     )
     out = base / "pdfs"
     result = run_build(
@@ -132,3 +132,17 @@ def test_long_words_and_the_longest_workshop_values_lose_nothing(long_text_build
         if missing:
             lost[printable.filename] = missing
     assert lost == {}, "\n".join(f"{name}: {missing}" for name, missing in lost.items())
+
+
+def test_only_long_words_get_break_opportunities_and_only_in_text():
+    from macros.pdf.wrap import soft_wraps
+
+    long = "x" * 30
+    html = f'<title>{long}</title><p class="{long}">{long} short &amp;{"y" * 23}</p>'
+    wrapped = soft_wraps(html)
+    assert wrapped.startswith(f'<title>{long}</title><p class="{long}">')
+    assert "xxxxxxxxxxxx<wbr>xxxxxxxxxxxx<wbr>xxxxxx short" in wrapped
+    assert "&amp;yyyyyyyyyyy<wbr>" in wrapped  # an entity counts as one character, kept whole
+    assert soft_wraps("<p>Implementation 2026-11-02 fidelity</p>") == (
+        "<p>Implementation 2026-11-02 fidelity</p>"
+    )

@@ -164,7 +164,7 @@ def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
         (["--program", os.fsdecode(b"Home \xff visiting")], "error: --program: is not valid UTF-8"),
         (
             ["--organization", "x" * 101],
-            "error: --organization: is 101 characters long; at most 100",
+            "error: --organization: is 101 characters long; at most 100 fit",
         ),
         (["--date", "2026\n12"], "error: --date: contains a control character"),
     ],
@@ -182,7 +182,11 @@ def test_bad_workshop_options_are_named_and_build_nothing(tmp_path, args, messag
 def test_the_longest_allowed_workshop_value_is_accepted(tmp_path):
     from macros.catalogue import WORKSHOP_MAX, Workshop
 
-    assert Workshop(program="x" * WORKSHOP_MAX).problems() == []
+    longest = Workshop(**{name: "x" * most for name, most in WORKSHOP_MAX.items()})
+    assert longest.problems() == []
+    assert Workshop(date="x" * (WORKSHOP_MAX["date"] + 1)).problems() == [
+        "--date: is 41 characters long; at most 40 fit in the forms' header"
+    ]
 
 
 # --- a broken schema file (the package's own) is reported at its place -------------------------

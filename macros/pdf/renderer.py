@@ -23,6 +23,7 @@ from ..project import STYLES, TEMPLATES, Project
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer
 from .fonts import FAMILY, SOURCE_FAMILY, form_font
+from .wrap import soft_wraps
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -114,7 +115,7 @@ class PdfRenderer:
         ]
 
     def html(self, printable: Printable) -> str:
-        return self.environment.get_template(printable.template).render(doc=printable)
+        return soft_wraps(self.environment.get_template(printable.template).render(doc=printable))
 
     def render(self, printable: Printable) -> Rendered:
         return self.write(printable, self.html(printable))
