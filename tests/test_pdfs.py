@@ -38,6 +38,7 @@ from PIL import Image
 from macros.catalogue import KINDS, PAPERS, VARIANTS, catalogue, pdf_filename
 from macros.pdf.renderer import ProjectFetcher
 from macros.project import STYLES, TEMPLATES, Project
+from macros.store.output import STAMP
 
 NEVER_RANK = "never be used to rank or grade organizations"
 PAPER_POINTS = {"letter": (612, 792), "a4": (595.28, 841.89)}
@@ -78,7 +79,7 @@ def first_sentence(markdown: str) -> str:
 def test_manifest_lists_every_pdf_in_the_folder_and_no_other(manifest, pdf_dir, toolkit):
     listed = [entry["file"] for entry in manifest]
     assert len(listed) == len(set(listed)), "a PDF is listed twice"
-    on_disk = {path.name for path in pdf_dir.iterdir() if path.name != "manifest.json"}
+    on_disk = {path.name for path in pdf_dir.iterdir() if path.name not in ("manifest.json", STAMP)}
     assert set(listed) == on_disk
     assert on_disk == {printable.filename for printable in catalogue(toolkit)}
 

@@ -278,6 +278,13 @@ def test_a_previous_build_is_replaced_and_marked(tmp_path):
     assert small_build(out, "--program", "Home Visiting").returncode == 0
 
 
+def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(tmp_path):
+    site = tmp_path / "site"
+    assert small_build(site, "--site").returncode == 0
+    result = small_build(site / "pdf", "--program", "Home Visiting")
+    assert result.returncode == 0, result.stderr
+
+
 def test_output_gets_the_usual_modes(built_site):
     umask = os.umask(0o22)
     os.umask(umask)
