@@ -13,7 +13,7 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,8 +173,8 @@ class PdfPlan:
             nonlocal done
             # Written under a temporary name, then renamed: another build sharing the cache
             # never copies half a file. The .json marks the entry complete, so it comes last.
-            meta = json.dumps({"pages": pages, "sha256": hashlib.sha256(data).hexdigest()})
-            meta = meta.encode()
+            record = {"pages": pages, "sha256": hashlib.sha256(data).hexdigest()}
+            meta = json.dumps(record).encode()
             for suffix, content in ((".pdf", data), (".json", meta)):
                 partial = self._entry(printable, f"{suffix}.{os.getpid()}.tmp")
                 partial.write_bytes(content)
@@ -204,7 +204,7 @@ class PdfPlan:
         *,
         stamp: str | None = None,
         rendered: Sequence[Printable] = (),
-        repaired: set[str] = frozenset(),
+        repaired: Set[str] = frozenset(),
     ) -> list[Built]:
         """Copy the verified cached PDFs into `out_dir` (replaced whole) with a manifest.json.
 
