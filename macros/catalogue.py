@@ -5,6 +5,7 @@ The PDF build renders this list and the site's Downloads page shows it, so the t
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,17 +34,33 @@ FILLED_FORMS = {"checklist": "checklist", "consensus-scoring": "scoring-form", "
 
 
 def pdf_filename(
-    kind: str, variant: str, paper: str, driver: str | None = None, name: str = ""
+    kind: str,
+    variant: str,
+    paper: str,
+    driver: str | None = None,
+    name: str = "",
+    edition: str = "",
 ) -> str:
     """e.g. checklist-coaching-fillable-a4.pdf; the site links to printables by this name.
 
     Printed from an assessment file, the file's name comes first:
-    team-2026-11-results-report-print-a4.pdf."""
-    return "-".join(part for part in (name, kind, driver, variant, paper) if part) + ".pdf"
+    team-2026-11-results-report-print-a4.pdf. `edition` names a workshop edition's drivers in
+    printables that hold several: checklist-coaching-fidelity-print-a4.pdf."""
+    parts = (name, kind, driver or edition, variant, paper)
+    return "-".join(part for part in parts if part) + ".pdf"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def joined(names: list[str]) -> str:
+    """ "Coaching", "Coaching and Fidelity", "Selection, Training and Coaching"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 #: Characters a workshop value may have: what the forms' header fields hold in a few lines.
-WORKSHOP_MAX = {"program": 100, "organization": 100, "date": 40}
+WORKSHOP_MAX = {"program": 100, "organization": 100, "date": 40, "edition": 40}
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,7 @@ class Workshop:
     program: str = ""
     organization: str = ""
     date: str = ""
+    edition: str = ""  #: a short label for the set, e.g. "Spring workshop"; default: the drivers
 
     def problems(self) -> list[str]:
         """What is wrong with the values, each as `--option: message` (empty when all is well)."""
@@ -84,10 +102,14 @@ class Printable:
     workshop: Workshop = field(default_factory=Workshop)
     filled: Filled | None = None  #: a saved assessment printed in place of the blanks
     name: str = ""  #: names the assessment file a filled printable comes from
+    edition: str = ""  #: what a workshop edition covers, in its footer; empty for the full set
+    edition_slug: str = ""  #: names the subset in the file name of a several-driver printable
 
     @property
     def filename(self) -> str:
-        return pdf_filename(self.kind, self.variant, self.paper, self.driver, self.name)
+        return pdf_filename(
+            self.kind, self.variant, self.paper, self.driver, self.name, self.edition_slug
+        )
 
     @property
     def template(self) -> str:
@@ -119,15 +141,26 @@ def catalogue(
     drivers: tuple[str, ...] | None = None,
     workshop: Workshop = Workshop(),
 ) -> list[Printable]:
-    """Every printable for the chosen papers and drivers, in Downloads-page order."""
+    """Every printable for the chosen papers and drivers, in Downloads-page order.
+
+    A subset of drivers (or a labelled set) is a workshop edition: its several-driver printables
+    name it in their title and file name, and every page's footer names it.
+    """
     chosen = tuple(d for d in toolkit.drivers if drivers is None or d.id in drivers)
+    partial = len(chosen) < len(toolkit.drivers)
+    edition = workshop.edition or (joined([d.name for d in chosen]) if partial else "")
+    edition_slug = slug(workshop.edition) or ("-".join(d.id for d in chosen) if partial else "")
     forms = toolkit.forms
     plan = []  # (kind, variants, title, purpose, drivers, driver id, table)
 
     def add(kind, title, purpose, subset=chosen, driver=None, table=None, variants=VARIANTS):
         plan.append((kind, variants, title, purpose, subset, driver, table))
 
-    add("checklist", forms.checklist.title, forms.checklist.purpose)
+    def several(title: str) -> str:
+        return f"{title} ({edition})" if edition else title
+
+    if len(chosen) > 1 or not partial:  # one driver: its own checklist is the same document
+        add("checklist", several(forms.checklist.title), forms.checklist.purpose)
     for driver in chosen:
         add(
             "checklist",
@@ -136,8 +169,8 @@ def catalogue(
             (driver,),
             driver.id,
         )
-    add("scoring-form", forms.scoring_form.title, forms.scoring_form.purpose)
-    add("discussion-guide", forms.discussion_guide.title, forms.discussion_guide.purpose)
+    add("scoring-form", several(forms.scoring_form.title), forms.scoring_form.purpose)
+    add("discussion-guide", several(forms.discussion_guide.title), forms.discussion_guide.purpose)
     for driver in chosen:
         add(
             "tip-sheet",
@@ -150,8 +183,21 @@ def catalogue(
     add("action-plan", forms.action_plan.title, forms.action_plan.purpose, table=forms.action_plan)
     add("composition", forms.composition.title, forms.composition.purpose, table=forms.composition)
     add("stage-guide", forms.stage_guide.title, forms.stage_guide.purpose, ())
+    several_kinds = ("checklist", "scoring-form", "discussion-guide")
     result = [
-        Printable(kind, variant, paper, title, purpose, subset, driver, table, workshop)
+        Printable(
+            kind,
+            variant,
+            paper,
+            title,
+            purpose,
+            subset,
+            driver,
+            table,
+            workshop,
+            edition=edition,
+            edition_slug=edition_slug if kind in several_kinds and driver is None else "",
+        )
         for kind, variants, title, purpose, subset, driver, table in plan
         for variant in variants
         for paper in papers

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .catalogue import PAPERS, Workshop, catalogue, filled_catalogue
+from .catalogue import PAPERS, Workshop, catalogue, filled_catalogue, slug
 from .errors import ToolkitError
 from .project import Project
 from .source.load import load_rubric
@@ -45,6 +45,12 @@ def parse_args(argv: list[str] | None, project: Project) -> argparse.Namespace:
     parser.add_argument("--program", default="", help="pre-fill: program or practice assessed")
     parser.add_argument("--organization", default="", help="pre-fill: organization or site")
     parser.add_argument("--date", default="", help="pre-fill: date of the workshop")
+    parser.add_argument(
+        "--edition",
+        default="",
+        help="short label for a workshop edition, in titles, file names and footers "
+        "(default with --drivers: the drivers' names)",
+    )
     parser.add_argument(
         "--assessment",
         action="append",
@@ -100,6 +106,7 @@ def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
         args.program,
         args.organization,
         args.date,
+        args.edition,
     )
     # The fonts fontconfig gives WeasyPrint now: a font that appears or goes builds again.
     return build_stamp(project, args.rubric, options, resolved_font_files())
@@ -134,7 +141,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if args.assessment:
         given = [
             name
-            for name in ("check", "site", "drivers", "program", "organization", "date")
+            for name in ("check", "site", "drivers", "program", "organization", "date", "edition")
             if getattr(args, name)
         ]
         if given:
@@ -178,11 +185,14 @@ def run(args: argparse.Namespace, project: Project) -> int:
                 file=sys.stderr,
             )
             return 2
+    if args.edition.strip() and not slug(args.edition):
+        print("error: --edition needs at least one letter or digit", file=sys.stderr)
+        return 2
     papers = PAPERS if args.paper == "both" else (args.paper,)
     if args.assessment:
         printables = assessment_printables(toolkit, args.assessment, papers)
     else:
-        workshop = Workshop(args.program, args.organization, args.date)
+        workshop = Workshop(args.program, args.organization, args.date, args.edition.strip())
         if workshop.problems():
             print(
                 "\n".join(f"error: {problem}" for problem in workshop.problems()), file=sys.stderr

@@ -274,11 +274,29 @@ class PrintableText(Sourced):
 
 
 @dataclass(frozen=True)
+class Tick(Sourced):
+    id: Key
+    label: str
+
+
+@dataclass(frozen=True)
 class Column(Sourced):
     id: Key
     heading: str
     records: str  #: what the column records
     width: int = 1
+    ticks: tuple[Tick, ...] = ()  #: tick boxes in each row instead of room to write
+
+
+@dataclass(frozen=True)
+class Counts(Sourced):
+    """A table of numbers with no names, on a page of its own (the composition's Part 2)."""
+
+    heading: str
+    introduction: tuple[str, ...]
+    characteristics: tuple[str, ...]  #: shown in the first column, each over `rows_each` rows
+    rows_each: int
+    columns: tuple[Column, ...]
 
 
 @dataclass(frozen=True)
@@ -295,6 +313,8 @@ class TableTemplate(Sourced):
     columns: tuple[Column, ...]
     rows: int
     reflection: tuple[Reflection, ...] = ()
+    heading: str | None = None  #: over the table, when the template has more than one part
+    counts: Counts | None = None
 
 
 @dataclass(frozen=True)

@@ -249,8 +249,8 @@ def test_fillable_checklist_has_exactly_the_expected_fields(pdf_dir, toolkit):
     )
     ratings = [field for field in fields.values() if field.kind == "radio"]
     assert len(ratings) == 33
-    scale = tuple(rating.id for rating in toolkit.forms.rating_scale)
-    assert len(scale) == 3
+    scale = tuple(str(rating.score) for rating in toolkit.forms.rating_scale)  # the rating itself
+    assert scale == ("2", "1", "0")
     for field in ratings:
         assert field.options == scale, field.name
         assert field.widgets == len(scale), field.name
@@ -271,7 +271,7 @@ def test_fillable_scoring_form_has_scores_and_subtotals(pdf_dir, toolkit):
         for practice in driver.best_practices:
             field = fields.get(f"{practice.id}-score")
             assert field is not None and field.kind == "radio", practice.id
-            assert field.options == scores, practice.id
+            assert field.options == (*scores, "not-rated"), practice.id
         subtotal = fields.get(f"{driver.id}-subtotal")
         assert subtotal is not None and subtotal.kind == "text", driver.id
     radios = [field for field in fields.values() if field.kind == "radio"]
@@ -415,18 +415,19 @@ def test_workshop_checklist_holds_only_the_chosen_drivers(workshop, toolkit):
     chosen = [driver for driver in toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
     others = [driver for driver in toolkit.drivers if driver.id not in WORKSHOP_DRIVERS]
     for variant in VARIANTS:
-        pdf = workshop / f"checklist-{variant}-a4.pdf"
+        pdf = workshop / f"checklist-coaching-fidelity-{variant}-a4.pdf"
         assert missing(statements(chosen), pdf) == [], variant
         text = text_of(pdf)
         assert [statement for statement in statements(others) if statement in text] == []
 
 
 def test_workshop_print_checklist_shows_the_header_values(workshop):
-    assert missing(list(WORKSHOP.values()), workshop / "checklist-print-a4.pdf") == []
+    pdf = workshop / "checklist-coaching-fidelity-print-a4.pdf"
+    assert missing(list(WORKSHOP.values()), pdf) == []
 
 
 def test_workshop_fillable_checklist_has_the_header_values_filled_in(workshop, toolkit):
-    fields = fields_of(workshop / "checklist-fillable-a4.pdf")
+    fields = fields_of(workshop / "checklist-coaching-fidelity-fillable-a4.pdf")
     assert {name: fields[name].value for name in WORKSHOP} == WORKSHOP
     chosen = [driver for driver in toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
     assert set(fields) == set(checklist_field_names(chosen))
@@ -576,7 +577,7 @@ def test_template_syntax_in_content_prints_literally(hostile_build):
     for name in (
         "checklist-coaching-print-a4.pdf",
         "tip-sheet-coaching-print-a4.pdf",
-        "scoring-form-print-a4.pdf",
+        "scoring-form-coaching-print-a4.pdf",  # a one-driver edition names its driver
     ):
         text = text_of(out / name)
         assert HOSTILE_STATEMENT in text, name

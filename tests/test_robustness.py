@@ -810,7 +810,7 @@ def pdf_text(pdf: Path) -> str:
     "pdf, fields",
     [
         ("tip-sheet-coaching-print-a4.pdf", ("statement", "criterion", "citation")),
-        ("discussion-guide-print-a4.pdf", ("prompt",)),
+        ("discussion-guide-coaching-print-a4.pdf", ("prompt",)),  # a one-driver edition
     ],
 )
 def test_hostile_content_prints_literally_in_the_pdfs(hostile_site, pdf, fields):

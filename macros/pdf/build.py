@@ -76,7 +76,10 @@ def environment_key(project: Project) -> str:
     return pdf_environment_key(
         project,
         fonts=[*resolved_font_files(), form_font(project.font_cache)],  # the ones used
-        code=[Path(renderer.__file__)],
+        code=[
+            Path(renderer.__file__).with_name(f"{name}.py")
+            for name in ("renderer", "fill", "forms")
+        ],
         harfbuzz_subset=harfbuzz_subset(),
     )
 
@@ -276,6 +279,7 @@ def write_manifest(path: Path, built: list[Built]) -> None:
             "kind": item.printable.kind,
             "variant": item.printable.variant,
             "driver": item.printable.driver,
+            "edition": item.printable.edition,
             "paper": item.printable.paper,
             "paper_name": PAPER_NAMES[item.printable.paper],
             "pages": item.pages,
@@ -284,6 +288,8 @@ def write_manifest(path: Path, built: list[Built]) -> None:
         }
         for item in built
     ]
-    path.write_text(
-        json.dumps({"printables": entries}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    # What the set covers, so the site can name a workshop edition's files as the build did.
+    drivers = list(dict.fromkeys(d.id for item in built for d in item.printable.drivers))
+    edition = next((item.printable.workshop.edition for item in built), "")
+    manifest = {"drivers": drivers, "edition": edition, "printables": entries}
+    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -22,7 +22,9 @@ from ..errors import RenderError
 from ..project import STYLES, TEMPLATES, Project
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer
+from .fill import extra_lines, grow
 from .fonts import FAMILY, SOURCE_FAMILY, form_font
+from .forms import fix_form_fields
 from .wrap import soft_wraps
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
@@ -120,27 +122,33 @@ class PdfRenderer:
     def render(self, printable: Printable) -> Rendered:
         return self.write(printable, self.html(printable))
 
-    def write(self, printable: Printable, html: str) -> Rendered:
+    def layout(self, printable: Printable, html: str) -> weasyprint.Document:
         orientation = "landscape" if printable.landscape else "portrait"
         paper = weasyprint.CSS(
             string=f"@page {{ size: {PAGE_SIZES[printable.paper]} {orientation}; }}",
             font_config=self.fonts,
         )
+        return weasyprint.HTML(
+            string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=self.fetcher
+        ).render(
+            stylesheets=[*self.stylesheets, paper],
+            font_config=self.fonts,
+            cache=self.cache,
+            pdf_forms=printable.variant == "fillable",
+        )
+
+    def write(self, printable: Printable, html: str) -> Rendered:
         warnings = _Warnings()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(warnings)
         try:
             with self.project.library_epoch():  # fontTools stamps subset fonts
-                document = weasyprint.HTML(
-                    string=html,
-                    base_url=TEMPLATES.as_uri() + "/",
-                    url_fetcher=self.fetcher,
-                ).render(
-                    stylesheets=[*self.stylesheets, paper],
-                    font_config=self.fonts,
-                    cache=self.cache,
-                    pdf_forms=printable.variant == "fillable",
-                )
+                document = self.layout(printable, html)
+                extra = extra_lines(document)
+                if extra:  # give the blank foot of each page to the answer areas on it
+                    filled = self.layout(printable, grow(html, extra))
+                    if len(filled.pages) == len(document.pages):
+                        document = filled
                 fillable = printable.variant == "fillable"
                 data = document.write_pdf(
                     pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode(),
@@ -159,6 +167,8 @@ class PdfRenderer:
                 f"{printable.filename}: set in {', '.join(foreign)} instead of {SOURCE_FAMILY}; "
                 f"the {SOURCE_FAMILY} font is missing or hidden (Debian: fonts-dejavu-core)"
             )
+        if fillable:
+            data = fix_form_fields(data)
         return Rendered(printable, data, len(document.pages))
 
 

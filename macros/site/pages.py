@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .. import model
 from ..assessment import PRIORITIES, rubric_data
 from ..assessment.fileformat import ACTION_FIELDS
-from ..catalogue import PAPER_NAMES, PAPERS, Printable, catalogue, pdf_filename
+from ..catalogue import PAPER_NAMES, PAPERS, Printable, Workshop, catalogue, pdf_filename
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer, plain
 
@@ -113,11 +113,20 @@ class SitePages:
     def downloads(self, manifest_file: Path | None) -> list[Download]:
         """The printables that were built (all of them when no build has run yet)."""
         built = None
+        printables = catalogue(self.toolkit)
         if manifest_file is not None and manifest_file.is_file():
-            entries = json.loads(manifest_file.read_text(encoding="utf-8"))["printables"]
-            built = {entry["file"]: entry for entry in entries}
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+            built = {entry["file"]: entry for entry in manifest["printables"]}
+            if any(entry.get("edition") for entry in manifest["printables"]):
+                # a workshop edition: its files are named after its drivers or its label
+                known = {driver.id for driver in self.toolkit.drivers}
+                printables = catalogue(
+                    self.toolkit,
+                    drivers=tuple(d for d in manifest["drivers"] if d in known),
+                    workshop=Workshop(edition=manifest.get("edition", "")),
+                )
         result = []
-        for printable in catalogue(self.toolkit):
+        for printable in printables:
             if built is None:
                 result.append(Download(printable))
             elif printable.filename in built:

@@ -305,6 +305,9 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
                 )
         for table in ("action_plan", "composition"):
             yield from _unique(forms, (table, "columns"), "id", "column id").problems
+        if "counts" in forms.data["composition"]:
+            counts = ("composition", "counts", "columns")
+            yield from _unique(forms, counts, "id", "column id").problems
     support = documents.get("implementation-support.yaml")
     if support is not None:
         yield from _unique(support, ("stages", "items"), "id", "stage id").problems

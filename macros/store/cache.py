@@ -89,7 +89,7 @@ def pdf_environment_key(
 ) -> str:
     """Everything outside a printable's HTML that changes its PDF's bytes.
 
-    `code` is the module that turns HTML into PDF; the HTML itself holds all the data.
+    `code` is the modules that turn HTML into PDF; the HTML itself holds all the data.
     """
     digest = _Digest(project.epoch, f"harfbuzz-subset={harfbuzz_subset}")
     digest.folder(project.styles)
@@ -97,7 +97,7 @@ def pdf_environment_key(
         digest.file(font, font.name)
     for path in code:
         digest.file(path, path.name)
-    for version in requirement_versions("weasyprint"):
+    for version in requirement_versions("weasyprint", "pikepdf"):
         digest.text(version)
     return digest.hexdigest()
 

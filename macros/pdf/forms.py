@@ -1,0 +1,65 @@
+"""Make WeasyPrint's form fields what PDF readers and form tools expect.
+
+WeasyPrint 70 writes each radio button twice into /AcroForm /Fields (the group and every button
+again under the group's name), names a button's on-state by its position (/0, /1, /2) with the
+real value only in /Opt, and puts a `gs` operator into /DA, where only colour and font belong.
+Tools that ignore /Opt then read the rating labelled "2" as "0". This step rewrites the form so
+each element is one field, a radio button's on-state is its own value (the rating score itself)
+and every /DA is valid; the rest of the file, tags included, is kept as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import pikepdf
+
+_GRAPHICS_STATE = re.compile(rb"/[^\s/]+\s+gs\s*")
+
+
+def fix_form_fields(data: bytes) -> bytes:
+    """The PDF `data` with one field per form element, valued radio states and clean /DA.
+
+    Deterministic: the same input gives the same bytes (the file identifier is derived from the
+    content), so reproducible builds stay reproducible.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        form = pdf.Root.get("/AcroForm")
+        if form is None:
+            return data
+        kids = set()
+        for field in form.Fields:
+            if "/Kids" in field:
+                kids.update(kid.objgen for kid in field.Kids)
+                _name_states_by_value(field)
+        form.Fields = pikepdf.Array(field for field in form.Fields if field.objgen not in kids)
+        for holder in (form, *form.Fields):
+            if "/DA" in holder:
+                holder.DA = pikepdf.String(_GRAPHICS_STATE.sub(b"", bytes(holder.DA)))
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _name_states_by_value(group: pikepdf.Dictionary) -> None:
+    """Rename each button's on-state from its position to its value; drop the /Opt lookup."""
+    values = [str(value) for value in group.get("/Opt", [])]
+    names = [str(kid.get("/TU", "")) for kid in group.Kids]
+    shared = os.path.commonprefix(names)
+    if ": " in shared:  # "Coaching best practice 1: In place" -> the question the group answers
+        group.TU = pikepdf.String(shared[: shared.rindex(": ")])
+    for index, kid in enumerate(group.Kids):
+        for key in ("/T", "/FT", "/Ff"):  # these made each button a field of its own
+            if key in kid:
+                del kid[key]
+        if not values:
+            continue
+        for appearance in ("/N", "/D"):
+            states = kid.AP.get(appearance)
+            if states is not None and f"/{index}" in states and values[index] != str(index):
+                states[pikepdf.Name("/" + values[index])] = states[f"/{index}"]
+                del states[f"/{index}"]
+    if "/Opt" in group:
+        del group["/Opt"]
