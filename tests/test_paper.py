@@ -296,6 +296,7 @@ def test_two_driver_scoring_form_totals_only_its_drivers(edition, toolkit):
 def test_each_form_element_is_one_field_with_valid_appearance_strings(pdf_dir):
     for pdf in pdfs(pdf_dir, "fillable"):
         form = reader_of(pdf).trailer["/Root"]["/AcroForm"]
+        assert re.fullmatch(r"([\d.]+ ){1,4}(g|rg|k) /\S+ [\d.]+ Tf", str(form["/DA"]))
         names = [str(field.get_object()["/T"]) for field in form["/Fields"]]
         assert len(names) == len(set(names)), pdf.name
         assert set(names) == set(fields_of(pdf)), pdf.name

@@ -38,6 +38,9 @@ def fix_form_fields(data: bytes) -> bytes:
         for holder in (form, *form.Fields):
             if "/DA" in holder:
                 holder.DA = pikepdf.String(_GRAPHICS_STATE.sub(b"", bytes(holder.DA)))
+        if "/DA" not in form:  # the default for fields without their own
+            form.DA = next((field.DA for field in form.Fields if "/DA" in field), "0 g")
+        _tick_font(pdf, form)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -63,3 +66,24 @@ def _name_states_by_value(group: pikepdf.Dictionary) -> None:
                 del states[f"/{index}"]
     if "/Opt" in group:
         del group["/Opt"]
+
+
+def _tick_font(pdf: pikepdf.Pdf, form: pikepdf.Dictionary) -> None:
+    """Give tick boxes and radio buttons the font viewers draw their marks with (ZapfDingbats)."""
+    buttons = [field for field in form.Fields if field.get("/FT") == "/Btn" and "/DA" not in field]
+    if not buttons:
+        return
+    if "/DR" not in form:
+        form.DR = pikepdf.Dictionary()
+    if "/Font" not in form.DR:
+        form.DR.Font = pikepdf.Dictionary()
+    if "/ZaDb" not in form.DR.Font:
+        form.DR.Font.ZaDb = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name.ZapfDingbats,
+            )
+        )
+    for field in buttons:
+        field.DA = pikepdf.String("0 g /ZaDb 0 Tf")
