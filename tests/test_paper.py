@@ -217,23 +217,36 @@ def test_long_header_values_wrap_inside_the_header_frame(edition):
     assert checked >= 5
 
 
-def test_fillable_header_fields_lie_inside_the_frame_and_leave_room(edition):
-    pdf = edition / "scoring-form-coaching-fidelity-fillable-a4.pdf"
-    page = layout_of(pdf)[0]
-    frame = header_frame(page)
+def header_widgets(pdf: Path) -> dict[str, Box]:
+    """The header fields' boxes on page one, in pdfplumber's coordinates (from the top)."""
+    height = layout_of(pdf)[0].height
     rects = {}
     for annotation in reader_of(pdf).pages[0]["/Annots"]:
         widget = annotation.get_object()
         if str(widget.get("/T")) in ("program", "organization", "date", "team"):
             x0, y0, x1, y1 = (float(value) for value in widget["/Rect"])
-            top, bottom = page.height - max(y0, y1), page.height - min(y0, y1)
+            top, bottom = height - max(y0, y1), height - min(y0, y1)
             rects[str(widget["/T"])] = Box(min(x0, x1), top, max(x0, x1), bottom)
+    return rects
+
+
+@pytest.mark.parametrize("which", ["blank", "edition"])
+def test_fillable_header_fields_lie_inside_the_frame_and_leave_room(pdf_dir, edition, which):
+    pdf = {
+        "blank": pdf_dir / "scoring-form-fillable-letter.pdf",
+        "edition": edition / "scoring-form-coaching-fidelity-fillable-a4.pdf",
+    }[which]
+    frame = header_frame(layout_of(pdf)[0])
+    rects = header_widgets(pdf)
     assert set(rects) == {"program", "organization", "date", "team"}
     assert [name for name, box in rects.items() if not frame.holds(box, slack=1)] == []
+    assert [name for name, box in rects.items() if box.height < 7 * MM] == []  # a line to type on
     assert rects["date"].width >= 30 * MM
     assert rects["team"].width >= 0.9 * frame.width and rects["team"].height >= 14 * MM
-    fields = fields_of(pdf)
-    assert {name: fields[name].value for name in LONG} == LONG
+    if which == "edition":
+        fields = fields_of(pdf)
+        assert {name: fields[name].value for name in LONG} == LONG
+        assert rects["program"].height >= 14 * MM  # a long value gets the lines it needs
 
 
 # --- forms that tally ---------------------------------------------------------------------------
