@@ -27,7 +27,6 @@ from ..project import Project
 from ..render.markdown import MarkdownRenderer
 from ..store.cache import pdf_environment_key, printable_key
 from ..store.output import staging
-from . import renderer
 from .fonts import form_font, resolved_font_files
 from .renderer import PdfRenderer, harfbuzz_subset
 
@@ -76,10 +75,7 @@ def environment_key(project: Project) -> str:
     return pdf_environment_key(
         project,
         fonts=[*resolved_font_files(), form_font(project.font_cache)],  # the ones used
-        code=[
-            Path(renderer.__file__).with_name(f"{name}.py")
-            for name in ("renderer", "fill", "forms")
-        ],
+        code=[Path(__file__).with_name(f"{name}.py") for name in ("renderer", "fill", "forms")],
         harfbuzz_subset=harfbuzz_subset(),
     )
 

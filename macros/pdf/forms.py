@@ -29,7 +29,7 @@ def fix_form_fields(data: bytes) -> bytes:
         form = pdf.Root.get("/AcroForm")
         if form is None:
             return data
-        kids = set()
+        kids: set[tuple[int, int]] = set()
         for field in form.Fields:
             if "/Kids" in field:
                 kids.update(kid.objgen for kid in field.Kids)
@@ -46,7 +46,7 @@ def fix_form_fields(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _name_states_by_value(group: pikepdf.Dictionary) -> None:
+def _name_states_by_value(group: pikepdf.Object) -> None:
     """Rename each button's on-state from its position to its value; drop the /Opt lookup."""
     values = [str(value) for value in group.get("/Opt", [])]
     names = [str(kid.get("/TU", "")) for kid in group.Kids]
@@ -68,7 +68,7 @@ def _name_states_by_value(group: pikepdf.Dictionary) -> None:
         del group["/Opt"]
 
 
-def _tick_font(pdf: pikepdf.Pdf, form: pikepdf.Dictionary) -> None:
+def _tick_font(pdf: pikepdf.Pdf, form: pikepdf.Object) -> None:
     """Give tick boxes and radio buttons the font viewers draw their marks with (ZapfDingbats)."""
     buttons = [field for field in form.Fields if field.get("/FT") == "/Btn" and "/DA" not in field]
     if not buttons:
