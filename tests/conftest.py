@@ -50,3 +50,20 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_build("--site", "--out", str(site))
     assert result.returncode == 0, result.stderr
     return site
+
+
+FIXTURE_RUBRIC = Path(__file__).resolve().parent / "fixtures" / "rubric"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/goldens/ from what the code renders now, instead of comparing",
+    )
+
+
+@pytest.fixture(scope="session")
+def fixture_toolkit() -> Toolkit:
+    """The tiny fixture rubric (tests/fixtures/rubric): two drivers, invented text."""
+    return load_rubric(FIXTURE_RUBRIC, shown_from=FIXTURE_RUBRIC.parent)
