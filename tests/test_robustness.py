@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import PROJECT_ROOT, run_build
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_build
 from helpers import Listener, copy_rubric, replace_once
 
 BUILD = PROJECT_ROOT / "build_pdf.py"
@@ -334,7 +334,7 @@ class Served:
     def __init__(self, port: int, rubric: Path, process: subprocess.Popen, log: Path) -> None:
         self.port, self.rubric, self.process, self.log = port, rubric, process, log
 
-    def page(self, path: str = "drivers/coaching.html") -> tuple[int, str]:
+    def page(self, path: str = "drivers/mentoring.html") -> tuple[int, str]:
         return fetch(f"http://127.0.0.1:{self.port}/{path}")
 
     def wait_for(self, condition, timeout: float, what: str) -> tuple[int, str]:
@@ -355,8 +355,8 @@ class Served:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     @property
-    def coaching(self) -> Path:
-        return self.rubric / "drivers" / "coaching.yaml"
+    def driver(self) -> Path:
+        return self.rubric / "drivers" / "mentoring.yaml"
 
 
 BANNER = "The rubric has errors"
@@ -364,9 +364,11 @@ BANNER = "The rubric has errors"
 
 @pytest.fixture(scope="module")
 def served(project_root, tmp_path_factory):
-    """`mkdocs serve` on a copy of the rubric (TOOLKIT_RUBRIC), on a free port of 127.0.0.1."""
+    """`mkdocs serve` on a copy of the small fixture rubric (TOOLKIT_RUBRIC), on a free port of
+    127.0.0.1: its few PDFs render quickly in the background."""
     base = tmp_path_factory.mktemp("serve")
-    rubric = copy_rubric(base)
+    rubric = base / "rubric"
+    shutil.copytree(FIXTURE_RUBRIC, rubric)
     port = free_port()
     log = base / "serve.log"
     with open(log, "wb") as output:
@@ -390,7 +392,7 @@ def served(project_root, tmp_path_factory):
     server = Served(port, rubric, process, log)
     try:
         server.wait_for(
-            lambda status, page: status == 200 and h1_of(page) == "Coaching", 60, "the first build"
+            lambda status, page: status == 200 and h1_of(page) == "Mentoring", 60, "the first build"
         )
         yield server
     finally:
@@ -403,39 +405,39 @@ def served(project_root, tmp_path_factory):
 
 
 def test_serve_keeps_the_last_good_page_while_the_rubric_is_broken(served, project_root):
-    original = (project_root / "rubric" / "drivers" / "coaching.yaml").read_text(encoding="utf-8")
-    served.coaching.write_text(original, encoding="utf-8")
+    original = (FIXTURE_RUBRIC / "drivers" / "mentoring.yaml").read_text(encoding="utf-8")
+    served.driver.write_text(original, encoding="utf-8")
     served.wait_for(
-        lambda s, p: s == 200 and h1_of(p) == "Coaching" and BANNER not in p, 30, "the good page"
+        lambda s, p: s == 200 and h1_of(p) == "Mentoring" and BANNER not in p, 30, "the good page"
     )
 
-    served.coaching.write_text(
-        original.replace("\nname: Coaching\n", "\nnmae: Coaching\n", 1), encoding="utf-8"
+    served.driver.write_text(
+        original.replace("\nname: Mentoring\n", "\nnmae: Mentoring\n", 1), encoding="utf-8"
     )
     status, page = served.wait_for(lambda s, p: BANNER in p, 30, "the error banner")
 
     assert status == 200
-    assert h1_of(page) == "Coaching"  # the last good version
-    assert re.search(r"coaching\.yaml:\d+:\d+: nmae: unknown key", page), page[:3000]
+    assert h1_of(page) == "Mentoring"  # the last good version
+    assert re.search(r"mentoring\.yaml:\d+:\d+: nmae: unknown key", page), page[:3000]
     assert served.process.poll() is None
 
-    fixed = original.replace("\nname: Coaching\n", "\nname: Coaching Fixed\n", 1)
-    served.coaching.write_text(fixed, encoding="utf-8")
+    fixed = original.replace("\nname: Mentoring\n", "\nname: Mentoring Fixed\n", 1)
+    served.driver.write_text(fixed, encoding="utf-8")
     status, page = served.wait_for(
-        lambda s, p: h1_of(p) == "Coaching Fixed" and BANNER not in p, 30, "the fixed page"
+        lambda s, p: h1_of(p) == "Mentoring Fixed" and BANNER not in p, 30, "the fixed page"
     )
     assert status == 200
 
 
 def test_serve_banner_shows_problem_text_as_text(served, project_root):
-    original = (project_root / "rubric" / "drivers" / "coaching.yaml").read_text(encoding="utf-8")
-    served.coaching.write_text(original, encoding="utf-8")
+    original = (FIXTURE_RUBRIC / "drivers" / "mentoring.yaml").read_text(encoding="utf-8")
+    served.driver.write_text(original, encoding="utf-8")
     served.wait_for(
-        lambda s, p: s == 200 and h1_of(p) == "Coaching" and BANNER not in p, 30, "the good page"
+        lambda s, p: s == 200 and h1_of(p) == "Mentoring" and BANNER not in p, 30, "the good page"
     )
     hostile_key = "<img src=x onerror=alert(1)>"
-    served.coaching.write_text(
-        original.replace("\nname: Coaching\n", f'\nname: Coaching\n"{hostile_key}": 1\n', 1),
+    served.driver.write_text(
+        original.replace("\nname: Mentoring\n", f'\nname: Mentoring\n"{hostile_key}": 1\n', 1),
         encoding="utf-8",
     )
     _, page = served.wait_for(lambda s, p: BANNER in p, 30, "the error banner")
@@ -443,7 +445,7 @@ def test_serve_banner_shows_problem_text_as_text(served, project_root):
         assert html.escape(hostile_key, quote=False) in page
         assert hostile_key not in page
     finally:
-        served.coaching.write_text(original, encoding="utf-8")
+        served.driver.write_text(original, encoding="utf-8")
 
 
 def fetch_bytes(url: str) -> tuple[int, bytes]:
@@ -457,13 +459,13 @@ def fetch_bytes(url: str) -> tuple[int, bytes]:
 
 def test_serve_pdfs_follow_an_edit_and_are_never_stale(served, project_root):
     """After an edit, a served PDF is missing while it renders, then the new one: never the old."""
-    original = (project_root / "rubric" / "drivers" / "coaching.yaml").read_text(encoding="utf-8")
-    old, new = "service delivery plan.", "service delivery plan, served."
+    original = (FIXTURE_RUBRIC / "drivers" / "mentoring.yaml").read_text(encoding="utf-8")
+    old, new = "Fixture statement 283.", "Fixture statement 283, served."
     assert original.count(old) == 1
-    served.coaching.write_text(original.replace(old, new), encoding="utf-8")
+    served.driver.write_text(original.replace(old, new), encoding="utf-8")
     try:
         served.wait_for(lambda s, p: new in p, 60, "the edited driver page")
-        url = f"http://127.0.0.1:{served.port}/pdf/checklist-coaching-print-a4.pdf"
+        url = f"http://127.0.0.1:{served.port}/pdf/checklist-mentoring-print-a4.pdf"
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             status, data = fetch_bytes(url)
@@ -477,7 +479,7 @@ def test_serve_pdfs_follow_an_edit_and_are_never_stale(served, project_root):
             time.sleep(1)
         pytest.fail("the edited PDF was not offered within 300 s\n" + served.log_text()[-3000:])
     finally:
-        served.coaching.write_text(original, encoding="utf-8")
+        served.driver.write_text(original, encoding="utf-8")
 
 
 # --- 5. hostile content stays text and reaches nothing -------------------------------------------
