@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def fixture_toolkit() -> Toolkit:
     """The tiny fixture rubric (tests/fixtures/rubric): two drivers, invented text."""
     return load_rubric(FIXTURE_RUBRIC, shown_from=FIXTURE_RUBRIC.parent)
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail(
+            "Chromium is missing: these tests need Debian's `chromium` package on PATH "
+            "(`make test` installs it with scripts/system-deps.sh; Playwright's own "
+            "browser download is not used)",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session; each test opens its own pages."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from site_tools import driver_data, plain, serve_directory
-from test_browser import CHROMIUM_ARGS, chromium
 
 from macros.assessment import read_assessment, rubric_data, to_json, totals
 
@@ -30,17 +29,6 @@ RATINGS = ["in-place", "partially-in-place", "not-in-place", None]
 LABELS = {"in-place": "In place (2)", "partially-in-place": "Partially in place (1)"}
 LABELS["not-in-place"] = "Not in place (0)"
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> & "quoted"'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

@@ -303,26 +303,21 @@ def browser_totals(page, script: str, data: dict, saved: dict) -> dict:
     return page.evaluate(program, [data, saved])
 
 
-def test_the_browser_and_python_compute_the_same_totals(data, rounds):
+def test_the_browser_and_python_compute_the_same_totals(data, rounds, browser):
     """One formula: the site's script and totals.py agree on every total of the same files."""
     if not ASSESS_JS.is_file():
         pytest.skip("the Assess page (issue 13) is not on this branch: nothing to compare yet")
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM_ARGS, chromium
-
     script = ASSESS_JS.read_text(encoding="utf-8")
     nothing = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     for entry in nothing["practices"].values():
         entry["rating"] = None
     (rounds / "nothing.json").write_text(json.dumps(nothing), encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        shown = {
-            file.name: browser_totals(page, script, data, json.loads(file.read_text("utf-8")))
-            for file in (EXAMPLE, rounds / "spring.json", rounds / "nothing.json")
-        }
-        browser.close()
+    page = browser.new_page()
+    shown = {
+        file.name: browser_totals(page, script, data, json.loads(file.read_text("utf-8")))
+        for file in (EXAMPLE, rounds / "spring.json", rounds / "nothing.json")
+    }
+    page.close()
     for file in (EXAMPLE, rounds / "spring.json", rounds / "nothing.json"):
         result = totals(data, read_assessment(file, data))
         expected = {"overall": result.overall, **result.drivers, **result.categories}

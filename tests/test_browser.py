@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -19,17 +18,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import chromium
 from site_tools import PROJECT_ROOT, driver_data, plain, serve_directory
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 1800}
 
@@ -62,31 +55,8 @@ SHIM_BUG = (
 )
 
 
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail(
-            "Chromium is missing: these tests need Debian's `chromium` package on PATH "
-            "(`make test` installs it with scripts/system-deps.sh; Playwright's own "
-            "browser download is not used)",
-            pytrace=False,
-        )
-    return path
-
-
 def test_chromium_is_installed():
     assert Path(chromium()).is_file()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
