@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_RUBRIC
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
 from helpers import column_of, line_of, only_problem, problems_of, replace_once, shown
 
+from macros import cli
 from macros.errors import RubricError
 from macros.source.load import load_rubric
 from macros.source.yamldoc import MAX_DEPTH
@@ -670,66 +671,79 @@ def test_the_error_lists_its_problems_and_counts_them(rubric_copy):
 # --- the command line -----------------------------------------------------------------------------
 
 
-def check(project_root, *arguments):
-    return subprocess.run(
-        [sys.executable, "build_pdf.py", "--check", *arguments],
-        cwd=project_root,
+def check(cwd: Path, *arguments: str, monkeypatch, capsys) -> tuple[int, str, str]:
+    """`build_pdf.py --check` run in this process from `cwd`: (status, stdout, stderr)."""
+    monkeypatch.chdir(cwd)
+    status = cli.main(["--check", *arguments], root=PROJECT_ROOT)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_check_passes_on_the_real_rubric():
+    """The real rubric, as `make check` runs it: a child process."""
+    result = subprocess.run(
+        [sys.executable, "build_pdf.py", "--check"],
+        cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
-
-
-def test_cli_check_passes_on_the_real_rubric(project_root):
-    result = check(project_root)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Rubric OK: 7 drivers, 33 best practices.")
     assert result.stderr == ""
 
 
-def test_cli_check_reports_problems_without_a_traceback(project_root, rubric_copy):
+def test_cli_check_passes_on_the_fixture_rubric(monkeypatch, capsys):
+    status, out, err = check(
+        PROJECT_ROOT, "--rubric", str(FIXTURE_RUBRIC), monkeypatch=monkeypatch, capsys=capsys
+    )
+
+    assert (status, out, err) == (0, "Rubric OK: 2 drivers, 4 best practices.\n", "")
+
+
+def test_cli_check_reports_problems_without_a_traceback(rubric_copy, monkeypatch, capsys):
     file = mentoring(rubric_copy)
     line = replace_once(file, "name: Mentoring\n", "name: 42\n")
 
-    result = check(project_root, "--rubric", str(rubric_copy))
+    status, out, err = check(
+        PROJECT_ROOT, "--rubric", str(rubric_copy), monkeypatch=monkeypatch, capsys=capsys
+    )
 
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
+    assert status == 1
+    assert "Traceback" not in err
     # The copy lies outside the project, so its path is shown in full.
     expected = f"{file.resolve().as_posix()}:{line}:7: name: expected text, found a number"
-    assert result.stderr.splitlines() == [expected, "1 problem in the rubric; nothing was built."]
-    assert "Rubric OK" not in result.stdout
+    assert err.splitlines() == [expected, "1 problem in the rubric; nothing was built."]
+    assert "Rubric OK" not in out
 
 
-def test_cli_check_shows_paths_relative_to_the_working_folder(project_root, rubric_copy):
+def test_cli_check_shows_paths_relative_to_the_working_folder(rubric_copy, monkeypatch, capsys):
     line = replace_once(mentoring(rubric_copy), "name: Mentoring\n", "name: 42\n")
 
-    result = subprocess.run(
-        [sys.executable, str(project_root / "build_pdf.py"), "--check", "--rubric", "rubric"],
-        cwd=rubric_copy.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    status, _, err = check(
+        rubric_copy.parent, "--rubric", "rubric", monkeypatch=monkeypatch, capsys=capsys
     )
 
-    assert result.returncode == 1
+    assert status == 1
     assert f"rubric/drivers/mentoring.yaml:{line}:7: name: expected text, found a number" in (
-        result.stderr.splitlines()
+        err.splitlines()
     )
 
 
-def test_cli_check_never_shows_a_traceback(project_root, rubric_copy):
+def test_cli_check_never_shows_a_traceback(rubric_copy, monkeypatch, capsys):
     replace_once(mentoring(rubric_copy), "order: 3\n", "order: !!bool maybe\n")
 
-    result = check(project_root, "--rubric", str(rubric_copy))
+    status, _, err = check(
+        PROJECT_ROOT, "--rubric", str(rubric_copy), monkeypatch=monkeypatch, capsys=capsys
+    )
 
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert "rubric/drivers/mentoring.yaml:" in result.stderr
+    assert status == 1
+    assert "Traceback" not in err
+    assert "rubric/drivers/mentoring.yaml:" in err
 
 
-def test_text_the_pdf_font_cannot_show_is_reported_where_it_is(rubric_copy, project_root):
+def test_text_the_pdf_font_cannot_show_is_reported_where_it_is(rubric_copy, monkeypatch, capsys):
     from macros.pdf.fonts import printable_characters
 
     line = replace_once(mentoring(rubric_copy), "name: Mentoring\n", "name: Mentoring 中文\n")
@@ -746,10 +760,7 @@ def test_text_the_pdf_font_cannot_show_is_reported_where_it_is(rubric_copy, proj
     )
     assert problem.field == "name"
     assert "U+4E2D" in problem.message
-    result = subprocess.run(
-        [sys.executable, "build_pdf.py", "--check", "--rubric", str(rubric_copy)],
-        cwd=project_root,
-        capture_output=True,
-        text=True,
+    status, _, err = check(
+        PROJECT_ROOT, "--rubric", str(rubric_copy), monkeypatch=monkeypatch, capsys=capsys
     )
-    assert result.returncode == 1 and "U+4E2D" in result.stderr
+    assert status == 1 and "U+4E2D" in err
