@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_build
-from helpers import Listener, copy_rubric, line_of, replace_once
+from conftest import HOSTILE_STATEMENT, run_build
+from helpers import line_of, replace_once
 from pdf_tools import (
     acroform_of,
     catalog_of,
@@ -522,58 +522,28 @@ def test_fetcher_refuses_network_and_files_outside_the_project(project_root):
     assert fetcher.fetch((STYLES / "print.css").as_uri()) is not None  # its own files still work
 
 
-HOSTILE_STATEMENT = "Agency staff use {{ 7*7 }} coaching {% if %} plans."
-
-
-@pytest.fixture(scope="module")
-def hostile_build(project_root, tmp_path_factory):
-    """Coaching content with outside images and links and template syntax, built while listening."""
-    tmp = tmp_path_factory.mktemp("hostile")
-    rubric = copy_rubric(tmp)
-    listener = Listener()
-    try:
-        coaching = rubric / "drivers" / "coaching.yaml"
-        replace_once(
-            coaching,
-            "definition:\n  - >-\n",
-            (
-                "definition:\n  - >-\n"
-                f"    Look ![x](http://127.0.0.1:{listener.port}/a.png) and"
-                f' <img src="http://127.0.0.1:{listener.port}/b.png"> and more.\n'
-            ),
-        )
-        replace_once(
-            coaching,
-            "statement: Agency staff use a coaching service delivery plan.",
-            f"statement: '{HOSTILE_STATEMENT}'",
-        )
-        out = tmp / "pdfs"
-        result = run_build(
-            "--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric), "--out", str(out)
-        )
-    finally:
-        listener.close()
-    return result, out, listener.connections
-
-
-def test_hostile_content_builds_without_any_connection(hostile_build):
-    result, out, connections = hostile_build
+def test_hostile_content_builds_without_any_connection(hostile_site):
+    result, out = hostile_site["result"], hostile_site["site"] / "pdf"
+    connections = hostile_site["connections"]
     assert result.returncode == 0, result.stderr
     assert connections == []
     assert (out / "tip-sheet-coaching-print-a4.pdf").is_file()
 
 
-def test_raw_html_shows_as_text_and_pictures_as_their_alt_text(hostile_build):
-    _, out, _ = hostile_build
+def test_raw_html_shows_as_text_and_pictures_as_their_alt_text(hostile_site):
+    out = hostile_site["site"] / "pdf"
     pdf = out / "tip-sheet-coaching-print-a4.pdf"
     text = text_of(pdf)
     assert "<img" in text
     assert "Look x and <img" in text  # the image's alt text, then the raw HTML as typed
-    assert [uri for uri in link_uris(pdf) if uri.startswith("file:") or "127.0.0.1" in uri] == []
+    # No picture becomes a link; the only outside link is the one the content writes as a link.
+    port = hostile_site["port"]
+    outside = {uri for uri in link_uris(pdf) if uri.startswith("file:") or "127.0.0.1" in uri}
+    assert outside <= {f"http://127.0.0.1:{port}/x"}
 
 
-def test_template_syntax_in_content_prints_literally(hostile_build):
-    _, out, _ = hostile_build
+def test_template_syntax_in_content_prints_literally(hostile_site):
+    out = hostile_site["site"] / "pdf"
     for name in (
         "checklist-coaching-print-a4.pdf",
         "tip-sheet-coaching-print-a4.pdf",

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_build
-from helpers import Listener, copy_rubric, replace_once
+from conftest import FIXTURE_RUBRIC, MARKS, PROJECT_ROOT, run_build, shown_text, yaml_quoted
+from helpers import copy_rubric, replace_once
 
 BUILD = PROJECT_ROOT / "build_pdf.py"
 # One reported problem: rubric/drivers/coaching.yaml:9:1: nmae: unknown key 'nmae'; ...
@@ -516,79 +516,6 @@ class Page(HTMLParser):
     @property
     def text(self) -> str:
         return re.sub(r"\s+", " ", "".join(self.text_parts))
-
-
-def hostile_text(port: int) -> str:
-    return (
-        f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
-        f'<iframe src="http://127.0.0.1:{port}/"></iframe> ![p](file:///etc/passwd) '
-        f"![q](http://127.0.0.1:{port}/q.png) [l](http://127.0.0.1:{port}/x)"
-    )
-
-
-def shown_text(port: int) -> str:
-    """How hostile_text reads once rendered: markup as typed, pictures as their alt text."""
-    return (
-        f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
-        f'<iframe src="http://127.0.0.1:{port}/"></iframe> p q l'
-    )
-
-
-MARKS = {  # field -> (file, the exact text it starts with, the marker put in front of the text)
-    "statement": (
-        "drivers/coaching.yaml",
-        "    statement: Agency staff use a coaching service delivery plan.\n",
-        "STATEMENTMARK",
-    ),
-    "criterion": ("drivers/coaching.yaml", "        - coaching methods;\n", "CRITERIONMARK"),
-    "prompt": ("drivers/coaching.yaml", "      - Frequency of coaching?\n", "PROMPTMARK"),
-    "citation": (
-        "references.yaml",
-        "      National Implementation Research Network.\n",
-        "CITATIONMARK",
-    ),
-}
-
-
-def yaml_quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-@pytest.fixture(scope="module")
-def hostile_site(project_root, tmp_path_factory):
-    """Coaching's statement, a criterion, a prompt and a citation full of hostile text, built as
-    a site while a listener on 127.0.0.1 counts connections."""
-    base = tmp_path_factory.mktemp("hostile")
-    rubric = copy_rubric(base)
-    listener = Listener()
-    try:
-        bad = hostile_text(listener.port)
-        for field, (name, old, mark) in MARKS.items():
-            indent = old[: len(old) - len(old.lstrip())]
-            if field == "statement":
-                text = yaml_quoted(f"Agency staff use a plan. {mark} {bad}")
-                new = f"{indent}statement: {text}\n"
-            elif field == "citation":
-                new = f"{indent}National Implementation Research Network. {mark} {bad}\n"
-            else:  # a list item
-                new = f"{indent}- {yaml_quoted(old.strip()[2:] + f' {mark} {bad}')}\n"
-            replace_once(rubric / name, old, new)
-        site = base / "site"
-        result = run_build(
-            "--site",
-            "--paper",
-            "a4",
-            "--drivers",
-            "coaching",
-            "--rubric",
-            str(rubric),
-            "--out",
-            str(site),
-        )
-        time.sleep(0.5)  # let a late connection be counted
-    finally:
-        listener.close()
-    return {"result": result, "site": site, "port": listener.port, "accepted": listener.accepted}
 
 
 def test_hostile_content_builds_without_any_connection(hostile_site):
