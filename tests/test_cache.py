@@ -1,7 +1,8 @@
 """The PDF cache and the unchanged-build stamp never serve stale output.
 
-Each kind of input a PDF depends on is changed in a private copy of the project, and the PDF
-must change with it; an unrelated change must not re-render it.
+Each kind of input a PDF depends on is changed in a private copy of the project (whose rubric is
+the small fixture rubric, so renders are quick), and the PDF must change with it; an unrelated
+change must not re-render it.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
 
-TIP_SHEET = "tip-sheet-coaching-print-a4.pdf"
-CHECKLIST = "checklist-coaching-fillable-a4.pdf"
+TIP_SHEET = "tip-sheet-mentoring-print-a4.pdf"
+CHECKLIST = "checklist-mentoring-fillable-a4.pdf"
 
 
 @pytest.fixture(scope="module")
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's tracked files in a temporary folder, free to edit."""
+    """The project's tracked files in a temporary folder, free to edit, with the fixture rubric."""
     copy = tmp_path_factory.mktemp("copy") / "project"
     listed = (
         subprocess.run(
@@ -36,6 +37,8 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if source.is_file():
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
+    shutil.rmtree(copy / "rubric")
+    shutil.copytree(FIXTURE_RUBRIC, copy / "rubric")
     return copy
 
 
@@ -47,7 +50,7 @@ def build(project: Path, out: Path, cache: Path, *args: str) -> str:
             "--paper",
             "a4",
             "--drivers",
-            "coaching",
+            "mentoring",
             "--out",
             str(out),
             *args,
@@ -102,9 +105,9 @@ def test_a_second_build_renders_nothing_and_is_skipped(project_copy, first_build
     [
         (
             "data",
-            "rubric/drivers/coaching.yaml",
-            "Agency staff use a coaching service delivery plan.",
-            "Agency staff use a coaching service delivery plan, edited.",
+            "rubric/drivers/mentoring.yaml",
+            "Fixture statement 283.",
+            "Fixture statement 283, edited.",
             TIP_SHEET,
             "action-plan-print-a4.pdf",
         ),
