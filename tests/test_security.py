@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, run_build
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_build
 
 from macros.render.environment import make_environment
 from macros.render.markdown import MarkdownRenderer
@@ -232,7 +232,9 @@ def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, cont
 
 
 def small_build(out: Path, *extra: str):
-    return run_build("--paper", "a4", "--drivers", "coaching", "--out", str(out), *extra)
+    """A quick build: the fixture rubric's Mentoring driver, on A4."""
+    rubric = ("--rubric", str(FIXTURE_RUBRIC), "--drivers", "mentoring")
+    return run_build("--paper", "a4", *rubric, "--out", str(out), *extra)
 
 
 def test_out_refuses_a_folder_with_a_manifest_but_no_marker(tmp_path):
@@ -372,7 +374,7 @@ def test_killing_the_build_ends_its_renderers(tmp_path):
 def cached_build(out: Path, cache: Path, *extra: str, env: dict | None = None):
     return subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), "--paper", "a4"]
-        + ["--drivers", "coaching", "--out", str(out), *extra],
+        + ["--rubric", str(FIXTURE_RUBRIC), "--drivers", "mentoring", "--out", str(out), *extra],
         env={**os.environ, "TOOLKIT_CACHE": str(cache), **(env or {})},
         capture_output=True,
         text=True,
@@ -416,7 +418,7 @@ def test_a_damaged_form_font_is_made_again(warm_cache, tmp_path):
     result = cached_build(tmp_path / "out", cache)
     assert result.returncode == 0, result.stderr
     assert font.read_bytes()[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
-    fillable = tmp_path / "out" / "checklist-coaching-fillable-a4.pdf"
+    fillable = tmp_path / "out" / "checklist-mentoring-fillable-a4.pdf"
     assert fillable.stat().st_size < 150_000
 
 
