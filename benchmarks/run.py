@@ -31,6 +31,7 @@ TARGETS = {  # name: (ratio, at most)
     "pdf stage / WeasyPrint floor": 1.15,
     "unchanged rebuild / cold build": 0.10,
     "10x toolkit / 1x toolkit (cold build)": 10.0,
+    "assessment PDFs / PDF stage alone": 0.25,  # 4 PDFs against the 66 of the blank set
 }
 
 
@@ -183,6 +184,15 @@ def main() -> int:
             [PYTHON, "build_pdf.py", "--rubric", str(rubric), "--out", str(work / "pdf")],
             env_pdf,
         )
+        # A facilitator's PDFs from a saved assessment: the invented example file.
+        example = PROJECT / "examples" / "assessment-example.json"
+        env_assessment = {**base_env, "TOOLKIT_CACHE": str(work / "cache-assessment")}
+        assessment, _ = run(
+            "assessment PDFs from the example file (cold)",
+            [PYTHON, "build_pdf.py", "--assessment", str(example)]
+            + ["--out", str(work / "assessment-pdfs")],
+            env_assessment,
+        )
         html_dir = work / "html"
         html_dir.mkdir()
         export_html(html_dir, rubric)
@@ -204,6 +214,7 @@ def main() -> int:
             "pdf stage / WeasyPrint floor": pdf_stage / floor,
             "unchanged rebuild / cold build": unchanged / cold,
             "one-edit rebuild / cold build": edited / cold,
+            "assessment PDFs / PDF stage alone": assessment / pdf_stage,
             f"{args.copies}x toolkit / 1x toolkit (cold build)": big_cold / cold,
         }
         results["ratios"] = {name: round(value, 3) for name, value in ratios.items()}
