@@ -61,24 +61,9 @@ def fake_tools(folder: Path, *, installed: bool) -> dict[str, str]:
     return {**os.environ, "PATH": f"{folder}:/usr/bin:/bin"}
 
 
-def test_system_deps_installs_nothing_when_every_package_is_there(tmp_path):
-    env = fake_tools(tmp_path / "bin", installed=True)
-    for _ in range(20):  # a pipeline that can fail by itself would show up under repetition
-        result = subprocess.run(
-            ["bash", "scripts/system-deps.sh", "test"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-    assert not (tmp_path / "bin" / "calls").exists()
-
-
-def test_system_deps_installs_what_the_build_and_the_tests_need(tmp_path):
-    env = fake_tools(tmp_path / "bin", installed=False)
-    result = subprocess.run(
+def system_deps(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the set-up script's test mode as `make test` does."""
+    return subprocess.run(
         ["bash", "scripts/system-deps.sh", "test"],
         cwd=PROJECT_ROOT,
         env=env,
@@ -86,6 +71,19 @@ def test_system_deps_installs_what_the_build_and_the_tests_need(tmp_path):
         text=True,
         check=False,
     )
+
+
+def test_system_deps_installs_nothing_when_every_package_is_there(tmp_path):
+    env = fake_tools(tmp_path / "bin", installed=True)
+    for _ in range(20):  # a pipeline that can fail by itself would show up under repetition
+        result = system_deps(env)
+        assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "bin" / "calls").exists()
+
+
+def test_system_deps_installs_what_the_build_and_the_tests_need(tmp_path):
+    env = fake_tools(tmp_path / "bin", installed=False)
+    result = system_deps(env)
     assert result.returncode == 0, result.stderr
     calls = (tmp_path / "bin" / "calls").read_text()
     for package in ("libharfbuzz-subset0", "libpango-1.0-0", "fonts-dejavu-core", "chromium"):
