@@ -202,11 +202,7 @@ def catalogue(
         for variant in variants
         for paper in papers
     ]
-    names = [printable.filename for printable in result]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ValueError(f"two printables would be written to the same file: {duplicates}")
-    return result
+    return _one_file_each(result)
 
 
 def filled_catalogue(
@@ -242,8 +238,13 @@ def filled_catalogue(
         for variant in variants
         for paper in papers
     ]
-    names = [printable.filename for printable in result]
+    return _one_file_each(result)
+
+
+def _one_file_each(printables: list[Printable]) -> list[Printable]:
+    """Refuse a catalogue in which two printables would overwrite one file."""
+    names = [printable.filename for printable in printables]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValueError(f"two printables would be written to the same file: {duplicates}")
-    return result
+    return printables
