@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
+import pikepdf
 
 from .. import model
 from ..catalogue import PAPER_NAMES, Printable
@@ -59,7 +59,8 @@ def _verified(json_file: Path, pdf_file: Path) -> tuple[bytes, int] | None:
         if digest != record["sha256"]:
             return None
         if digest not in _PAGES:  # the same bytes always parse the same: once per process
-            _PAGES[digest] = len(PdfReader(io.BytesIO(data), strict=True).pages)
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                _PAGES[digest] = len(pdf.pages)
         if _PAGES[digest] != record["pages"]:
             return None
     except Exception:  # noqa: BLE001 (unreadable, not JSON, not a PDF: all mean render it again)

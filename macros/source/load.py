@@ -180,13 +180,18 @@ def _read_schema(path: Path) -> dict:
 
 
 @cache
-def schema_validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Validator:
-    resources = [
+def _registry(schema_dir: Path) -> Registry:
+    """Every schema in the folder, read and checked once per process (they refer to each other)."""
+    return Registry().with_resources(
         (path.name, Resource.from_contents(_read_schema(path)))
         for path in sorted(schema_dir.glob("*.json"))
-    ]
-    registry = Registry().with_resources(resources)
-    return _Validator(_read_schema(schema_dir / schema_name), registry=registry)
+    )
+
+
+@cache
+def schema_validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols.Validator:
+    registry = _registry(schema_dir)
+    return _Validator(registry.contents(schema_name), registry=registry)
 
 
 def _schema_problems(document: Document, schema_name: str) -> Iterable[Problem]:
