@@ -18,7 +18,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check $(CODE)
 	$(VENV)/bin/ruff format --check $(CODE)
 	$(VENV)/bin/mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 ## check: validate the rubric only
 check: $(VENV)/.installed

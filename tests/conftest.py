@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
+import io
+import json
+import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 from helpers import Listener, copy_rubric, replace_once
 
+from macros.cli import main
 from macros.model import Toolkit
 from macros.source.load import load_rubric
 
@@ -45,13 +52,28 @@ def run_build(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProce
     )
 
 
+def _build_real(folder: Path) -> None:
+    result = run_build("--site", "--out", str(folder / "site"))
+    assert result.returncode == 0, result.stderr
+
+
+def run_cli(*args: str, root: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+    """build_pdf.py's command line run in this process, for the project in `root`: the same
+    code and output without a new Python's start-up. Give paths absolute."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with redirect_stdout(stdout), redirect_stderr(stderr):
+        try:
+            code = main(list(args), root=root)
+        except SystemExit as exit:  # argparse's usage errors
+            code = exit.code if isinstance(exit.code, int) else 2
+    return subprocess.CompletedProcess(args, code, stdout.getvalue(), stderr.getvalue())
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole toolkit built once, as `make build` does: the site with PDFs in pdf/."""
-    site = tmp_path_factory.mktemp("build") / "site"
-    result = run_build("--site", "--out", str(site))
-    assert result.returncode == 0, result.stderr
-    return site
+    """The whole toolkit built once per run, as `make build` does: the site with PDFs in pdf/.
+    Tests only read it."""
+    return shared_folder(tmp_path_factory, "real", _build_real) / "site"
 
 
 FIXTURE_RUBRIC = Path(__file__).resolve().parent / "fixtures" / "rubric"
@@ -69,6 +91,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def fixture_toolkit() -> Toolkit:
     """The tiny fixture rubric (tests/fixtures/rubric): two drivers, invented text."""
     return load_rubric(FIXTURE_RUBRIC, shown_from=FIXTURE_RUBRIC.parent)
+
+
+@pytest.fixture
+def fixture_rubric_copy(tmp_path: Path) -> Path:
+    """A private copy of the fixture rubric at tmp_path / "rubric", free to break."""
+    return Path(shutil.copytree(FIXTURE_RUBRIC, tmp_path / "rubric"))
 
 
 CHROMIUM_ARGS = [
@@ -106,38 +134,39 @@ def browser():
 
 # --- the hostile fixture: content that tries to run, fetch or inject, built once ----------------
 
-HOSTILE_STATEMENT = "Agency staff use {{ 7*7 }} coaching {% if %} plans."
+HOSTILE_STATEMENT = "Fixture staff use {{ 7*7 }} plans {% if %} daily."
+HOSTILE_NAME = "Mentoring <img src=x onerror=window.tkRan=3> {{ 7*7 }}"
 
 
 def hostile_text(port: int) -> str:
     return (
-        f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
-        f'<iframe src="http://127.0.0.1:{port}/"></iframe> ![p](file:///etc/passwd) '
-        f"![q](http://127.0.0.1:{port}/q.png) [l](http://127.0.0.1:{port}/x)"
+        f'{{{{ config }}}} {{% include "x" %}} {{% raw %}} <script>window.tkRan=1</script> '
+        f'<img src=x onerror="window.tkRan=2"> <iframe src="http://127.0.0.1:{port}/"></iframe> '
+        f"![p](file:///etc/passwd) ![q](http://127.0.0.1:{port}/q.png) "
+        f"[l](http://127.0.0.1:{port}/x)"
     )
 
 
 def shown_text(port: int) -> str:
     """How hostile_text reads once rendered: markup as typed, pictures as their alt text."""
     return (
-        f'{{{{ config }}}} {{% include "x" %}} <script>alert(1)</script> '
-        f'<iframe src="http://127.0.0.1:{port}/"></iframe> p q l'
+        f'{{{{ config }}}} {{% include "x" %}} {{% raw %}} <script>window.tkRan=1</script> '
+        f'<img src=x onerror="window.tkRan=2"> <iframe src="http://127.0.0.1:{port}/"></iframe> '
+        "p q l"
     )
 
 
-MARKS = {  # field -> (file, the exact text it starts with, the marker put in front of the text)
+MENTORING = "drivers/mentoring.yaml"
+MARKS = {  # field -> (file, the exact line it replaces, the marker put in front of the text)
+    "definition": (MENTORING, "  - Fixture definition 273.\n", "DEFINITIONMARK"),
     "statement": (
-        "drivers/coaching.yaml",
-        "    statement: Agency staff use a coaching service delivery plan.\n",
+        "drivers/mentoring.yaml",
+        "    statement: Fixture statement 281.\n",
         "STATEMENTMARK",
     ),
-    "criterion": ("drivers/coaching.yaml", "        - coaching methods;\n", "CRITERIONMARK"),
-    "prompt": ("drivers/coaching.yaml", "      - Frequency of coaching?\n", "PROMPTMARK"),
-    "citation": (
-        "references.yaml",
-        "      National Implementation Research Network.\n",
-        "CITATIONMARK",
-    ),
+    "criterion": (MENTORING, "        - Fixture item one.\n", "CRITERIONMARK"),
+    "prompt": (MENTORING, "      - Fixture prompts 289.\n", "PROMPTMARK"),
+    "citation": ("references.yaml", "    citation: Fixture citation 187.\n", "CITATIONMARK"),
 }
 
 
@@ -145,54 +174,81 @@ def yaml_quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory):
-    """The hostile fixture, built once: coaching's statement, a criterion, a prompt and a
-    citation full of hostile text, and outside pictures in its definition, built as a site (A4,
-    coaching) while a listener on 127.0.0.1 counts connections."""
-    base = tmp_path_factory.mktemp("hostile")
-    rubric = copy_rubric(base)
+def _hostile_line(field: str, old: str, mark: str, bad: str) -> str:
+    indent = old[: len(old) - len(old.lstrip())]
+    if field == "statement":
+        return f"{indent}statement: {yaml_quoted(f'{HOSTILE_STATEMENT} {mark} {bad}')}\n"
+    if field == "citation":
+        return f"{indent}citation: {yaml_quoted(f'Fixture citation 187. {mark} {bad}')}\n"
+    return f"{indent}- {yaml_quoted(old.strip()[2:] + f' {mark} {bad}')}\n"  # a list item
+
+
+def shared_folder(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `make` fills, made once per test run and shared by all pytest-xdist workers:
+    the first worker to take the lock makes it; the others wait, then read it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _build_hostile(base: Path) -> None:
+    """The fixture rubric with its Mentoring name, definition, a statement, a criterion, a prompt
+    and a citation full of hostile text, built as a site (A4, Mentoring) while a listener on
+    127.0.0.1 counts connections; the outcome goes to outcome.json."""
+    rubric = base / "rubric"
+    shutil.copytree(FIXTURE_RUBRIC, rubric)
     listener = Listener()
     try:
         bad = hostile_text(listener.port)
-        replace_once(
-            rubric / "drivers" / "coaching.yaml",
-            "definition:\n  - >-\n",
-            (
-                "definition:\n  - >-\n"
-                f"    Look ![x](http://127.0.0.1:{listener.port}/a.png) and"
-                f' <img src="http://127.0.0.1:{listener.port}/b.png"> and more.\n'
-            ),
-        )
         for field, (name, old, mark) in MARKS.items():
-            indent = old[: len(old) - len(old.lstrip())]
-            if field == "statement":
-                text = yaml_quoted(f"{HOSTILE_STATEMENT} {mark} {bad}")
-                new = f"{indent}statement: {text}\n"
-            elif field == "citation":
-                new = f"{indent}National Implementation Research Network. {mark} {bad}\n"
-            else:  # a list item
-                new = f"{indent}- {yaml_quoted(old.strip()[2:] + f' {mark} {bad}')}\n"
-            replace_once(rubric / name, old, new)
-        site = base / "site"
+            replace_once(rubric / name, old, _hostile_line(field, old, mark, bad))
+        replace_once(rubric / MENTORING, "\nname: Mentoring\n", f"\nname: '{HOSTILE_NAME}'\n")
+        replace_once(
+            rubric / MENTORING,
+            "definition:\n",
+            "definition:\n"
+            f'  - Look ![x](http://127.0.0.1:{listener.port}/a.png) and <img src="http://'
+            f'127.0.0.1:{listener.port}/b.png"> and more.\n',
+        )
         result = run_build(
-            "--site",
-            "--paper",
-            "a4",
-            "--drivers",
-            "coaching",
-            "--rubric",
-            str(rubric),
-            "--out",
-            str(site),
+            *("--site", "--paper", "a4", "--drivers", "mentoring"),
+            *("--rubric", str(rubric), "--out", str(base / "site")),
         )
         time.sleep(0.5)  # let a late connection be counted
     finally:
         listener.close()
-    return {
-        "result": result,
-        "site": site,
+    outcome = {
+        "returncode": result.returncode,
+        "stdout": result.stdout,
+        "stderr": result.stderr,
         "port": listener.port,
-        "accepted": listener.accepted,
         "connections": listener.connections,
+    }
+    (base / "outcome.json").write_text(json.dumps(outcome), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> dict:
+    """The hostile fixture (see _build_hostile), built once per run: its site, the build's
+    result, the listener's port and the connections it received."""
+    base = shared_folder(tmp_path_factory, "hostile", _build_hostile)
+    outcome = json.loads((base / "outcome.json").read_text(encoding="utf-8"))
+    return {
+        "result": subprocess.CompletedProcess(
+            "build_pdf.py", outcome["returncode"], outcome["stdout"], outcome["stderr"]
+        ),
+        "site": base / "site",
+        "rubric": base / "rubric",
+        "port": outcome["port"],
+        "accepted": len(outcome["connections"]),
+        "connections": outcome["connections"],
     }

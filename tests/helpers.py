@@ -105,9 +105,11 @@ def all_seed_text() -> str:
 class Listener:
     """A TCP listener on 127.0.0.1, in a thread, recording every connection made to it."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        """Listen on `port`, or on a free one when 0."""
         self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", port))
         self.server.listen(16)
         self.server.settimeout(0.2)
         self.port = self.server.getsockname()[1]

@@ -10,9 +10,7 @@ The browser runs as on a workshop laptop with no network: every request to a hos
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -350,45 +348,28 @@ INJECTED = (
 
 
 @pytest.fixture(scope="module")
-def hostile_pages(tmp_path_factory):
-    """The site built by `mkdocs build` from a rubric whose coaching text holds the hostile
-    content --check lets through (raw HTML, outside pictures and links, template syntax), and a
-    copy of its page with refused markup injected; a listener counts every connection."""
-    from helpers import Listener, copy_rubric, replace_once
+def hostile_pages(hostile_site, tmp_path_factory):
+    """The shared hostile site (raw HTML, outside pictures and links, template syntax that
+    --check lets through; see conftest), copied with a page holding refused markup injected; a
+    listener on the port the content points at counts every connection."""
+    from helpers import Listener
 
-    base = tmp_path_factory.mktemp("hostile-browser")
-    rubric = copy_rubric(base)
-    listener = Listener()
-    port = listener.port
-    replace_once(
-        rubric / "drivers" / "coaching.yaml",
-        "    statement: Agency staff use a coaching service delivery plan.\n",
-        "    statement: 'Agency staff use a plan <script>window.tkRan=1</script>"
-        f' <img src=x onerror="window.tkRan=2"> ![p](http://127.0.0.1:{port}/p.png)'
-        f" [l](http://127.0.0.1:{port}/l) {{{{ 7*7 }}}}'\n",
-    )
-    site = base / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-d", str(site)],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TOOLKIT_RUBRIC": str(rubric)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    page = (site / "drivers" / "coaching.html").read_text(encoding="utf-8")
+    site = tmp_path_factory.mktemp("hostile-browser") / "site"
+    shutil.copytree(hostile_site["site"], site)
+    port = hostile_site["port"]
+    page = (site / "drivers" / "mentoring.html").read_text(encoding="utf-8")
     marker = '<div class="tk-driver-intro">'
     assert marker in page
     injected = page.replace(marker, INJECTED.format(port=port) + marker, 1)
     (site / "drivers" / "injected.html").write_text(injected, encoding="utf-8")
+    listener = Listener(port)
     with serve_directory(site) as http_base:
         yield {"site": site, "http": http_base, "listener": listener}
     listener.close()
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("name", ["coaching.html", "injected.html"])
+@pytest.mark.parametrize("name", ["mentoring.html", "injected.html"])
 def test_hostile_content_runs_no_script_and_reaches_nothing(open_tab, hostile_pages, scheme, name):
     listener = hostile_pages["listener"]
     before = listener.accepted
@@ -399,7 +380,8 @@ def test_hostile_content_runs_no_script_and_reaches_nothing(open_tab, hostile_pa
         page.locator("#tk-js").click()
     page.wait_for_timeout(500)
     assert page.evaluate("window.tkRan") is None, "content ran a script"
-    assert "Agency staff use a plan <script>" in page.locator("article").inner_text()
+    assert "STATEMENTMARK {{ config }}" in page.locator("article").inner_text()
+    assert "<script>window.tkRan=1</script>" in page.locator("article").inner_text()
     # Chromium opens (and leaves unused) a connection for an iframe that frame-src then blocks;
     # no request may be sent on it, and content itself can never make an iframe.
     allowed = 1 if name == "injected.html" else 0

@@ -525,15 +525,15 @@ def test_hostile_content_builds_without_any_connection(hostile_site):
 
 
 def test_hostile_content_shows_literally_on_the_driver_page(hostile_site):
-    page = Page((hostile_site["site"] / "drivers" / "coaching.html").read_text(encoding="utf-8"))
+    page = Page((hostile_site["site"] / "drivers" / "mentoring.html").read_text(encoding="utf-8"))
     shown = shown_text(hostile_site["port"])
     for field, (_, _, mark) in MARKS.items():
         assert f"{mark} {shown}" in page.text, field
 
 
 def test_hostile_content_adds_no_live_element(hostile_site):
-    page = Page((hostile_site["site"] / "drivers" / "coaching.html").read_text(encoding="utf-8"))
-    assert [script for script in page.scripts if "alert" in script] == []
+    page = Page((hostile_site["site"] / "drivers" / "mentoring.html").read_text(encoding="utf-8"))
+    assert [script for script in page.scripts if "tkRan" in script] == []
     assert [attrs for tag, attrs in page.elements if tag == "iframe"] == []
     images = [attrs.get("src") or "" for tag, attrs in page.elements if tag == "img"]
     assert [src for src in images if src.startswith("file:") or "127.0.0.1" in src] == []
@@ -558,8 +558,8 @@ def pdf_text(pdf: Path) -> str:
 @pytest.mark.parametrize(
     "pdf, fields",
     [
-        ("tip-sheet-coaching-print-a4.pdf", ("statement", "criterion", "citation")),
-        ("discussion-guide-coaching-print-a4.pdf", ("prompt",)),  # a one-driver edition
+        ("tip-sheet-mentoring-print-a4.pdf", ("definition", "statement", "criterion", "citation")),
+        ("discussion-guide-mentoring-print-a4.pdf", ("prompt",)),  # a one-driver edition
     ],
 )
 def test_hostile_content_prints_literally_in_the_pdfs(hostile_site, pdf, fields):
@@ -567,7 +567,7 @@ def test_hostile_content_prints_literally_in_the_pdfs(hostile_site, pdf, fields)
     shown = re.sub(r"\s+", "", shown_text(hostile_site["port"]))
     for field in fields:
         assert MARKS[field][2] + shown in text, field
-    assert "{{config}}" in text and "<script>alert(1)</script>" in text
+    assert "{{config}}" in text and "<script>window.tkRan=1</script>" in text
 
 
 # Text from toolkit.yaml and the driver files that reaches MkDocs' own templates (navigation,
