@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT_ROOT
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
 from pypdf import PdfReader
 
 # Runs build_pdf.py as `make build` would, but with WeasyPrint's HarfBuzz-Subset hidden, as on
@@ -26,8 +26,8 @@ def test_build_passes_without_harfbuzz_subset_and_says_so_once(tmp_path):
     env = {**os.environ, "TOOLKIT_CACHE": str(tmp_path / "cache")}
     env.pop("CI", None)
     result = subprocess.run(
-        [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET, "--drivers", "coaching"]
-        + ["--paper", "a4", "--jobs", "1", "--out", str(out)],
+        [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET, "--rubric", str(FIXTURE_RUBRIC)]
+        + ["--drivers", "mentoring", "--paper", "a4", "--out", str(out)],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_STATEMENT, run_build
+from conftest import FIXTURE_RUBRIC, HOSTILE_STATEMENT, run_cli
 from helpers import line_of, replace_once
 from pdf_tools import (
     acroform_of,
@@ -369,13 +369,16 @@ def test_files_are_small_enough_to_email(entries):
 # --- the workshop edition ------------------------------------------------------------------------
 
 WORKSHOP = {"program": "Family Connects", "organization": "North Clinic", "date": "2026-12-01"}
-WORKSHOP_DRIVERS = ("coaching", "fidelity")
+WORKSHOP_DRIVERS = ("mentoring",)
 
 
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory) -> Path:
+    """A workshop edition of the fixture rubric: one of its two drivers, on A4, pre-filled."""
     out = tmp_path_factory.mktemp("workshop") / "pdfs"
-    result = run_build(
+    result = run_cli(
+        "--rubric",
+        str(FIXTURE_RUBRIC),
         "--paper",
         "a4",
         "--drivers",
@@ -393,10 +396,10 @@ def workshop(tmp_path_factory) -> Path:
     return out
 
 
-def test_workshop_has_only_the_chosen_drivers_on_a4(workshop, toolkit):
+def test_workshop_has_only_the_chosen_drivers_on_a4(workshop, fixture_toolkit):
     names = {path.name for path in workshop.glob("*.pdf")}
     assert not [name for name in names if "letter" in name]
-    for driver in toolkit.drivers:
+    for driver in fixture_toolkit.drivers:
         own = {
             f"checklist-{driver.id}-print-a4.pdf",
             f"checklist-{driver.id}-fillable-a4.pdf",
@@ -411,33 +414,37 @@ def test_workshop_has_only_the_chosen_drivers_on_a4(workshop, toolkit):
             assert {round(w), round(h)} == {595, 842}, pdf.name
 
 
-def test_workshop_checklist_holds_only_the_chosen_drivers(workshop, toolkit):
-    chosen = [driver for driver in toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
-    others = [driver for driver in toolkit.drivers if driver.id not in WORKSHOP_DRIVERS]
+def test_workshop_checklist_holds_only_the_chosen_drivers(workshop, fixture_toolkit):
+    chosen = [driver for driver in fixture_toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
+    others = [driver for driver in fixture_toolkit.drivers if driver.id not in WORKSHOP_DRIVERS]
+    assert chosen and others
     for variant in VARIANTS:
-        pdf = workshop / f"checklist-coaching-fidelity-{variant}-a4.pdf"
+        pdf = workshop / f"checklist-mentoring-{variant}-a4.pdf"
         assert missing(statements(chosen), pdf) == [], variant
         text = text_of(pdf)
         assert [statement for statement in statements(others) if statement in text] == []
 
 
 def test_workshop_print_checklist_shows_the_header_values(workshop):
-    pdf = workshop / "checklist-coaching-fidelity-print-a4.pdf"
+    pdf = workshop / "checklist-mentoring-print-a4.pdf"
     assert missing(list(WORKSHOP.values()), pdf) == []
 
 
-def test_workshop_fillable_checklist_has_the_header_values_filled_in(workshop, toolkit):
-    fields = fields_of(workshop / "checklist-coaching-fidelity-fillable-a4.pdf")
+def test_workshop_fillable_checklist_has_the_header_values_filled_in(workshop, fixture_toolkit):
+    fields = fields_of(workshop / "checklist-mentoring-fillable-a4.pdf")
     assert {name: fields[name].value for name in WORKSHOP} == WORKSHOP
-    chosen = [driver for driver in toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
+    chosen = [driver for driver in fixture_toolkit.drivers if driver.id in WORKSHOP_DRIVERS]
     assert set(fields) == set(checklist_field_names(chosen))
 
 
-def test_unknown_driver_exits_2_naming_the_known_drivers(tmp_path, toolkit):
-    result = run_build("--drivers", "nope", "--paper", "a4", "--out", str(tmp_path / "out"))
+def test_unknown_driver_exits_2_naming_the_known_drivers(tmp_path, fixture_toolkit):
+    result = run_cli(
+        *("--rubric", str(FIXTURE_RUBRIC), "--drivers", "nope", "--paper", "a4"),
+        *("--out", str(tmp_path / "out")),
+    )
     assert result.returncode == 2
     assert "nope" in result.stderr
-    assert [driver.id for driver in toolkit.drivers if driver.id not in result.stderr] == []
+    assert [d.id for d in fixture_toolkit.drivers if d.id not in result.stderr] == []
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -447,23 +454,23 @@ def test_unknown_driver_exits_2_naming_the_known_drivers(tmp_path, toolkit):
 RENDER_ONE = """
 import sys
 from pathlib import Path
-root, out = Path(sys.argv[1]), Path(sys.argv[2])
+root, rubric, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 from macros.source.load import load_rubric
 from macros.pdf.renderer import PdfRenderer
 from macros.catalogue import catalogue
 from macros.project import Project
 from macros.render.markdown import MarkdownRenderer
-toolkit = load_rubric(root / "rubric", shown_from=root)
+toolkit = load_rubric(rubric, shown_from=rubric.parent)
 renderer = PdfRenderer(Project.at(root), toolkit, MarkdownRenderer())
-for printable in catalogue(toolkit, papers=("a4",), drivers=("coaching",)):
-    if printable.filename in sys.argv[3:]:
+for printable in catalogue(toolkit, papers=("a4",), drivers=("mentoring",)):
+    if printable.filename in sys.argv[4:]:
         (out / printable.filename).write_bytes(renderer.render(printable).data)
 """
 
 
 def test_two_processes_render_identical_bytes_without_the_cache(project_root, tmp_path):
     """PdfRenderer never reads the PDF cache; two processes, different hash seeds and folders."""
-    names = ["checklist-coaching-fillable-a4.pdf", "tip-sheet-coaching-print-a4.pdf"]
+    names = ["checklist-mentoring-fillable-a4.pdf", "tip-sheet-mentoring-print-a4.pdf"]
     runs = []
     for seed in ("1", "2"):
         out = tmp_path / f"run{seed}"
@@ -474,7 +481,8 @@ def test_two_processes_render_identical_bytes_without_the_cache(project_root, tm
             (
                 out,
                 subprocess.Popen(
-                    [sys.executable, "-c", RENDER_ONE, str(project_root), str(out), *names],
+                    [sys.executable, "-c", RENDER_ONE, str(project_root), str(FIXTURE_RUBRIC)]
+                    + [str(out), *names],
                     cwd=out,
                     env=env,
                     stdout=subprocess.PIPE,
@@ -496,7 +504,10 @@ def test_two_processes_render_identical_bytes_without_the_cache(project_root, tm
 def test_two_builds_give_identical_files(tmp_path):
     outs = [tmp_path / "a", tmp_path / "b"]
     for out in outs:
-        result = run_build("--paper", "a4", "--drivers", "coaching", "--out", str(out))
+        result = run_cli(
+            *("--rubric", str(FIXTURE_RUBRIC), "--paper", "a4", "--drivers", "mentoring"),
+            *("--out", str(out)),
+        )
         assert result.returncode == 0, result.stderr
     first, second = ({path.name: path.read_bytes() for path in out.iterdir()} for out in outs)
     assert sorted(first) == sorted(second)
@@ -527,12 +538,12 @@ def test_hostile_content_builds_without_any_connection(hostile_site):
     connections = hostile_site["connections"]
     assert result.returncode == 0, result.stderr
     assert connections == []
-    assert (out / "tip-sheet-coaching-print-a4.pdf").is_file()
+    assert (out / "tip-sheet-mentoring-print-a4.pdf").is_file()
 
 
 def test_raw_html_shows_as_text_and_pictures_as_their_alt_text(hostile_site):
     out = hostile_site["site"] / "pdf"
-    pdf = out / "tip-sheet-coaching-print-a4.pdf"
+    pdf = out / "tip-sheet-mentoring-print-a4.pdf"
     text = text_of(pdf)
     assert "<img" in text
     assert "Look x and <img" in text  # the image's alt text, then the raw HTML as typed
@@ -545,13 +556,13 @@ def test_raw_html_shows_as_text_and_pictures_as_their_alt_text(hostile_site):
 def test_template_syntax_in_content_prints_literally(hostile_site):
     out = hostile_site["site"] / "pdf"
     for name in (
-        "checklist-coaching-print-a4.pdf",
-        "tip-sheet-coaching-print-a4.pdf",
-        "scoring-form-coaching-print-a4.pdf",  # a one-driver edition names its driver
+        "checklist-mentoring-print-a4.pdf",
+        "tip-sheet-mentoring-print-a4.pdf",
+        "scoring-form-mentoring-print-a4.pdf",  # a one-driver edition names its driver
     ):
         text = text_of(out / name)
         assert HOSTILE_STATEMENT in text, name
-        assert "Agency staff use 49" not in text, name
+        assert "Fixture staff use 49" not in text, name
 
 
 # --- a broken rubric -----------------------------------------------------------------------------
@@ -560,29 +571,30 @@ def test_template_syntax_in_content_prints_literally(hostile_site):
 @pytest.mark.parametrize(
     "old, new, at",
     [
-        ("\nname: Coaching\n", "\nnmae: Coaching\n", "nmae: Coaching"),
+        ("\nname: Mentoring\n", "\nnmae: Mentoring\n", "nmae: Mentoring"),
         ("category: competency\n", "category: [competency\n", "category: [competency"),
     ],
     ids=["unknown-key", "yaml-syntax"],
 )
 def test_broken_rubric_reports_where_and_leaves_the_output_alone(
-    rubric_copy, tmp_path, old, new, at
+    fixture_rubric_copy, tmp_path, old, new, at
 ):
     out = tmp_path / "pdfs"
-    good = run_build("--paper", "a4", "--drivers", "coaching", "--out", str(out))
+    options = ("--rubric", str(fixture_rubric_copy), "--paper", "a4", "--drivers", "mentoring")
+    good = run_cli(*options, "--out", str(out))
     assert good.returncode == 0, good.stderr
     before = {path.name: path.read_bytes() for path in out.iterdir()}
-    coaching = rubric_copy / "drivers" / "coaching.yaml"
-    replace_once(coaching, old, new)
+    mentoring = fixture_rubric_copy / "drivers" / "mentoring.yaml"
+    replace_once(mentoring, old, new)
 
-    result = run_build("--rubric", str(rubric_copy), "--out", str(out))
+    result = run_cli(*options, "--out", str(out))
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    places = re.findall(r"coaching\.yaml:(\d+):(\d+):", result.stderr)
+    places = re.findall(r"mentoring\.yaml:(\d+):(\d+):", result.stderr)
     assert places, result.stderr
     lines = {int(line) for line, _ in places}
-    assert lines & {line_of(coaching, at), line_of(coaching, at) + 1}, result.stderr
+    assert lines & {line_of(mentoring, at), line_of(mentoring, at) + 1}, result.stderr
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["pdfs", "rubric"]), (
         "a staging folder was left behind"

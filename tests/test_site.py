@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,8 +20,8 @@ from pathlib import Path
 import pypdf
 import pytest
 import yaml
-from conftest import run_build
-from helpers import copy_rubric
+from conftest import FIXTURE_RUBRIC, HOSTILE_NAME, HOSTILE_STATEMENT, run_build, run_cli
+from helpers import replace_once
 from site_tools import (
     PROJECT_ROOT,
     categories_data,
@@ -441,16 +442,16 @@ EXAMPLE_DRIVER = {
     ],
     "references": ["fixsen-2005"],
 }
-REMOVED_DRIVER = "systems-intervention"
+REMOVED_DRIVER = "funding"  # the fixture rubric's organization driver
 
 
 @pytest.fixture(scope="module")
 def changed_site(tmp_path_factory, project_root) -> Path:
-    """A rubric copy with one driver file added (example-driver) and one removed, built with
-    `build_pdf.py --site --rubric` for one paper (A4), so its links show that a one-paper site
-    links only the PDFs it has."""
+    """A copy of the fixture rubric with one driver file added (example-driver) and one removed,
+    built with `build_pdf.py --site --rubric` for one paper (A4), so its links show that a
+    one-paper site links only the PDFs it has."""
     base = tmp_path_factory.mktemp("changed")
-    rubric = copy_rubric(base)
+    rubric = Path(shutil.copytree(FIXTURE_RUBRIC, base / "rubric"))
     (rubric / "drivers" / f"{REMOVED_DRIVER}.yaml").unlink()
     (rubric / "drivers" / "example-driver.yaml").write_text(
         "# yaml-language-server: $schema=../../macros/source/schemas/driver.schema.json\n"
@@ -458,7 +459,7 @@ def changed_site(tmp_path_factory, project_root) -> Path:
         encoding="utf-8",
     )
     site = base / "site"
-    result = run_build("--site", "--paper", "a4", "--rubric", str(rubric), "--out", str(site))
+    result = run_cli("--site", "--paper", "a4", "--rubric", str(rubric), "--out", str(site))
     assert result.returncode == 0, result.stderr
     return site
 
@@ -499,7 +500,7 @@ def test_new_driver_file_gets_a_diagram_label(changed_site):
 
 
 def test_removed_driver_file_leaves_no_page_link_or_label(changed_site):
-    name = DRIVERS[REMOVED_DRIVER]["name"]
+    name = "Funding"
     assert not (changed_site / "drivers" / f"{REMOVED_DRIVER}.html").exists()
     assert name not in label_texts(diagram(changed_site))
     for html in html_pages(changed_site):
@@ -519,50 +520,24 @@ def test_changed_rubric_site_for_one_paper_has_no_dead_links(changed_site):
     assert not dead, "\n".join(dead)
 
 
-# --- content is data, never code ------------------------------------------------------------
-
-HOSTILE = "{{ 7*7 }} {% raw %} <script>alert(1)</script> ![x](http://127.0.0.1:9/a.png)"
-SERVICE_PLAN = "    statement: Agency staff use a coaching service delivery plan.\n"
-DEFINITION_START = "    Coaching is defined as regular,"
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory, project_root) -> Path:
-    base = tmp_path_factory.mktemp("hostile")
-    rubric = copy_rubric(base)
-    coaching = rubric / "drivers" / "coaching.yaml"
-    text = coaching.read_text(encoding="utf-8")
-    assert text.count(SERVICE_PLAN) == 1 and text.count(DEFINITION_START) == 1
-    text = text.replace(SERVICE_PLAN, f"    statement: 'Agency staff use a plan {HOSTILE} now.'\n")
-    text = text.replace(
-        DEFINITION_START, f"    Hostile {HOSTILE} definition.\n\n" + DEFINITION_START
-    )
-    coaching.write_text(text, encoding="utf-8")
-    site = base / "site"
-    result = run_build(
-        *("--site", "--paper", "a4", "--drivers", "coaching"),
-        *("--rubric", str(rubric), "--out", str(site)),
-    )
-    assert result.returncode == 0, result.stderr
-    return site
+# --- content is data, never code (the shared hostile fixture, see conftest) -------------------
 
 
 def test_hostile_statement_and_definition_show_as_literal_text(hostile_site):
-    root = page(hostile_site / "drivers" / "coaching.html")
+    root = page(hostile_site["site"] / "drivers" / "mentoring.html")
     body = article(root)
-    statement = body.find_all("h3", "tk-statement")[2].text()
-    assert statement.startswith(
-        "3. Agency staff use a plan {{ 7*7 }} {% raw %} <script>alert(1)</script>"
-    )
+    statement = body.find_all("h3", "tk-statement")[0].text()
+    assert statement.startswith(f"1. {HOSTILE_STATEMENT} STATEMENTMARK {{{{ config }}}}")
     intro = body.one("div", "tk-driver-intro").text()
-    assert "Hostile {{ 7*7 }} {% raw %} <script>alert(1)</script>" in intro
+    assert 'DEFINITIONMARK {{ config }} {% include "x" %} {% raw %} <script>' in intro
     assert not re.search(r"\b49\b", root.text()), "a template expression was evaluated"
 
 
 def test_hostile_content_adds_no_script_or_outside_image(hostile_site):
-    root = page(hostile_site / "drivers" / "coaching.html")
+    root = page(hostile_site["site"] / "drivers" / "mentoring.html")
     scripts = [node.raw_text() for node in root.find_all("script")]
-    assert not [s for s in scripts if "alert(" in s]
+    assert not [s for s in scripts if "tkRan" in s]
+    assert not [n for n in root.iter() if n.get("onerror")]
     outside = [
         node
         for node in root.iter()
@@ -570,43 +545,34 @@ def test_hostile_content_adds_no_script_or_outside_image(hostile_site):
         and any("127.0.0.1" in (value or "") for value in node.attrs.values())
     ]
     assert not outside
-    assert not [a for a in root.find_all("a") if "127.0.0.1" in (a.get("href") or "")]
+    # No picture becomes a link; the only outside link is the one the content writes as a link.
+    links = {a.get("href") for a in root.find_all("a") if "127.0.0.1" in (a.get("href") or "")}
+    assert links <= {f"http://127.0.0.1:{hostile_site['port']}/x"}
 
 
 def test_hostile_content_stays_escaped_in_the_search_index(hostile_site):
     """Material renders the index's text as HTML in the results, so it must arrive escaped."""
-    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    coaching = [doc for doc in index["docs"] if doc["location"].startswith("drivers/coaching")]
-    text = " ".join(doc["title"] + " " + doc["text"] for doc in coaching)
+    index_file = hostile_site["site"] / "search" / "search_index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    docs = [doc for doc in index["docs"] if doc["location"].startswith("drivers/mentoring")]
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in docs)
     assert "{{ 7*7 }}" in text
     assert "<script" not in text and "<img" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&lt;script&gt;window.tkRan=1&lt;/script&gt;" in text
 
 
-def test_hostile_driver_name_shows_literally_in_navigation(tmp_path, rubric_copy, built_site):
+def test_hostile_driver_name_shows_literally_in_navigation(hostile_site):
     """A driver's name reaches MkDocs' navigation, page title and header, which the theme prints
     unescaped and mkdocs-macros renders as Jinja: it must still read literally."""
-    coaching = rubric_copy / "drivers" / "coaching.yaml"
-    text = coaching.read_text(encoding="utf-8")
-    assert text.count("\nname: Coaching\n") == 1
-    hostile_name = "Coaching <img src=x onerror=alert(3)> {{ 7*7 }}"
-    coaching.write_text(
-        text.replace("\nname: Coaching\n", f"\nname: '{hostile_name}'\n"), encoding="utf-8"
-    )
-    site = tmp_path / "site"
-    result = run_mkdocs(
-        site, TOOLKIT_RUBRIC=str(rubric_copy), TOOLKIT_PDF_DIR=str(built_site / "pdf")
-    )
-    assert result.returncode == 0, result.stderr
-    for name in ("index.html", "drivers/coaching.html"):
-        root = parse_html((site / name).read_text(encoding="utf-8"))
+    for name in ("index.html", "drivers/mentoring.html"):
+        root = parse_html((hostile_site["site"] / name).read_text(encoding="utf-8"))
         assert not [n for n in root.iter() if n.get("onerror")], f"{name}: live onerror attribute"
         assert not [n for n in root.iter() if n.tag == "img" and n.get("src") == "x"], name
         nav = root.one("nav", "md-nav--primary")
         entries = [
-            a.text() for a in nav.find_all("a") if a.get("href", "").endswith("coaching.html")
+            a.text() for a in nav.find_all("a") if a.get("href", "").endswith("mentoring.html")
         ]
-        assert entries == [hostile_name], f"{name}: {entries}"
+        assert entries == [HOSTILE_NAME], f"{name}: {entries}"
         assert not re.search(r"\b49\b", root.text() + root.one("title").text()), name
 
 
@@ -623,37 +589,36 @@ def test_mkdocs_strict_build_from_project_root_succeeds(tmp_path):
     assert (site / "index.html").is_file() and (site / "search" / "search_index.js").is_file()
 
 
-def test_mkdocs_build_of_a_broken_rubric_reports_file_line_column(tmp_path, rubric_copy):
-    coaching = rubric_copy / "drivers" / "coaching.yaml"
-    text = coaching.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    line = lines.index("name: Coaching") + 1
-    coaching.write_text(text.replace("\nname: Coaching\n", "\nnmae: Coaching\n"), encoding="utf-8")
-    result = run_mkdocs(tmp_path / "site", TOOLKIT_RUBRIC=str(rubric_copy))
+def test_mkdocs_build_of_a_broken_rubric_reports_file_line_column(tmp_path, fixture_rubric_copy):
+    mentoring = fixture_rubric_copy / "drivers" / "mentoring.yaml"
+    line = replace_once(mentoring, "\nname: Mentoring\n", "\nnmae: Mentoring\n") + 1
+    result = run_mkdocs(tmp_path / "site", TOOLKIT_RUBRIC=str(fixture_rubric_copy))
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert re.search(
-        rf"drivers/coaching\.yaml:{line}:1: nmae: unknown key 'nmae'; "
-        r"did you mean 'name'\?",
+        rf"drivers/mentoring\.yaml:{line}:1: nmae: unknown key 'nmae'; did you mean 'name'\?",
         output,
     ), output
     assert "Traceback" not in output
-    assert not (tmp_path / "site" / "drivers" / "coaching.html").exists()
+    assert not (tmp_path / "site" / "drivers" / "mentoring.html").exists()
 
 
 def test_build_pdf_site_with_a_broken_rubric_reports_it_and_keeps_no_half_site(
-    tmp_path, rubric_copy
+    tmp_path, fixture_rubric_copy
 ):
-    coaching = rubric_copy / "drivers" / "coaching.yaml"
-    text = coaching.read_text(encoding="utf-8")
-    line = text.splitlines().index("name: Coaching") + 1
-    coaching.write_text(text.replace("\nname: Coaching\n", "\nnmae: Coaching\n"), encoding="utf-8")
+    mentoring = fixture_rubric_copy / "drivers" / "mentoring.yaml"
+    line = replace_once(mentoring, "\nname: Mentoring\n", "\nnmae: Mentoring\n") + 1
     result = run_build(
-        "--site", "--rubric", str(rubric_copy), "--out", str(tmp_path / "site"), cwd=tmp_path
+        *("--site", "--rubric", str(fixture_rubric_copy), "--out", str(tmp_path / "site")),
+        cwd=tmp_path,
     )
     assert result.returncode == 1
-    assert f"rubric/drivers/coaching.yaml:{line}:1: nmae: unknown key 'nmae'" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.splitlines() == [
+        "rubric/drivers/mentoring.yaml:3:1: name: is required but missing",
+        f"rubric/drivers/mentoring.yaml:{line}:1: nmae: unknown key 'nmae'; did you mean 'name'?",
+        "2 problems in the rubric; nothing was built.",
+    ]
+    assert result.stdout == ""
     assert not (tmp_path / "site").exists()
 
 
