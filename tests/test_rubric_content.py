@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import PROJECT_ROOT
 from helpers import (
     SOURCES,
     all_seed_text,
@@ -592,3 +595,18 @@ def test_a_third_category_needs_only_yaml(rubric_copy):
     assert toolkit.category_of(toolkit.driver("sponsorship")) == leadership
     assert toolkit.drivers[-1].id == "sponsorship"  # drivers come in category order
     assert len(toolkit.drivers) == 8
+
+
+def test_cli_check_passes_on_the_real_rubric():
+    """The real rubric passes `make check` (a child process) with all of its drivers."""
+    result = subprocess.run(
+        [sys.executable, "build_pdf.py", "--check"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Rubric OK: 7 drivers, 33 best practices.")
+    assert result.stderr == ""
