@@ -1,6 +1,9 @@
 """Measure printed pages from the PDFs themselves: ruled lines, answer areas, blank space, headers.
 
-Positions come from pdfplumber, in points from the top of the page. What the printables draw:
+Positions are in points from the top of the page. The drawing comes from the page's content
+stream (pikepdf), followed as pdfplumber would classify it (a closed upright four-sided path is a
+rect), without pdfplumber's slow per-character parse; the words and their boxes come from
+`pdftotext -bbox` in drawing order (poppler). What the printables draw:
 a ruled writing line is a thin rectangle filled 50% grey; an answer area is a black frame around
 such lines (its bottom edge is the last line); a block a team works through starts with a thin
 rule filled 53% grey. The page margins are those of overrides/printables/print.css.
@@ -9,10 +12,14 @@ rule filled 53% grey. The page margins are those of overrides/printables/print.c
 from __future__ import annotations
 
 import functools
+import html
+import re
+import subprocess
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-import pdfplumber
+import pikepdf
 
 MM = 72 / 25.4
 TOP_MARGIN, BOTTOM_MARGIN = 18 * MM, 20 * MM
@@ -111,39 +118,141 @@ def _is_grey(colour: tuple[float, ...], grey: float) -> bool:
     return len(colour) == 3 and all(abs(channel - grey) < 0.01 for channel in colour)
 
 
+# The operators the measurement follows; the others (text, marked content, clipping paths, alpha)
+# draw nothing it measures. `Do`, `sh` and `BI` draw what it cannot measure: they stop it.
+_OPERATORS = "q Q cm re m l c v y h S s f F f* B B* b b* n g rg k cs sc scn Do sh BI"
+_CLOSE_AND_PAINT = {"s", "b", "b*"}
+_PAINT = {"S", "f", "F", "f*", "B", "B*"} | _CLOSE_AND_PAINT
+_COLOUR = {"g": 1, "rg": 3, "k": 4}
+_WORD = re.compile(
+    r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)</word>'
+    r"|(<page )"
+)
+
+Matrix = tuple[float, float, float, float, float, float]
+Segment = tuple[str, tuple[float, ...]]
+
+
+def _concat(m: Matrix, ctm: Matrix) -> Matrix:
+    """The matrix `cm m` makes current: m applied first, then the current matrix."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = ctm
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
+
+
+def _subpaths(path: list[Segment], ctm: Matrix, top: float) -> list[tuple[Box, bool]]:
+    """Each subpath's box on the page (end points, as pdfplumber) and whether it is a rect.
+
+    A rect is a closed four-sided upright path, as pdfminer (under pdfplumber) decides it.
+    """
+    a, b, c, d, e, f = ctm
+    starts = [i for i, (op, _) in enumerate(path) if op == "m"] + [len(path)]
+    found = []
+    for start, end in zip(starts, starts[1:]):
+        sub = path[start:end]
+        shape = "".join(op for op, _ in sub)
+        raw = [xy[-2:] if op != "h" else sub[0][1] for op, xy in sub]
+        points = [(a * x + c * y + e, top - (b * x + d * y + f)) for x, y in raw]
+        if len(shape) > 3 and shape.endswith("lh") and points[-2] == points[0]:
+            shape, points = shape[:-2] + "h", [*points[:-2], points[-1]]
+        is_rect = False
+        if shape in ("mlllh", "mllll") and points[0] == points[4]:
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[:4]
+            is_rect = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+                y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+            )
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        found.append((Box(min(xs), min(ys), max(xs), max(ys)), is_rect))
+    return found
+
+
+def _drawing(page: pikepdf.Page, top: float, where: str):
+    """Every painted subpath of the page: (box, is a filled rect, fill colour or None)."""
+    ctm: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    colour: tuple[float, ...] | None = (0.0,)  # black until set
+    saved: list[tuple[Matrix, tuple[float, ...] | None]] = []
+    path: list[Segment] = []
+    for operands, operator in pikepdf.parse_content_stream(page, _OPERATORS):
+        op = str(operator)
+        if op == "q":
+            saved.append((ctm, colour))
+        elif op == "Q":
+            ctm, colour = saved.pop()
+        elif op == "cm":
+            ctm = _concat(tuple(float(value) for value in operands), ctm)  # type: ignore[arg-type]
+        elif op in ("m", "l", "c", "v", "y"):
+            path.append((op, tuple(float(value) for value in operands)))
+        elif op == "re":
+            x, y, w, h = (float(value) for value in operands)
+            path += [("m", (x, y)), ("l", (x + w, y)), ("l", (x + w, y + h)), ("l", (x, y + h))]
+            path.append(("h", ()))
+        elif op == "h":
+            path.append(("h", ()))
+        elif op in _PAINT:
+            if op in _CLOSE_AND_PAINT:
+                path.append(("h", ()))
+            fill = op not in ("S", "s")
+            for box, is_rect in _subpaths(path, ctm, top):
+                yield box, fill and is_rect, colour
+            path = []
+        elif op == "n":
+            path = []
+        elif op in _COLOUR:
+            colour = tuple(float(value) for value in operands)
+        elif op in ("sc", "scn"):
+            numbers = [v for v in operands if isinstance(v, (int, float, Decimal))]
+            colour = tuple(float(v) for v in numbers) if len(numbers) == len(operands) else None
+        elif op == "cs":
+            colour = None  # a colour space this measurement does not follow
+        else:
+            raise ValueError(f"{where}: draws with {op!r}, which layout_tools does not measure")
+
+
+def _words(path: str) -> subprocess.Popen[str]:
+    """pdftotext reading each word's box, in drawing order (as pdfplumber's use_text_flow)."""
+    return subprocess.Popen(
+        ["pdftotext", "-raw", "-bbox", "-enc", "UTF-8", path, "-"],
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
 @functools.cache
 def _pages(path: str, mtime: int) -> tuple[Page, ...]:
-    pages = []
-    with pdfplumber.open(path) as pdf:
+    text = _words(path)  # runs while the drawing is read
+    drawn_pages = []
+    with pikepdf.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            words = tuple(
-                (word["text"], Box(word["x0"], word["top"], word["x1"], word["bottom"]))
-                for word in page.extract_words(keep_blank_chars=False, use_text_flow=True)
-            )
-            rects = tuple(
-                (
-                    tuple(rect["non_stroking_color"] or (1.0,)),
-                    Box(rect["x0"], rect["top"], rect["x1"], rect["bottom"]),
-                )
-                for rect in page.rects
-                if rect["fill"] and isinstance(rect["non_stroking_color"], (tuple, list))
-            )
-            drawn = [
-                Box(item["x0"], item["top"], item["x1"], item["bottom"])
-                for item in (*page.chars, *page.rects, *page.curves, *page.lines)
-            ]
-            body = Box(0, TOP_MARGIN, float(page.width), float(page.height) - BOTTOM_MARGIN)
-            inside = [box.bottom for box in drawn if body.holds(box, slack=1)]
-            pages.append(
-                Page(
-                    number,
-                    float(page.width),
-                    float(page.height),
-                    words,
-                    rects,
-                    max(inside, default=body.top),
-                )
-            )
+            x0, y0, x1, y1 = (float(value) for value in page.mediabox)
+            shapes = list(_drawing(page, y1, f"{path} p{number}"))
+            drawn_pages.append((x1 - x0, y1 - y0, shapes))
+    output, _ = text.communicate(timeout=60)
+    assert text.returncode == 0, f"pdftotext failed on {path}"
+    words: list[list[tuple[str, Box]]] = []
+    for match in _WORD.finditer(output):
+        if match[6]:
+            words.append([])
+        else:
+            left, top, right, bottom = (float(value) for value in match.groups()[:4])
+            words[-1].append((html.unescape(match[5]), Box(left, top, right, bottom)))
+    assert len(words) == len(drawn_pages), f"{path}: pdftotext and pikepdf count pages apart"
+    pages = []
+    for number, ((width, height, shapes), page_words) in enumerate(zip(drawn_pages, words), 1):
+        body = Box(0, TOP_MARGIN, width, height - BOTTOM_MARGIN)
+        drawn = [where for _, where in page_words] + [box for box, _, _ in shapes]
+        inside = [box.bottom for box in drawn if body.holds(box, slack=1)]
+        rects = tuple((colour, box) for box, is_rect, colour in shapes if is_rect and colour)
+        pages.append(
+            Page(number, width, height, tuple(page_words), rects, max(inside, default=body.top))
+        )
     return tuple(pages)
 
 

@@ -1,7 +1,7 @@
 """The printables as a workshop team uses them: printed and written on with a pen, filled in on
 screen and read back by a tool, tallied by a facilitator.
 
-Everything here is measured from the built PDFs (positions with pdfplumber, fields with pypdf),
+Everything here is measured from the built PDFs (positions with layout_tools, fields with pypdf),
 never from the HTML they were made from. The full set comes from the session's `built_site`; a
 workshop edition with long header values is built once for this module.
 """
@@ -218,7 +218,7 @@ def test_long_header_values_wrap_inside_the_header_frame(edition):
 
 
 def header_widgets(pdf: Path) -> dict[str, Box]:
-    """The header fields' boxes on page one, in pdfplumber's coordinates (from the top)."""
+    """The header fields' boxes on page one, in layout_tools' coordinates (from the top)."""
     height = layout_of(pdf)[0].height
     rects = {}
     for annotation in reader_of(pdf).pages[0]["/Annots"]:
