@@ -10,17 +10,20 @@ A fillable PDF's pre-filled header values live in its form fields: those are rea
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, run_build
-from helpers import copy_rubric, replace_once
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
+from helpers import replace_once
 from pypdf import PdfReader
 
+from macros import cli
 from macros.catalogue import WORKSHOP_MAX, Workshop, catalogue
+from macros.model import Toolkit
 from macros.pdf.renderer import PdfRenderer
 from macros.project import Project
 from macros.render.markdown import MarkdownRenderer
@@ -68,13 +71,12 @@ def lost_words(html: str, pdf: Path) -> dict[str, int]:
     }
 
 
-def renderer_for(rubric: Path) -> tuple[PdfRenderer, object]:
-    toolkit = load_rubric(rubric)
-    return PdfRenderer(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer()), toolkit
+def renderer_for(toolkit: Toolkit) -> PdfRenderer:
+    return PdfRenderer(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer())
 
 
-def test_every_word_of_every_printable_is_in_its_pdf(built_site):
-    renderer, toolkit = renderer_for(PROJECT_ROOT / "rubric")
+def test_every_word_of_every_printable_is_in_its_pdf(built_site, toolkit):
+    renderer = renderer_for(toolkit)
     lost = {}
     for printable in catalogue(toolkit):
         missing = lost_words(renderer.html(printable), built_site / "pdf" / printable.filename)
@@ -88,19 +90,21 @@ LONG_WORD = "Supercalifragilistic" * 100  # 2000 characters, no break anywhere
 
 @pytest.fixture(scope="module")
 def long_text_build(tmp_path_factory):
-    """Coaching with a 2000-character word in a criterion and an explanation, an action-plan
-    column heading of one long word, and workshop values of the longest allowed length."""
+    """The fixture rubric's Mentoring with a 2000-character word in a criterion, an action-plan
+    column heading of one long word, and workshop values of the longest allowed length, built
+    in this process (A4, Mentoring only)."""
     base = tmp_path_factory.mktemp("long")
-    rubric = copy_rubric(base)
+    rubric = base / "rubric"
+    shutil.copytree(FIXTURE_RUBRIC, rubric)
     replace_once(
-        rubric / "drivers" / "coaching.yaml",
-        "        - coaching methods;\n",
-        f"        - coaching methods {LONG_WORD};\n",
+        rubric / "drivers" / "mentoring.yaml",
+        "        - Fixture item one.\n",
+        f"        - Fixture item one {LONG_WORD}.\n",
     )
     replace_once(
         rubric / "forms.yaml",
-        "      heading: Best practice or gap\n",
-        f"      heading: Best practice or gap {LONG_WORD[:300]}\n",
+        "      heading: Fixture heading 147.\n",
+        f"      heading: Fixture heading 147 {LONG_WORD[:300]}\n",
     )
     fill = "Northern Regional Health and Family Services Clinic "
     workshop = Workshop(
@@ -109,20 +113,26 @@ def long_text_build(tmp_path_factory):
         date=("December 1 to December 3 2026 " * 5)[: WORKSHOP_MAX["date"]],
     )
     out = base / "pdfs"
-    result = run_build(
-        *("--paper", "a4", "--drivers", "coaching", "--rubric", str(rubric), "--out", str(out)),
-        *("--program", workshop.program, "--organization", workshop.organization),
-        *("--date", workshop.date),
+    status = cli.main(
+        [
+            *("--paper", "a4", "--drivers", "mentoring", "--jobs", "1"),
+            *("--rubric", str(rubric), "--out", str(out)),
+            *("--program", workshop.program, "--organization", workshop.organization),
+            *("--date", workshop.date),
+        ],
+        root=PROJECT_ROOT,
     )
-    assert result.returncode == 0, result.stderr
+    assert status == 0
     return rubric, workshop, out
 
 
 def test_long_words_and_the_longest_workshop_values_lose_nothing(long_text_build):
     rubric, workshop, out = long_text_build
-    renderer, toolkit = renderer_for(rubric)
+    toolkit = load_rubric(rubric)
+    renderer = renderer_for(toolkit)
     lost = {}
-    for printable in catalogue(toolkit, papers=("a4",), drivers=("coaching",), workshop=workshop):
+    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=workshop)
+    for printable in printables:
         missing = lost_words(renderer.html(printable), out / printable.filename)
         if printable.variant == "fillable":
             fields = PdfReader(out / printable.filename).get_fields()
@@ -131,6 +141,7 @@ def test_long_words_and_the_longest_workshop_values_lose_nothing(long_text_build
                     missing[f"field {name}"] = fields[name].get("/V")
         if missing:
             lost[printable.filename] = missing
+    assert len(printables) > 10
     assert lost == {}, "\n".join(f"{name}: {missing}" for name, missing in lost.items())
 
 
