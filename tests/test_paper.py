@@ -13,11 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_build
+from conftest import PROJECT_ROOT
 from layout_tools import MM, Box, layout_of
 from pdf_tools import fields_of, md_text, norm, pages_of, reader_of, text_of
 from pypdf import PdfReader, PdfWriter
 
+from macros import cli
 from macros.catalogue import PAPERS, Workshop, catalogue
 
 LINE_PITCH_MIN = 7 * MM
@@ -37,13 +38,13 @@ def pdf_dir(built_site: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory) -> Path:
-    """A workshop edition for two drivers on A4 with long pre-filled header values."""
+    """A workshop edition for two drivers on A4 with long pre-filled header values, built in
+    this process."""
     out = tmp_path_factory.mktemp("edition") / "pdfs"
-    args = ["--paper", "a4", "--drivers", ",".join(EDITION), "--out", str(out)]
+    args = ["--paper", "a4", "--drivers", ",".join(EDITION), "--jobs", "1", "--out", str(out)]
     for name, value in LONG.items():
         args += [f"--{name}", value]
-    result = run_build(*args)
-    assert result.returncode == 0, result.stderr
+    assert cli.main(args, root=PROJECT_ROOT) == 0
     return out
 
 
