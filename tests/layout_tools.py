@@ -56,9 +56,14 @@ class Page:
     number: int  #: from 1
     width: float
     height: float
-    words: tuple[tuple[str, Box], ...]
     rects: tuple[tuple[tuple[float, ...], Box], ...]  #: fill colour (grey or RGB), position
     lowest: float  #: bottom of the lowest thing drawn between the page margins
+    source: tuple[str, int, int]  #: the PDF, its version and page count, to read words from
+
+    @functools.cached_property
+    def words(self) -> tuple[tuple[str, Box], ...]:
+        """Each word with its box, in drawing order; read (for the whole PDF) on first use."""
+        return _words(*self.source)[self.number - 1]
 
     def text_in(self, box: Box) -> str:
         return " ".join(text for text, where in self.words if box.holds(where))
@@ -118,12 +123,16 @@ def _is_grey(colour: tuple[float, ...], grey: float) -> bool:
     return len(colour) == 3 and all(abs(channel - grey) < 0.01 for channel in colour)
 
 
-# The operators the measurement follows; the others (text, marked content, clipping paths, alpha)
-# draw nothing it measures. `Do`, `sh` and `BI` draw what it cannot measure: they stop it.
-_OPERATORS = "q Q cm re m l c v y h S s f F f* B B* b b* n g rg k cs sc scn Do sh BI"
+# The operators the measurement follows; the others (marked content, clipping paths, alpha)
+# draw nothing it measures. The rest draw what it does not follow: they stop it.
+_OPERATORS = (
+    "q Q cm re m l c v y h S s f F f* B B* b b* n g rg k cs sc scn BT Tf Tm Td Ts TJ Tj "
+    "Do sh BI T* TD ' \""
+)
 _CLOSE_AND_PAINT = {"s", "b", "b*"}
 _PAINT = {"S", "f", "F", "f*", "B", "B*"} | _CLOSE_AND_PAINT
 _COLOUR = {"g": 1, "rg": 3, "k": 4}
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _WORD = re.compile(
     r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)</word>'
     r"|(<page )"
@@ -133,8 +142,13 @@ Matrix = tuple[float, float, float, float, float, float]
 Segment = tuple[str, tuple[float, ...]]
 
 
+def _matrix(operands) -> Matrix:
+    a, b, c, d, e, f = (float(value) for value in operands)
+    return (a, b, c, d, e, f)
+
+
 def _concat(m: Matrix, ctm: Matrix) -> Matrix:
-    """The matrix `cm m` makes current: m applied first, then the current matrix."""
+    """m applied first, then ctm (as `cm m` makes the current matrix, or Tm in user space)."""
     a, b, c, d, e, f = m
     p, q, r, s, t, u = ctm
     return (
@@ -173,12 +187,36 @@ def _subpaths(path: list[Segment], ctm: Matrix, top: float) -> list[tuple[Box, b
     return found
 
 
+def _descent(font: pikepdf.Dictionary) -> float:
+    """The font's descent below the baseline per unit of size (negative), as pdfminer reads it."""
+    if font.get("/Encoding") == "/Identity-V":
+        raise ValueError("vertical text is not measured")
+    if font.get("/Subtype") == "/Type0":
+        font = font.DescendantFonts[0]
+    descent = float(font.get("/FontDescriptor", {}).get("/Descent", 0))
+    return -abs(descent) / 1000
+
+
+def _text_box(matrix: Matrix, size: float, descent: float, rise: float, top: float) -> Box:
+    """Where a run of text starts, from the bottom to the top of its characters' boxes."""
+    a, b, c, d, e, f = matrix
+    if b:
+        raise ValueError("rotated text is not measured")
+    low = descent * size + rise
+    ys = (d * low + f, d * (low + size) + f)
+    return Box(e, top - max(ys), e, top - min(ys))
+
+
 def _drawing(page: pikepdf.Page, top: float, where: str):
-    """Every painted subpath of the page: (box, is a filled rect, fill colour or None)."""
-    ctm: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    """Every painted subpath and run of text: (box, is a filled rect, fill colour or None)."""
+    ctm: Matrix = _IDENTITY
     colour: tuple[float, ...] | None = (0.0,)  # black until set
     saved: list[tuple[Matrix, tuple[float, ...] | None]] = []
     path: list[Segment] = []
+    text: Matrix = _IDENTITY
+    line: Matrix = _IDENTITY
+    font, size, rise = 0.0, 0.0, 0.0
+    descents = {}
     for operands, operator in pikepdf.parse_content_stream(page, _OPERATORS):
         op = str(operator)
         if op == "q":
@@ -186,7 +224,7 @@ def _drawing(page: pikepdf.Page, top: float, where: str):
         elif op == "Q":
             ctm, colour = saved.pop()
         elif op == "cm":
-            ctm = _concat(tuple(float(value) for value in operands), ctm)  # type: ignore[arg-type]
+            ctm = _concat(_matrix(operands), ctm)
         elif op in ("m", "l", "c", "v", "y"):
             path.append((op, tuple(float(value) for value in operands)))
         elif op == "re":
@@ -211,48 +249,63 @@ def _drawing(page: pikepdf.Page, top: float, where: str):
             colour = tuple(float(v) for v in numbers) if len(numbers) == len(operands) else None
         elif op == "cs":
             colour = None  # a colour space this measurement does not follow
+        elif op == "BT":
+            text = line = _IDENTITY
+        elif op == "Tm":
+            text = line = _matrix(operands)
+        elif op == "Td":
+            text = line = _concat((1.0, 0.0, 0.0, 1.0, *map(float, operands)), line)
+        elif op == "Tf":
+            name, size = operands[0], float(operands[1])
+            if name not in descents:
+                descents[name] = _descent(page.Resources.Font[name])
+            font = descents[name]
+        elif op == "Ts":
+            rise = float(operands[0])
+        elif op in ("TJ", "Tj"):
+            strings = operands[0] if op == "TJ" else operands
+            if any(isinstance(s, pikepdf.String) and len(bytes(s)) for s in strings):
+                yield _text_box(_concat(text, ctm), size, font, rise, top), False, None
         else:
-            raise ValueError(f"{where}: draws with {op!r}, which layout_tools does not measure")
+            raise ValueError(f"{where}: draws with {op!r}, which layout_tools does not follow")
 
 
-def _words(path: str) -> subprocess.Popen[str]:
-    """pdftotext reading each word's box, in drawing order (as pdfplumber's use_text_flow)."""
-    return subprocess.Popen(
+@functools.cache
+def _words(path: str, mtime: int, count: int) -> tuple[tuple[tuple[str, Box], ...], ...]:
+    """Each page's words with their boxes, from pdftotext in drawing order (as pdfplumber's
+    use_text_flow)."""
+    output = subprocess.run(
         ["pdftotext", "-raw", "-bbox", "-enc", "UTF-8", path, "-"],
-        stdout=subprocess.PIPE,
-        text=True,
+        capture_output=True,
+        check=True,
         encoding="utf-8",
-    )
+        timeout=60,
+    ).stdout
+    pages: list[list[tuple[str, Box]]] = []
+    for match in _WORD.finditer(output):
+        if match[6]:
+            pages.append([])
+        else:
+            left, top, right, bottom = (float(value) for value in match.groups()[:4])
+            pages[-1].append((html.unescape(match[5]), Box(left, top, right, bottom)))
+    assert len(pages) == count, f"{path}: pdftotext finds {len(pages)} pages, pikepdf {count}"
+    return tuple(tuple(words) for words in pages)
 
 
 @functools.cache
 def _pages(path: str, mtime: int) -> tuple[Page, ...]:
-    text = _words(path)  # runs while the drawing is read
-    drawn_pages = []
+    pages = []
     with pikepdf.open(path) as pdf:
+        count = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             x0, y0, x1, y1 = (float(value) for value in page.mediabox)
-            shapes = list(_drawing(page, y1, f"{path} p{number}"))
-            drawn_pages.append((x1 - x0, y1 - y0, shapes))
-    output, _ = text.communicate(timeout=60)
-    assert text.returncode == 0, f"pdftotext failed on {path}"
-    words: list[list[tuple[str, Box]]] = []
-    for match in _WORD.finditer(output):
-        if match[6]:
-            words.append([])
-        else:
-            left, top, right, bottom = (float(value) for value in match.groups()[:4])
-            words[-1].append((html.unescape(match[5]), Box(left, top, right, bottom)))
-    assert len(words) == len(drawn_pages), f"{path}: pdftotext and pikepdf count pages apart"
-    pages = []
-    for number, ((width, height, shapes), page_words) in enumerate(zip(drawn_pages, words), 1):
-        body = Box(0, TOP_MARGIN, width, height - BOTTOM_MARGIN)
-        drawn = [where for _, where in page_words] + [box for box, _, _ in shapes]
-        inside = [box.bottom for box in drawn if body.holds(box, slack=1)]
-        rects = tuple((colour, box) for box, is_rect, colour in shapes if is_rect and colour)
-        pages.append(
-            Page(number, width, height, tuple(page_words), rects, max(inside, default=body.top))
-        )
+            width, height = x1 - x0, y1 - y0
+            body = Box(0, TOP_MARGIN, width, height - BOTTOM_MARGIN)
+            drawn = list(_drawing(page, y1, f"{path} p{number}"))
+            inside = [box.bottom for box, _, _ in drawn if body.holds(box, slack=1)]
+            rects = tuple((colour, box) for box, is_rect, colour in drawn if is_rect and colour)
+            lowest = max(inside, default=body.top)
+            pages.append(Page(number, width, height, rects, lowest, (path, mtime, count)))
     return tuple(pages)
 
 
