@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from helpers import replace_once
 from pypdf import PdfReader
 
 from macros import cli
-from macros.catalogue import WORKSHOP_MAX, Workshop, catalogue
+from macros.catalogue import WORKSHOP_MAX, Printable, Workshop, catalogue
 from macros.model import Toolkit
 from macros.pdf.renderer import PdfRenderer
 from macros.project import Project
@@ -58,11 +59,9 @@ def words(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text.lower()))
 
 
-def lost_words(html: str, pdf: Path) -> dict[str, int]:
-    """Words of `html` the PDF shows fewer times than the HTML has them, with the shortfall."""
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
+def lost_words(html: str, text: str) -> dict[str, int]:
+    """Words of `html` the PDF's `text` shows fewer times than the HTML has them, with the
+    shortfall."""
     shown, joined = words(text), re.sub(r"\s+", "", text.lower())  # a wrapped word rejoined
     return {
         word: count - shown[word]
@@ -71,17 +70,32 @@ def lost_words(html: str, pdf: Path) -> dict[str, int]:
     }
 
 
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+
+
+def each_lost(renderer: PdfRenderer, printables: list[Printable], folder: Path):
+    """Each printable with the words its PDF in `folder` lost (pdftotext reads the PDFs on two
+    threads while this one renders the HTML)."""
+    with ThreadPoolExecutor(2) as pool:
+        texts = pool.map(pdf_text, [folder / printable.filename for printable in printables])
+        for printable, text in zip(printables, texts):
+            yield printable, lost_words(renderer.html(printable), text)
+
+
 def renderer_for(toolkit: Toolkit) -> PdfRenderer:
     return PdfRenderer(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer())
 
 
 def test_every_word_of_every_printable_is_in_its_pdf(built_site, toolkit):
-    renderer = renderer_for(toolkit)
+    printables = catalogue(toolkit)
     lost = {}
-    for printable in catalogue(toolkit):
-        missing = lost_words(renderer.html(printable), built_site / "pdf" / printable.filename)
+    for printable, missing in each_lost(renderer_for(toolkit), printables, built_site / "pdf"):
         if missing:
             lost[printable.filename] = missing
+    assert len(printables) > 60
     assert lost == {}, "\n".join(f"{name}: {missing}" for name, missing in lost.items())
 
 
@@ -132,8 +146,7 @@ def test_long_words_and_the_longest_workshop_values_lose_nothing(long_text_build
     renderer = renderer_for(toolkit)
     lost = {}
     printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=workshop)
-    for printable in printables:
-        missing = lost_words(renderer.html(printable), out / printable.filename)
+    for printable, missing in each_lost(renderer, printables, out):
         if printable.variant == "fillable":
             fields = PdfReader(out / printable.filename).get_fields()
             for name in ("program", "organization", "date"):
