@@ -104,9 +104,18 @@ class Page:
         )
 
     def block_rules(self) -> list[Box]:
-        return sorted(
-            (box for box in self.filled(BLOCK_GREY) if box.height < 2), key=lambda b: b.top
-        )
+        """The thin rules that open blocks. WeasyPrint draws a top border as two rects filled
+        even-odd, the box and the box below the border: the rule is the strip between them."""
+        boxes = self.filled(BLOCK_GREY)
+        strips = {
+            Box(outer.x0, outer.top, outer.x1, inner.top)
+            for outer in boxes
+            for inner in boxes
+            if 0 < inner.top - outer.top < 2
+            and max(abs(a - b) for a, b in zip(_sides(outer), _sides(inner))) < 0.01
+        }
+        thin = {box for box in boxes if box.height < 2}
+        return sorted(strips | thin, key=lambda b: b.top)
 
     def answer_areas(self) -> list[tuple[Box, list[Box]]]:
         """Each framed answer area on the page with its ruled lines, top to bottom."""
@@ -118,6 +127,10 @@ class Page:
                 frame = min(around, key=lambda f: f.height * f.width)
                 areas.setdefault(frame, []).append(line)
         return sorted(areas.items(), key=lambda item: item[0].top)
+
+
+def _sides(box: Box) -> tuple[float, float, float]:
+    return box.x0, box.x1, box.bottom
 
 
 def _is_grey(colour: tuple[float, ...], grey: float) -> bool:
