@@ -18,11 +18,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 from helpers import replace_once
 from pypdf import PdfReader
 
-from macros import cli
 from macros.catalogue import WORKSHOP_MAX, Printable, Workshop, catalogue
 from macros.model import Toolkit
 from macros.pdf.renderer import PdfRenderer
@@ -127,16 +126,13 @@ def long_text_build(tmp_path_factory):
         date=("December 1 to December 3 2026 " * 5)[: WORKSHOP_MAX["date"]],
     )
     out = base / "pdfs"
-    status = cli.main(
-        [
-            *("--paper", "a4", "--drivers", "mentoring", "--jobs", "1"),
-            *("--rubric", str(rubric), "--out", str(out)),
-            *("--program", workshop.program, "--organization", workshop.organization),
-            *("--date", workshop.date),
-        ],
-        root=PROJECT_ROOT,
+    result = run_cli(
+        *("--paper", "a4", "--drivers", "mentoring", "--jobs", "1"),
+        *("--rubric", str(rubric), "--out", str(out)),
+        *("--program", workshop.program, "--organization", workshop.organization),
+        *("--date", workshop.date),
     )
-    assert status == 0
+    assert result.returncode == 0, result.stderr
     return rubric, workshop, out
 
 

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import run_cli
 from layout_tools import MM, Box, layout_of
 from pdf_tools import fields_of, md_text, norm, pages_of, reader_of, text_of
 from pypdf import PdfReader, PdfWriter
 
-from macros import cli
 from macros.catalogue import PAPERS, Workshop, catalogue
 
 LINE_PITCH_MIN = 7 * MM
@@ -45,7 +44,8 @@ def edition(tmp_path_factory) -> Path:
     args = ["--paper", "a4", "--drivers", ",".join(EDITION), "--jobs", "1", "--out", str(out)]
     for name, value in LONG.items():
         args += [f"--{name}", value]
-    assert cli.main(args, root=PROJECT_ROOT) == 0
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
     return out
 
 
