@@ -1,9 +1,9 @@
 """The printables as a workshop team uses them: printed and written on with a pen, filled in on
 screen and read back by a tool, tallied by a facilitator.
 
-Everything here is measured from the built PDFs (positions with layout_tools, fields with pypdf),
-never from the HTML they were made from. The full set comes from the session's `built_site`; a
-workshop edition with long header values is built once for this module.
+Everything here is measured from the built PDFs (positions with layout_tools, fields with pypdf
+and pikepdf), never from the HTML they were made from. The full set comes from the session's
+`built_site`; a workshop edition with long header values is built once for this module.
 """
 
 from __future__ import annotations
@@ -312,7 +312,8 @@ APPEARANCE = r"([\d.]+ ){1,4}(g|rg|k) /\S+ [\d.]+ Tf"  # a colour, a font and it
 
 
 def test_each_form_element_is_one_field_with_valid_appearance_strings(pdf_dir):
-    """Read with pikepdf: the structure only, for every fillable PDF on both papers."""
+    """Every fillable PDF on both papers, read with pikepdf (pypdf would parse each one's
+    2000-object stream only to reach the form)."""
     for path in pdfs(pdf_dir, "fillable"):
         with pikepdf.open(path) as pdf:
             form = pdf.Root.AcroForm
