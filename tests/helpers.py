@@ -143,3 +143,76 @@ class Listener:
         self.stopped.set()
         self.thread.join(timeout=5)
         self.server.close()
+
+
+# --- build_pdf.py's command line, in this process ------------------------------------------------
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "rubric"
+# A quick build: the fixture rubric's Mentoring driver on A4 (13 small PDFs).
+SMALL = ("--paper", "a4", "--rubric", str(FIXTURE), "--drivers", "mentoring")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT):
+    """Run build_pdf.py's command line in this process, from `cwd`: status and output come back
+    as from a subprocess, without a second Python to start and import everything.
+
+    TOOLKIT_DEBUG, TOOLKIT_RUBRIC and TOOLKIT_PDF_DIR the developer may have set are left out;
+    `env` adds variables for this run only (Project.at reads os.environ). PDFs are rendered in
+    this process (--jobs 1): forking a test process that may run threads is not safe.
+    """
+    import contextlib
+    import io
+    import os
+    import subprocess
+    from unittest import mock
+
+    from macros import cli
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ),
+        contextlib.chdir(cwd),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        for name in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC", "TOOLKIT_PDF_DIR"):
+            os.environ.pop(name, None)
+        os.environ.update(env or {})
+        try:
+            status = cli.main([*args, "--jobs", "1"], root=PROJECT)
+        except SystemExit as exit:  # argparse refusing an option
+            status = exit.code
+    return subprocess.CompletedProcess(args, status, stdout.getvalue(), stderr.getvalue())
+
+
+_SMALL_SITE: list[Path] = []
+
+
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture rubric's site with its PDFs (Mentoring, A4), built once per test session for
+    every module that asks: read it, or copy it before changing anything."""
+    if not _SMALL_SITE:
+        site = tmp_path_factory.mktemp("small-site") / "site"
+        result = run_cli("--site", *SMALL, "--out", str(site))
+        assert result.returncode == 0, result.stdout + result.stderr
+        _SMALL_SITE.append(site)
+    return _SMALL_SITE[0]
+
+
+def seeded_cache(target: Path) -> Path:
+    """A private PDF cache at `target` holding what the shared one holds now: a build that uses
+    it renders only what changed, and renders it into `target`, never into the shared cache."""
+    from macros.project import Project
+
+    shared = Project.at(PROJECT).cache
+    for folder in ("pdf", "fonts"):
+        (target / folder).mkdir(parents=True)
+        for entry in (shared / folder).glob("*") if (shared / folder).is_dir() else ():
+            if entry.name.endswith(".tmp"):  # another build's half-written entry
+                continue
+            try:
+                shutil.copy2(entry, target / folder / entry.name)
+            except FileNotFoundError:  # pruned by another build meanwhile
+                continue
+    return target
