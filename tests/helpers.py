@@ -200,19 +200,27 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _SMALL_SITE[0]
 
 
-def seeded_cache(target: Path) -> Path:
-    """A private PDF cache at `target` holding what the shared one holds now: a build that uses
-    it renders only what changed, and renders it into `target`, never into the shared cache."""
+def seeded_cache(target: Path, pdfs: Path) -> Path:
+    """A private cache at `target` with the shared cache's entries of the PDFs in `pdfs` (a
+    build's output) and its form fonts: a build of the same printables renders nothing, and
+    what a build renders goes to `target`, never to the shared cache."""
+    import hashlib
+    import json
+
     from macros.project import Project
 
+    wanted = {hashlib.sha256(pdf.read_bytes()).hexdigest() for pdf in pdfs.glob("*.pdf")}
     shared = Project.at(PROJECT).cache
-    for folder in ("pdf", "fonts"):
-        (target / folder).mkdir(parents=True)
-        for entry in (shared / folder).glob("*") if (shared / folder).is_dir() else ():
-            if entry.name.endswith(".tmp"):  # another build's half-written entry
-                continue
-            try:
-                shutil.copy2(entry, target / folder / entry.name)
-            except FileNotFoundError:  # pruned by another build meanwhile
-                continue
+    (target / "pdf").mkdir(parents=True)
+    for record in (shared / "pdf").glob("*.json"):
+        try:
+            digest = json.loads(record.read_text(encoding="utf-8")).get("sha256")
+        except (OSError, ValueError):  # half-written by another build
+            continue
+        if digest in wanted:
+            shutil.copy2(record.with_suffix(".pdf"), target / "pdf")
+            shutil.copy2(record, target / "pdf")  # last: the record marks the entry complete
+            wanted.discard(digest)
+    assert not wanted, f"the shared cache lacks {len(wanted)} of the PDFs in {pdfs}"
+    shutil.copytree(shared / "fonts", target / "fonts", ignore=shutil.ignore_patterns("*.tmp"))
     return target

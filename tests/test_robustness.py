@@ -681,8 +681,8 @@ def test_out_never_replaces_a_folder_it_did_not_build(tmp_path):
 @pytest.fixture(scope="module")
 def copies(project_root, tmp_path_factory) -> dict[str, Path]:
     """The files git tracks, copied under a path with spaces and accents (nothing else), with
-    the fixture rubric as its rubric/; a cache holding what the shared one holds; a folder
-    elsewhere to build from.
+    the fixture rubric as its rubric/; a cache holding the small site's PDFs; a folder elsewhere
+    to build from.
 
     Mentoring's key-points lead, on its tip sheet only, is new to the cache: every build of the
     copy renders that PDF there, from the copy's own templates, style sheet and fonts."""
@@ -712,7 +712,8 @@ def copies(project_root, tmp_path_factory) -> dict[str, Path]:
     )
     elsewhere = base / "elsewhere"
     elsewhere.mkdir()
-    return {"copy": copy, "cache": seeded_cache(base / "cache"), "elsewhere": elsewhere}
+    cache = seeded_cache(base / "cache", small_site(tmp_path_factory) / "pdf")
+    return {"copy": copy, "cache": cache, "elsewhere": elsewhere}
 
 
 def build_copy(copy: Path, cwd: Path, *extra: str, env: dict | None = None):
