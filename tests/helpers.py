@@ -153,9 +153,12 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "rubric"
 SMALL = ("--paper", "a4", "--rubric", str(FIXTURE), "--drivers", "mentoring")
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT):
-    """Run build_pdf.py's command line in this process, from `cwd`: status and output come back
-    as from a subprocess, without a second Python to start and import everything.
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, root: Path = PROJECT, cwd: Path = PROJECT
+):
+    """Run build_pdf.py's command line for the project in `root`, in this process, from `cwd`:
+    status and output come back as from a subprocess, without a second Python to start and
+    import everything (the code is this package, whatever `root`).
 
     TOOLKIT_DEBUG, TOOLKIT_RUBRIC and TOOLKIT_PDF_DIR the developer may have set are left out;
     `env` adds variables for this run only (Project.at reads os.environ). PDFs are rendered in
@@ -180,7 +183,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT):
             os.environ.pop(name, None)
         os.environ.update(env or {})
         try:
-            status = cli.main([*args, "--jobs", "1"], root=PROJECT)
+            status = cli.main([*args, "--jobs", "1"], root=root)
         except SystemExit as exit:  # argparse refusing an option
             status = exit.code
     return subprocess.CompletedProcess(args, status, stdout.getvalue(), stderr.getvalue())

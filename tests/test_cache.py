@@ -8,6 +8,7 @@ change must not re-render it.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
+from helpers import run_cli
 
 TIP_SHEET = "tip-sheet-mentoring-print-a4.pdf"
 CHECKLIST = "checklist-mentoring-fillable-a4.pdf"
@@ -42,32 +44,30 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
+BUILD = ("--paper", "a4", "--drivers", "mentoring")
+
+
 def build(project: Path, out: Path, cache: Path, *args: str) -> str:
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(project / "build_pdf.py"),
-            "--paper",
-            "a4",
-            "--drivers",
-            "mentoring",
-            "--out",
-            str(out),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        env={**_environ(), "TOOLKIT_CACHE": str(cache)},
-        check=False,
-    )
+    """Build the copy in this process: its rubric and settings, this package's code (the same
+    bytes as the copy's, so the same cache keys)."""
+    env = {"TOOLKIT_CACHE": str(cache)}
+    result = run_cli(*BUILD, "--out", str(out), *args, env=env, root=project, cwd=project)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-def _environ() -> dict:
-    import os
-
-    return dict(os.environ)
+def build_with_its_code(project: Path, out: Path, cache: Path, *args: str) -> str:
+    """Build the copy with its own build_pdf.py, in a process of its own: its edited templates
+    and style sheet are the ones used."""
+    result = subprocess.run(
+        [sys.executable, str(project / "build_pdf.py"), *BUILD, "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TOOLKIT_CACHE": str(cache)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def rendered(output: str) -> int:
@@ -100,44 +100,53 @@ def test_a_second_build_renders_nothing_and_is_skipped(project_copy, first_build
     assert again.startswith("Up to date")
 
 
+# Each edit reaches as few PDFs as its kind allows: the data and the template are the tip sheet's
+# alone; every PDF uses the style sheet. Code edits need the copy's own process.
 @pytest.mark.parametrize(
-    ("what", "file", "old", "new", "changes", "keeps"),
+    ("what", "builder", "file", "old", "new", "renders", "changes", "keeps"),
     [
         (
             "data",
+            build,
             "rubric/drivers/mentoring.yaml",
-            "Fixture statement 283.",
-            "Fixture statement 283, edited.",
+            "Fixture lead 274.",
+            "Fixture lead 274, edited.",
+            1,
             TIP_SHEET,
             "action-plan-print-a4.pdf",
         ),
         (
             "template",
-            "macros/render/templates/partials/practice.html.j2",
-            '<p class="tk-rule">',
-            '<p class="tk-rule" data-edited="1">',
+            build_with_its_code,
+            "macros/render/templates/pdf/tip_sheet.html.j2",
+            "<h2>References</h2>",
+            "<h2>References cited</h2>",
+            1,
             TIP_SHEET,
             "action-plan-print-a4.pdf",
         ),
         (
             "style sheet",
+            build_with_its_code,
             "macros/render/styles/print.css",
             "h1 { font-size: 17pt;",
             "h1 { font-size: 18pt;",
+            13,
             TIP_SHEET,
             None,
         ),
     ],
+    ids=["data", "template", "style sheet"],
 )
 def test_changing_an_input_changes_the_pdfs_that_use_it(
-    project_copy, first_build, tmp_path, what, file, old, new, changes, keeps
+    project_copy, first_build, what, builder, file, old, new, renders, changes, keeps
 ):
     out, cache, _ = first_build
     before = {path.name: digest(path) for path in out.glob("*.pdf")}
     edit(project_copy / file, old, new)
     try:
-        output = build(project_copy, out, cache)
-        assert rendered(output) > 0, f"changing the {what} re-rendered nothing"
+        output = builder(project_copy, out, cache)
+        assert rendered(output) == renders, f"changing the {what}: {output}"
         assert digest(out / changes) != before[changes], f"{changes} is stale after a {what} edit"
         if keeps:
             assert digest(out / keeps) == before[keeps], f"{keeps} changed but uses no {what}"
