@@ -145,62 +145,25 @@ class Listener:
         self.server.close()
 
 
-# --- build_pdf.py's command line, in this process ------------------------------------------------
+# --- the small build: quick, and shared ----------------------------------------------------------
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "rubric"
-# A quick build: the fixture rubric's Mentoring driver on A4 (13 small PDFs).
+# The fixture rubric's Mentoring driver on A4: 13 small PDFs.
 SMALL = ("--paper", "a4", "--rubric", str(FIXTURE), "--drivers", "mentoring")
 
 
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, root: Path = PROJECT, cwd: Path = PROJECT
-):
-    """Run build_pdf.py's command line for the project in `root`, in this process, from `cwd`:
-    status and output come back as from a subprocess, without a second Python to start and
-    import everything (the code is this package, whatever `root`).
-
-    TOOLKIT_DEBUG, TOOLKIT_RUBRIC and TOOLKIT_PDF_DIR the developer may have set are left out;
-    `env` adds variables for this run only (Project.at reads os.environ). PDFs are rendered in
-    this process (--jobs 1): forking a test process that may run threads is not safe.
-    """
-    import contextlib
-    import io
-    import os
-    import subprocess
-    from unittest import mock
-
-    from macros import cli
-
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with (
-        mock.patch.dict(os.environ),
-        contextlib.chdir(cwd),
-        contextlib.redirect_stdout(stdout),
-        contextlib.redirect_stderr(stderr),
-    ):
-        for name in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC", "TOOLKIT_PDF_DIR"):
-            os.environ.pop(name, None)
-        os.environ.update(env or {})
-        try:
-            status = cli.main([*args, "--jobs", "1"], root=root)
-        except SystemExit as exit:  # argparse refusing an option
-            status = exit.code
-    return subprocess.CompletedProcess(args, status, stdout.getvalue(), stderr.getvalue())
-
-
-_SMALL_SITE: list[Path] = []
-
-
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture rubric's site with its PDFs (Mentoring, A4), built once per test session for
-    every module that asks: read it, or copy it before changing anything."""
-    if not _SMALL_SITE:
-        site = tmp_path_factory.mktemp("small-site") / "site"
-        result = run_cli("--site", *SMALL, "--out", str(site))
+    """The small build's site with its PDFs, made once per test run and shared by every module
+    and pytest-xdist worker that asks: read it, or copy it before changing anything."""
+    from conftest import run_cli, shared_folder  # conftest imports this module
+
+    def build(folder: Path) -> None:
+        # --jobs 1: renders in this process; forking a test process that runs threads is unsafe
+        result = run_cli("--site", *SMALL, "--jobs", "1", "--out", str(folder / "site"))
         assert result.returncode == 0, result.stdout + result.stderr
-        _SMALL_SITE.append(site)
-    return _SMALL_SITE[0]
+
+    return shared_folder(tmp_path_factory, "small-site", build) / "site"
 
 
 def seeded_cache(target: Path, pdfs: Path) -> Path:

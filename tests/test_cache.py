@@ -16,8 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
-from helpers import run_cli
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 
 TIP_SHEET = "tip-sheet-mentoring-print-a4.pdf"
 CHECKLIST = "checklist-mentoring-fillable-a4.pdf"
@@ -49,9 +48,11 @@ BUILD = ("--paper", "a4", "--drivers", "mentoring")
 
 def build(project: Path, out: Path, cache: Path, *args: str) -> str:
     """Build the copy in this process: its rubric and settings, this package's code (the same
-    bytes as the copy's, so the same cache keys)."""
-    env = {"TOOLKIT_CACHE": str(cache)}
-    result = run_cli(*BUILD, "--out", str(out), *args, env=env, root=project, cwd=project)
+    bytes as the copy's, so the same cache keys), rendering here too (--jobs 1: forking a test
+    process that runs threads is unsafe)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOOLKIT_CACHE", str(cache))
+        result = run_cli(*BUILD, "--jobs", "1", "--out", str(out), *args, root=project)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

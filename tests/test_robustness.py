@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import FIXTURE_RUBRIC, MARKS, PROJECT_ROOT, shown_text, yaml_quoted
-from helpers import SMALL, line_of, replace_once, run_cli, seeded_cache, small_site
+from conftest import FIXTURE_RUBRIC, MARKS, PROJECT_ROOT, run_cli, shown_text, yaml_quoted
+from helpers import SMALL, line_of, replace_once, seeded_cache, small_site
 
 from macros.errors import RubricError
 
@@ -95,12 +95,6 @@ def fresh_copy(source: Path, tmp_path: Path, name: str) -> Path:
     return target
 
 
-@pytest.fixture
-def fixture_copy(tmp_path) -> Path:
-    """A private copy of the fixture rubric at tmp_path / "rubric", free to break."""
-    return Path(shutil.copytree(FIXTURE_RUBRIC, tmp_path / "rubric"))
-
-
 def break_mentoring_name(rubric: Path) -> list[str]:
     """Rename `name:` to `nmae:` in mentoring.yaml; return the problems --check shows for it."""
     mentoring = rubric / "drivers" / "mentoring.yaml"
@@ -112,12 +106,12 @@ def break_mentoring_name(rubric: Path) -> list[str]:
     ]
 
 
-def test_broken_rubric_leaves_the_site_untouched(good_build, fixture_copy, tmp_path):
+def test_broken_rubric_leaves_the_site_untouched(good_build, fixture_rubric_copy, tmp_path):
     site = fresh_copy(good_build["site"], tmp_path, "site")
     before = snapshot(site)
-    expected = break_mentoring_name(fixture_copy)
+    expected = break_mentoring_name(fixture_rubric_copy)
 
-    result = run_cli("--site", "--rubric", str(fixture_copy), "--out", str(site))
+    result = run_cli("--site", "--rubric", str(fixture_rubric_copy), "--out", str(site))
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
@@ -128,15 +122,18 @@ def test_broken_rubric_leaves_the_site_untouched(good_build, fixture_copy, tmp_p
     assert staging_leftovers(site) == []
 
 
-def test_broken_rubric_leaves_the_pdf_folder_untouched(good_build, fixture_copy, tmp_path):
+def test_broken_rubric_leaves_the_pdf_folder_untouched(good_build, fixture_rubric_copy, tmp_path):
     pdfs = fresh_copy(good_build["pdfs"], tmp_path, "pdfs")
     before = snapshot(pdfs)
-    references = fixture_copy / "references.yaml"
+    references = fixture_rubric_copy / "references.yaml"
     first = line_of(references, "  - key: metz-2014")
     line = replace_once(references, "  - key: metz-2015\n", "  - key: metz-2014\n")
     shown = references.resolve().as_posix()
 
-    result = run_cli(*SMALL, "--rubric", str(fixture_copy), "--out", str(pdfs))
+    result = run_cli(
+        *("--paper", "a4", "--drivers", "mentoring", "--rubric", str(fixture_rubric_copy)),
+        *("--out", str(pdfs)),
+    )
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
@@ -157,7 +154,10 @@ def test_a_build_failing_while_rendering_leaves_the_site_untouched(good_build, t
     site = fresh_copy(good_build["site"], tmp_path, "site")
     before = snapshot(site)
 
-    result = run_cli("--site", *SMALL, "--program", "Programme \U0010fffd", "--out", str(site))
+    result = run_cli(
+        *("--site", *SMALL, "--jobs", "1"),  # rendering in this process: see helpers.small_site
+        *("--program", "Programme \U0010fffd", "--out", str(site)),
+    )
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "error:" in result.stderr
@@ -171,19 +171,12 @@ def test_ctrl_c_leaves_the_site_untouched(good_build, tmp_path):
     site = fresh_copy(good_build["site"], tmp_path, "site")
     before = snapshot(site)
     cache = tmp_path / "empty-cache"
-    command = [
-        sys.executable,
-        str(BUILD),
-        "--site",
-        "--paper",
-        "letter",
-        "--rubric",
-        str(FIXTURE_RUBRIC),
-        "--out",
-        str(site),
-    ]
-    # Its own session, so the signal reaches the whole process group as Ctrl-C in a terminal does.
-    process = subprocess.Popen(
+    # Letter, not the good build's A4: otherwise its stamp says nothing changed.
+    command = [sys.executable, str(BUILD), "--site", "--paper", "letter", "--drivers"]
+    command += ["mentoring", "--rubric", str(FIXTURE_RUBRIC), "--out", str(site)]
+    # Its own session, so the signal reaches the whole process group as Ctrl-C in a terminal does;
+    # `with` closes its pipes however the test ends.
+    with subprocess.Popen(
         command,
         cwd=PROJECT_ROOT,
         env=clean_env(TOOLKIT_CACHE=str(cache)),
@@ -191,25 +184,25 @@ def test_ctrl_c_leaves_the_site_untouched(good_build, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while (
-            not list(cache.glob("pdf/*.pdf"))
-            and process.poll() is None
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.05)
-        assert list(cache.glob("pdf/*.pdf")), "the build never rendered a PDF"
-        assert staging_leftovers(site), "the build never started writing"
-        # One PDF of 26 is done: the build is well inside rendering.
-        assert process.poll() is None, "the build ended before it could be interrupted"
-        os.killpg(process.pid, signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+    ) as process:
+        try:
+            deadline = time.monotonic() + 60
+            while (
+                not list(cache.glob("pdf/*.pdf"))
+                and process.poll() is None
+                and time.monotonic() < deadline
+            ):
+                time.sleep(0.05)
+            assert list(cache.glob("pdf/*.pdf")), "the build never rendered a PDF"
+            assert staging_leftovers(site), "the build never started writing"
+            # One PDF of 13 is done: the build is well inside rendering.
+            assert process.poll() is None, "the build ended before it could be interrupted"
+            os.killpg(process.pid, signal.SIGINT)
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
 
     assert process.returncode == 130, stderr
     assert "Interrupted; the previous output is unchanged." in stderr.splitlines(), stderr
@@ -230,19 +223,21 @@ def test_ctrl_c_leaves_the_site_untouched(good_build, tmp_path):
 # --- 3. MkDocs reports the same problems; --debug shows the traceback ---------------------------
 
 
-def test_mkdocs_build_reports_the_same_problems_as_check(fixture_copy, tmp_path, project_root):
-    break_mentoring_name(fixture_copy)
+def test_mkdocs_build_reports_the_same_problems_as_check(
+    fixture_rubric_copy, tmp_path, project_root, monkeypatch
+):
+    break_mentoring_name(fixture_rubric_copy)
     replace_once(
-        fixture_copy / "references.yaml",
+        fixture_rubric_copy / "references.yaml",
         "    short: Fixture short 192.\n",
         "    short: Fixture short 192.\n    short: again\n",
     )
     replace_once(  # markup the sanitizer would strip: both report it at its line
-        fixture_copy / "drivers" / "funding.yaml",
+        fixture_rubric_copy / "drivers" / "funding.yaml",
         "\nname: Funding\n",
         "\nname: '[Funding](#){: onclick=\"alert(1)\" }'\n",
     )
-    env = clean_env(TOOLKIT_RUBRIC=str(fixture_copy))
+    env = clean_env(TOOLKIT_RUBRIC=str(fixture_rubric_copy))
 
     mkdocs = subprocess.run(
         [
@@ -262,7 +257,8 @@ def test_mkdocs_build_reports_the_same_problems_as_check(fixture_copy, tmp_path,
         text=True,
         timeout=120,
     )
-    check = run_cli("--check", "--rubric", str(fixture_copy))
+    monkeypatch.delenv("TOOLKIT_DEBUG", raising=False)  # as clean_env gives MkDocs
+    check = run_cli("--check", "--rubric", str(fixture_rubric_copy))
 
     expected = problem_lines(check.stderr)
     assert check.returncode == 1 and len(expected) == 4, check.stderr
@@ -274,11 +270,11 @@ def test_mkdocs_build_reports_the_same_problems_as_check(fixture_copy, tmp_path,
     assert not (tmp_path / "out" / "index.html").exists()
 
 
-def test_debug_shows_the_traceback(fixture_copy):
+def test_debug_shows_the_traceback(fixture_rubric_copy):
     """build_pdf.py --debug lets the error out: Python prints its traceback."""
-    expected = break_mentoring_name(fixture_copy)
+    expected = break_mentoring_name(fixture_rubric_copy)
     result = subprocess.run(
-        [sys.executable, str(BUILD), "--check", "--rubric", str(fixture_copy), "--debug"],
+        [sys.executable, str(BUILD), "--check", "--rubric", str(fixture_rubric_copy), "--debug"],
         cwd=PROJECT_ROOT,
         env=clean_env(),
         capture_output=True,
@@ -292,11 +288,12 @@ def test_debug_shows_the_traceback(fixture_copy):
     assert all(line in result.stderr for line in expected), result.stderr
 
 
-def test_toolkit_debug_lets_the_error_out_like_debug(fixture_copy):
+def test_toolkit_debug_lets_the_error_out_like_debug(fixture_rubric_copy, monkeypatch):
     """TOOLKIT_DEBUG=1 does what --debug does: the error escapes main, with its traceback."""
-    expected = break_mentoring_name(fixture_copy)
+    expected = break_mentoring_name(fixture_rubric_copy)
+    monkeypatch.setenv("TOOLKIT_DEBUG", "1")
     with pytest.raises(RubricError) as raised:
-        run_cli("--check", "--rubric", str(fixture_copy), env={"TOOLKIT_DEBUG": "1"})
+        run_cli("--check", "--rubric", str(fixture_rubric_copy))
     assert [str(problem) for problem in raised.value.problems] == expected
 
 
@@ -345,7 +342,7 @@ class Served:
             status, page = self.page()
             if condition(status, page):
                 return status, page
-            time.sleep(0.5)
+            time.sleep(0.2)
         pytest.fail(
             f"waited {timeout} s for {what}; last answer {status}, h1 {h1_of(page)!r}\n"
             + self.log_text()[-3000:]
@@ -666,7 +663,7 @@ def test_out_never_replaces_a_folder_it_did_not_build(tmp_path):
     mine = tmp_path / "my documents"
     mine.mkdir()
     (mine / "thesis.txt").write_text("years of work", encoding="utf-8")
-    result = run_cli(*SMALL, "--out", str(mine))
+    result = run_cli(*SMALL, "--jobs", "1", "--out", str(mine))
     assert result.returncode == 1
     assert result.stderr == (
         f"error: {mine} exists and is not a previous build's output (it has no .build-stamp "
@@ -757,7 +754,8 @@ def test_check_of_a_copy_works_from_the_root_folder(copies):
     assert result.stderr == ""
 
 
-def test_a_site_build_failing_inside_mkdocs_says_why(copies, tmp_path):
+def test_a_site_build_failing_inside_mkdocs_says_why(copies, tmp_path, monkeypatch):
+    """Built in this process: the copy's settings and pages, this package's code."""
     copy = tmp_path / "project"
     source = copies["copy"]
 
@@ -774,10 +772,9 @@ def test_a_site_build_failing_inside_mkdocs_says_why(copies, tmp_path):
     page.write_text(
         page.read_text(encoding="utf-8") + "\n{{ no_such_macro() }}\n", encoding="utf-8"
     )
-    env = clean_env(TOOLKIT_CACHE=str(copies["cache"]))
-    result = build_copy(
-        copy, tmp_path, "--site", "--paper", "a4", "--drivers", "mentoring", env=env
-    )
+    monkeypatch.setenv("TOOLKIT_CACHE", str(copies["cache"]))
+    result = run_cli("--site", "--paper", "a4", "--drivers", "mentoring", "--jobs", "1", root=copy)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "no_such_macro" in result.stderr, result.stderr
+    assert result.stderr.startswith("error: the site did not build:\n"), result.stderr
+    assert "'no_such_macro' is undefined" in result.stderr, result.stderr  # mkdocs-macros' words
     assert not (copy / "site").exists()

@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
-from helpers import SMALL, run_cli, seeded_cache, small_site
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
+from helpers import SMALL, seeded_cache, small_site
 
 from macros.render.environment import make_environment
 from macros.render.markdown import MarkdownRenderer
@@ -249,9 +249,11 @@ def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, cont
 # --- --out: what a build replaces, modes, killed builds -----------------------------------------
 
 
-def small_build(out: Path, *extra: str, env: dict[str, str] | None = None):
-    """A quick build in this process: the fixture rubric's Mentoring driver, on A4."""
-    return run_cli(*SMALL, "--out", str(out), *extra, env=env)
+def small_build(out: Path, *extra: str, rubric: Path = FIXTURE_RUBRIC):
+    """A quick build in this process, Mentoring on A4, rendering there too (--jobs 1: forking
+    a test process that runs threads is unsafe)."""
+    options = ("--paper", "a4", "--drivers", "mentoring", "--rubric", str(rubric), "--jobs", "1")
+    return run_cli(*options, "--out", str(out), *extra)
 
 
 def test_out_refuses_a_folder_with_a_manifest_but_no_marker(tmp_path):
@@ -300,12 +302,12 @@ def test_a_previous_build_is_replaced_and_marked(tmp_path):
     runs, and replaces the first one's folder."""
     rubric = Path(shutil.copytree(FIXTURE_RUBRIC, tmp_path / "rubric"))
     out = tmp_path / "out"
-    assert small_build(out, "--rubric", str(rubric)).returncode == 0
+    assert small_build(out, rubric=rubric).returncode == 0
     marker = (out / ".build-stamp").read_text(encoding="utf-8").splitlines()
     assert marker[0] == "implementation-toolkit build output"
     with open(rubric / "toolkit.yaml", "a", encoding="utf-8") as toolkit:
         toolkit.write("# edited\n")
-    result = small_build(out, "--rubric", str(rubric))
+    result = small_build(out, rubric=rubric)
     assert result.returncode == 0, result.stderr
     again = (out / ".build-stamp").read_text(encoding="utf-8").splitlines()
     assert again[0] == marker[0] and again[1] != marker[1]
@@ -391,7 +393,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_path):
+def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_path, monkeypatch):
     """Two of the small build's 13 cache entries cut short: those two are rendered again."""
     from pypdf import PdfReader
 
@@ -401,8 +403,8 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     for entry in sorted((cache / "pdf").glob("*.pdf"))[:2]:
         damaged.append(names[digest(entry)])
         entry.write_bytes(entry.read_bytes()[:100])
-    env = {"TOOLKIT_CACHE": str(cache)}
-    result = small_build(tmp_path / "out", env=env)
+    monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
+    result = small_build(tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("13 PDFs (2 rendered, 11 unchanged), "), result.stdout
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
@@ -414,7 +416,7 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     assert result.stderr.count("damaged") == 1
     for item in manifest["printables"]:
         assert len(PdfReader(tmp_path / "out" / item["file"]).pages) == item["pages"]
-    again = small_build(tmp_path / "again", env=env)
+    again = small_build(tmp_path / "again")
     assert again.returncode == 0 and "damaged" not in again.stderr
     assert "(0 rendered" in again.stdout
 
