@@ -360,9 +360,9 @@ def children(pid: int) -> set[int]:
 
 def test_killing_the_build_ends_its_renderers(tmp_path):
     """An empty cache of its own, so the build starts renderers."""
+    command = [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *SMALL, "--jobs", "2"]
     process = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *SMALL, "--jobs", "2", "--out"]
-        + [str(tmp_path / "out")],
+        [*command, "--out", str(tmp_path / "out")],
         env={**os.environ, "TOOLKIT_CACHE": str(tmp_path / "cache")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
