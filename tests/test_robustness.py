@@ -10,7 +10,9 @@ and a project that lives somewhere else.
 5. Template syntax, HTML, outside images and links in content stay text and reach nothing.
 6. The project builds from a copy in a path with spaces and accents, from any working folder.
 
-Every subprocess is given a timeout; every server is stopped in a `finally`.
+All of it runs on the fixture rubric. The command line runs in the test process (run_cli) unless
+the point is the process: Ctrl-C, `--debug`'s traceback, MkDocs' own commands, a copy's own
+build_pdf.py. Every subprocess is given a timeout; every server is stopped in a `finally`.
 """
 
 from __future__ import annotations
