@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "render" / "templates"  # Jinja templates of the site and the printables
 STYLES = PACKAGE / "render" / "styles"  # the printables' style sheets
 SCHEMAS = PACKAGE / "source" / "schemas"  # one JSON Schema per rubric file
+DISTRIBUTION = "implementation-toolkit"  # pyproject.toml's [project] name: what pip installs
 DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal
 
 

@@ -186,3 +186,17 @@ def test_library_versions_and_fonts_are_part_of_the_key(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
     assert key() != original
+
+
+def test_the_build_stamp_follows_every_library_the_project_requires():
+    """The stamp reads the installed project's requirements; the name it looks them up by is
+    pyproject.toml's, so renaming the project cannot silently leave the libraries out."""
+    import tomllib
+
+    from macros.project import DISTRIBUTION
+    from macros.store.cache import requirement_versions
+
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["name"] == DISTRIBUTION
+    names = {line.partition("=")[0] for line in requirement_versions(DISTRIBUTION)}
+    assert {DISTRIBUTION, "weasyprint", "mkdocs", "jinja2", "pydyf"} <= names

@@ -111,7 +111,7 @@ def _is_form_font(path: Path) -> bool:
     from fontTools.ttLib import TTFont
 
     try:
-        with TTFont(path, lazy=True) as font:
+        with path.open("rb") as file, TTFont(file, lazy=True) as font:  # closed if it fails
             return font["name"].getDebugName(1) == FAMILY and bool(font.getBestCmap())
     except Exception:  # noqa: BLE001 (fontTools raises many kinds on a damaged file)
         return False

@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from importlib.metadata import PackageNotFoundError, distribution, packages_distributions
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
-from ..project import PACKAGE, Project
+from ..project import DISTRIBUTION, Project
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -40,11 +40,6 @@ def requirement_versions(*roots: str) -> list[str]:
             if match and "extra" not in requirement.partition(";")[2]:
                 todo.append(match.group())
     return sorted(f"{name}={version}" for name, version in versions.items())
-
-
-def project_requirements() -> tuple[str, ...]:
-    """The distribution(s) this package is installed as (its pyproject.toml)."""
-    return tuple(sorted(set(packages_distributions().get(PACKAGE.name, []))))
 
 
 class _Digest:
@@ -79,7 +74,7 @@ def build_stamp(
     digest.file(project.config_file, "mkdocs.yml")
     for font in fonts:
         digest.file(font, str(font))
-    for version in requirement_versions(*project_requirements()):
+    for version in requirement_versions(DISTRIBUTION):
         digest.text(version)
     return digest.hexdigest()
 
