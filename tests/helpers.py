@@ -178,15 +178,16 @@ def seeded_cache(target: Path, pdfs: Path) -> Path:
     wanted = {hashlib.sha256(pdf.read_bytes()).hexdigest() for pdf in pdfs.glob("*.pdf")}
     shared = Project.at(PROJECT).cache
     (target / "pdf").mkdir(parents=True)
+    found: set[str] = set()
     for record in (shared / "pdf").glob("*.json"):
         try:
             digest = json.loads(record.read_text(encoding="utf-8")).get("sha256")
         except (OSError, ValueError):  # half-written by another build
             continue
-        if digest in wanted:
+        if digest in wanted:  # every entry: the same bytes may be cached under older keys
             shutil.copy2(record.with_suffix(".pdf"), target / "pdf")
             shutil.copy2(record, target / "pdf")  # last: the record marks the entry complete
-            wanted.discard(digest)
-    assert not wanted, f"the shared cache lacks {len(wanted)} of the PDFs in {pdfs}"
+            found.add(digest)
+    assert found == wanted, f"the shared cache lacks {len(wanted - found)} of the PDFs in {pdfs}"
     shutil.copytree(shared / "fonts", target / "fonts", ignore=shutil.ignore_patterns("*.tmp"))
     return target
