@@ -1,43 +1,60 @@
 """From saved assessment files to PDFs (build_pdf.py --assessment): the filled form holds every
 rating, tick and note, the action plan exactly the chosen best practices, the report the totals
-totals.py computes and the change between rounds; bad files stop the build with their message."""
+totals.py computes and the change between rounds; bad files stop the build with their message.
+
+The files printed are invented rounds of the fixture rubric (tests/fixtures/rubric), which makes
+every kind of PDF the real toolkit makes, in a few pages. The builds run the command line's own
+code in this process; the reproducibility check alone starts a fresh one (its own hash seed).
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
 from pdf_tools import fields_of, norm, pdfua_part, text_of
 from test_assessment import BAD_FILES, GOOD_START
 
+from macros import cli
 from macros.assessment import read_assessment, rubric_data, totals
 from macros.assessment.fileformat import practices
 
 EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
 # Typed by a team: must print as it is, never run as a template nor read as HTML.
 HOSTILE_NOTE = "{{ 7 * 7 }} {% if x %}<b>not bold</b> & <script>alert(1)</script>"
+FIXTURE = ("--paper", "letter", "--rubric", str(FIXTURE_RUBRIC))
+ONE = ("--assessment", "team.json", *FIXTURE)
+TWO = ("--assessment", "spring.json", "--assessment", "autumn.json", *FIXTURE)  # newest first
 
 
-def build(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "TOOLKIT_CACHE": str(cache)}
-    return subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@dataclass(frozen=True)
+class Run:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def build(*args: str, cwd: Path, cache: Path) -> Run:
+    """`build_pdf.py ARGS` run from `cwd` with TOOLKIT_CACHE=`cache`, in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
+        patch.setenv("TOOLKIT_CACHE", str(cache))
+        patch.chdir(cwd)
+        status = cli.main(list(args), root=PROJECT_ROOT)
+    return Run(status, out.getvalue(), err.getvalue())
 
 
 def second_round(saved: dict) -> dict:
-    """A later, invented round of the example: a checklist where Selection improved."""
+    """A later, invented round of the real example: a checklist where Selection improved."""
     later = json.loads(json.dumps(saved))
     later["header"].update(kind="checklist", date="2027-05-03")
     later["practices"]["selection-protocols"].update(rating="in-place", criteria=[1, 2, 3, 4, 5])
@@ -45,8 +62,28 @@ def second_round(saved: dict) -> dict:
     later["practices"]["coaching-effectiveness"]["rating"] = "partially-in-place"
     later["practices"]["training-accountable"]["notes"] = HOSTILE_NOTE
     for entry in later["practices"].values():
-        entry.pop("action", None)  # no plan chosen: the plan lists what is rated below the top
+        entry.pop("action", None)
     return later
+
+
+def fixture_file(data: dict, kind: str, date: str, entries: dict) -> dict:
+    """An assessment file of the fixture rubric; `entries`: id -> (rating, criteria, notes)."""
+    return {
+        "format": "implementation-toolkit-assessment",
+        "format_version": 1,
+        "toolkit": dict(data["toolkit"]),
+        "header": {
+            "kind": kind,
+            "program": "Fixture Program <Pilot>",
+            "organization": "North Clinic & Partners",
+            "date": date,
+            "team": "Ana, director\nBen, coach",
+        },
+        "practices": {
+            id_: {"rating": rating, "criteria": criteria, "notes": notes}
+            for id_, (rating, criteria, notes) in entries.items()
+        },
+    }
 
 
 @pytest.fixture(scope="session")
@@ -55,42 +92,85 @@ def data(toolkit) -> dict:
 
 
 @pytest.fixture(scope="session")
-def rounds(tmp_path_factory) -> Path:
-    """The example (autumn, from an older toolkit version, one retired item) and a later round."""
+def fixture_data(fixture_toolkit) -> dict:
+    return rubric_data(fixture_toolkit)
+
+
+@pytest.fixture(scope="session")
+def rounds(tmp_path_factory, fixture_data) -> Path:
+    """Invented files of the fixture rubric: team.json, a consensus scoring with two best
+    practices chosen for the plan; autumn.json, saved with an older toolkit version (one retired
+    item); spring.json, a later checklist where Mentoring improved and Funding fell, no plan."""
     folder = tmp_path_factory.mktemp("rounds")
-    saved = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    (folder / "spring.json").write_text(json.dumps(second_round(saved)), encoding="utf-8")
-    older = json.loads(json.dumps(saved))
-    older["toolkit"]["content_version"] = "0123456789abcdef"
-    older["practices"]["coaching-retired-practice"] = {
-        "rating": "in-place",
-        "criteria": [],
-        "notes": "Kept from the older version",
+    team = fixture_file(
+        fixture_data,
+        "consensus-scoring",
+        "2026-11-02",
+        {
+            "mentoring-accountable": ("in-place", [1, 2], "Agreed by the whole team."),
+            "mentoring-provided": ("partially-in-place", [1, 4], "Peer mentoring only."),
+            "funding-shared-understanding": ("not-in-place", [], ""),
+            "funding-shared-learning": (None, [], ""),
+        },
+    )
+    team["practices"]["mentoring-provided"]["action"] = {
+        "strategy": "Name a mentor for each new staff member",
+        "priority": "quick-win",
+        "responsible": "Program manager",
+        "resources": "",
+        "timeline": "2027-01-15",
+        "status": "",
     }
-    (folder / "autumn.json").write_text(json.dumps(older), encoding="utf-8")
+    team["practices"]["funding-shared-understanding"]["action"] = {
+        "strategy": "Share the budget summary at the team meeting",
+        "priority": "longer-term",
+        "responsible": "",
+        "resources": "Budget summary",
+        "timeline": "",
+        "status": "Not started",
+    }
+    autumn = fixture_file(
+        fixture_data,
+        "consensus-scoring",
+        "2026-11-02",
+        {
+            "mentoring-accountable": ("partially-in-place", [1], ""),
+            "mentoring-provided": ("not-in-place", [], ""),
+            "funding-shared-understanding": ("in-place", [1, 2, 3], ""),
+            "funding-shared-learning": (None, [], ""),
+            "mentoring-retired-practice": ("in-place", [], "Kept from the older version"),
+        },
+    )
+    autumn["toolkit"]["content_version"] = "0123456789abcdef"
+    spring = fixture_file(
+        fixture_data,
+        "checklist",
+        "2027-05-03",
+        {
+            "mentoring-accountable": ("in-place", [1, 2], ""),
+            "mentoring-provided": ("partially-in-place", [1], ""),
+            "funding-shared-understanding": ("in-place", [1, 2], ""),
+            "funding-shared-learning": ("not-in-place", [], HOSTILE_NOTE),
+        },
+    )
+    for name, content in (("team", team), ("autumn", autumn), ("spring", spring)):
+        (folder / f"{name}.json").write_text(json.dumps(content), encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, rounds) -> dict[str, Path]:
-    """One build of the example alone and one of two rounds (given newest first), on Letter."""
+    """One build of team.json alone and one of the two rounds, on Letter, sharing a cache.
+
+    Rendered one after another in this process (--jobs 1): for a few small PDFs, starting
+    WeasyPrint in each worker of a pool costs more than it saves."""
     cache = tmp_path_factory.mktemp("cache")
     one = tmp_path_factory.mktemp("one") / "pdfs"
-    result = build(
-        "--assessment",
-        str(EXAMPLE),
-        "--paper",
-        "letter",
-        "--out",
-        str(one),
-        cwd=rounds,
-        cache=cache,
-    )
-    assert result.returncode == 0, result.stderr
+    result = build(*ONE, "--jobs", "1", "--out", str(one), cwd=rounds, cache=cache)
+    assert result.status == 0, result.stderr
     two = tmp_path_factory.mktemp("two") / "pdfs"
-    args = ("--assessment", "spring.json", "--assessment", "autumn.json", "--paper", "letter")
-    result = build(*args, "--out", str(two), cwd=rounds, cache=cache)
-    assert result.returncode == 0, result.stderr
+    result = build(*TWO, "--jobs", "1", "--out", str(two), cwd=rounds, cache=cache)
+    assert result.status == 0, result.stderr
     return {"one": one, "two": two, "cache": cache}
 
 
@@ -98,14 +178,14 @@ def test_the_set_and_its_manifest(built):
     manifest = json.loads((built["one"] / "manifest.json").read_text(encoding="utf-8"))
     files = sorted(entry["file"] for entry in manifest["printables"])
     assert files == [
-        "assessment-example-action-plan-fillable-letter.pdf",
-        "assessment-example-action-plan-print-letter.pdf",
-        "assessment-example-results-report-print-letter.pdf",
-        "assessment-example-scoring-form-print-letter.pdf",  # the example is consensus scoring
+        "team-action-plan-fillable-letter.pdf",
+        "team-action-plan-print-letter.pdf",
+        "team-results-report-print-letter.pdf",
+        "team-scoring-form-print-letter.pdf",  # the file is a consensus scoring
     ]
     assert sorted(p.name for p in built["one"].glob("*.pdf")) == files
     for entry in manifest["printables"]:
-        assert entry["assessments"] == [{"file": "assessment-example.json", "date": "2026-11-02"}]
+        assert entry["assessments"] == [{"file": "team.json", "date": "2026-11-02"}]
         if entry["variant"] == "print":
             assert pdfua_part(built["one"] / entry["file"]) == "1", entry["file"]
     two = json.loads((built["two"] / "manifest.json").read_text(encoding="utf-8"))
@@ -114,10 +194,11 @@ def test_the_set_and_its_manifest(built):
     assert [item["file"] for item in report["assessments"]] == ["autumn.json", "spring.json"]
 
 
-def test_filled_form_holds_every_rating_tick_and_note(built, data):
-    assessment = read_assessment(EXAMPLE, data)
+def test_filled_form_holds_every_rating_tick_and_note(built, fixture_data, rounds):
+    data = fixture_data
+    assessment = read_assessment(rounds / "team.json", data)
     scores = {rating["id"]: rating["score"] for rating in data["scale"]}
-    text = text_of(built["one"] / "assessment-example-scoring-form-print-letter.pdf")
+    text = text_of(built["one"] / "team-scoring-form-print-letter.pdf")
     for key in ("program", "organization", "date"):
         assert norm(getattr(assessment.header, key)) in text
     assert norm(assessment.header.team) in text
@@ -130,27 +211,28 @@ def test_filled_form_holds_every_rating_tick_and_note(built, data):
             assert norm(entry.notes) in text
 
 
-def test_filled_checklist_holds_ratings_and_prints_typed_text_as_text(built, data):
+def test_filled_checklist_holds_ratings_and_prints_typed_text_as_text(built, fixture_data, rounds):
     text = text_of(built["two"] / "spring-checklist-print-letter.pdf")
-    later = second_round(json.loads(EXAMPLE.read_text(encoding="utf-8")))
-    labels = {rating["id"]: rating["label"] for rating in data["scale"]}
-    order = list(practices(data))
+    later = json.loads((rounds / "spring.json").read_text(encoding="utf-8"))
+    labels = {rating["id"]: rating["label"] for rating in fixture_data["scale"]}
+    order = list(practices(fixture_data))
     expected = [
         labels[later["practices"][id_]["rating"]]
         for id_ in order
         if later["practices"][id_]["rating"]
     ]
-    chosen = re.findall(r"Rating: (In place|Partially in place|Not in place)", text)
+    assert len(expected) == 4
+    chosen = re.findall("Rating: (" + "|".join(map(re.escape, labels.values())) + ")", text)
     assert chosen == expected
     assert norm(HOSTILE_NOTE) in text  # literally: not 49, not bold, no script
 
 
-def test_action_plan_lists_exactly_the_chosen_best_practices(built, data):
-    assessment = read_assessment(EXAMPLE, data)
+def test_action_plan_lists_exactly_the_chosen_best_practices(built, fixture_data, rounds):
+    data = fixture_data
+    assessment = read_assessment(rounds / "team.json", data)
     chosen = [id_ for id_, entry in assessment.practices.items() if entry.action]
-    assert chosen, "the example must choose some best practices to act on"
-    pdf = built["one"] / "assessment-example-action-plan-print-letter.pdf"
-    text = text_of(pdf)
+    assert chosen == ["mentoring-provided", "funding-shared-understanding"]
+    text = text_of(built["one"] / "team-action-plan-print-letter.pdf")
     for id_, practice in practices(data).items():
         statement = f"{practice['number']}. {norm(practice['statement'])}"
         assert (statement in text) == (id_ in chosen), id_
@@ -158,10 +240,10 @@ def test_action_plan_lists_exactly_the_chosen_best_practices(built, data):
         assert norm(assessment.practices[id_].action.strategy) in text
 
 
-def test_fillable_action_plan_keeps_the_empty_cells_fillable(built, data):
-    assessment = read_assessment(EXAMPLE, data)
+def test_fillable_action_plan_keeps_the_empty_cells_fillable(built, fixture_data, rounds):
+    assessment = read_assessment(rounds / "team.json", fixture_data)
     chosen = [entry for entry in assessment.practices.values() if entry.action]
-    fields = fields_of(built["one"] / "assessment-example-action-plan-fillable-letter.pdf")
+    fields = fields_of(built["one"] / "team-action-plan-fillable-letter.pdf")
     for row, entry in enumerate(chosen, start=1):
         for column in ("strategy", "responsible", "timeline", "status"):
             assert (f"row{row}-{column}" in fields) == (not getattr(entry.action, column))
@@ -170,21 +252,26 @@ def test_fillable_action_plan_keeps_the_empty_cells_fillable(built, data):
     assert {f"row{last}-driver", f"row{last}-strategy", f"row{last}-status"} <= set(fields)
 
 
-def test_without_a_plan_the_action_plan_lists_what_is_rated_below_the_top(built, data, rounds):
+def test_without_a_plan_the_action_plan_lists_what_is_rated_below_the_top(
+    built, fixture_data, rounds
+):
+    data = fixture_data
     later = read_assessment(rounds / "spring.json", data)
     top = max(rating["score"] for rating in data["scale"])
     scores = {rating["id"]: rating["score"] for rating in data["scale"]}
     low = {id_ for id_, e in later.practices.items() if e.rating and scores[e.rating] < top}
+    assert low == {"mentoring-provided", "funding-shared-learning"}
     text = text_of(built["two"] / "spring-action-plan-print-letter.pdf")
     for id_, practice in practices(data).items():
         statement = f"{practice['number']}. {norm(practice['statement'])}"
         assert (statement in text) == (id_ in low), id_
-    coaching = practices(data)["coaching-provided"]  # rated partially; two criteria unticked
+    mentoring = practices(data)["mentoring-provided"]  # rated partially; two criteria unticked
     unticked = [
         c
-        for n, c in enumerate(coaching["criteria"]["items"], 1)
-        if n not in later.practices["coaching-provided"].criteria
+        for n, c in enumerate(mentoring["criteria"]["items"], 1)
+        if n not in later.practices["mentoring-provided"].criteria
     ]
+    assert len(unticked) == 2
     for criterion in unticked:
         assert norm(criterion) in text
 
@@ -205,17 +292,19 @@ def totals_rows(data, tally_of) -> list[str]:
     return rows
 
 
-def test_report_numbers_are_the_computed_totals(built, data):
-    result = totals(data, read_assessment(EXAMPLE, data))
-    text = text_of(built["one"] / "assessment-example-results-report-print-letter.pdf")
+def test_report_numbers_are_the_computed_totals(built, fixture_data, rounds):
+    data = fixture_data
+    result = totals(data, read_assessment(rounds / "team.json", data))
+    text = text_of(built["one"] / "team-results-report-print-letter.pdf")
     for row in totals_rows(data, result):
         assert norm(row) in text
     for driver in data["categories"][0]["drivers"]:  # the chart's labels carry the same percent
         assert f"{result.drivers[driver['id']].percent}%" in text
-    assert "4. Agency staff regularly assess coaching effectiveness." in text  # not rated
+    assert "2. Fixture statement 303." in text  # not rated: Funding's second best practice
 
 
-def test_two_rounds_give_the_change_per_driver_and_per_best_practice(built, data, rounds):
+def test_two_rounds_give_the_change_per_driver_and_per_best_practice(built, fixture_data, rounds):
+    data = fixture_data
     old = totals(data, read_assessment(rounds / "autumn.json", data))
     new = totals(data, read_assessment(rounds / "spring.json", data))
     text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
@@ -224,14 +313,10 @@ def test_two_rounds_give_the_change_per_driver_and_per_best_practice(built, data
         difference = after.percent - before.percent
         change = f"{difference:+d}" if difference else "0"
         assert f"{driver['name']} {before.percent}% {after.percent}% {change}" in text
-    assert "Selection 50% 80% +30" in text  # the invented improvement, by hand
-    assert (
-        norm(
-            "Selection 4. Selection protocols are in place to assess competencies for relevant "
-            "staff that carry out the program or practice. Not in place In place"
-        )
-        in text
-    )
+    # the invented change, by hand: 1 of 4 points, then 3 of 4; 2 of 2, then 2 of 4
+    assert "Mentoring 25% 75% +50" in text and "Funding 100% 50% -50" in text
+    # a best practice that was Not in place (label 118) and is now Partially in place (117)
+    assert "Mentoring 2. Fixture statement 283. Fixture label 118. Fixture label 117." in text
     for row in totals_rows(data, new):  # the totals are the latest round's
         assert norm(row) in text
 
@@ -239,19 +324,30 @@ def test_two_rounds_give_the_change_per_driver_and_per_best_practice(built, data
 def test_items_of_another_version_are_listed_not_scored(built):
     text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
     assert "Kept from another version of the toolkit: 2026-11-02" in text
-    assert "coaching-retired-practice In place none Kept from the older version" in text
+    # its id, its rating (In place: label 116), no criteria ticked, its notes
+    assert "mentoring-retired-practice Fixture label 116. none Kept from the older version" in text
 
 
 def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
+    """A fresh process (its own hash seed) with an empty cache renders the rounds anew, to the
+    same bytes; the same command run again finds nothing to do."""
     out = tmp_path / "again"
-    args = ("--assessment", "spring.json", "--assessment", "autumn.json", "--paper", "letter")
-    result = build(*args, "--out", str(out), cwd=rounds, cache=tmp_path / "fresh-cache")
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), *TWO, "--out", str(out)],
+        cwd=rounds,
+        env={**os.environ, "TOOLKIT_CACHE": str(tmp_path / "fresh-cache")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "0 unchanged" in result.stdout  # rendered anew, not copied from the cache
-    for pdf in built["two"].glob("*.pdf"):
+    pdfs = sorted(built["two"].glob("*.pdf"))
+    assert len(pdfs) == 7  # each round's form and action plan (print, fillable), one report
+    for pdf in pdfs:
         assert (out / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
-    result = build(*args, "--out", str(out), cwd=rounds, cache=built["cache"])
-    assert result.returncode == 0 and "Up to date" in result.stdout
+    again = build(*TWO, "--out", str(out), cwd=rounds, cache=built["cache"])
+    assert again.status == 0 and again.stdout.startswith("Up to date"), again
 
 
 CLI_CASES = {
@@ -271,9 +367,11 @@ def test_bad_file_stops_the_build_and_writes_nothing(tmp_path, data, case):
         text.replace("VERSION", data["toolkit"]["content_version"]), encoding="utf-8"
     )
     result = build("--assessment", "team.json", cwd=tmp_path, cache=tmp_path / "cache")
-    assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == f"team.json:{expected}"
-    assert "nothing was written" in result.stderr
+    assert result.status == 1
+    assert result.stderr == (
+        f"team.json:{expected}\n1 problem in the assessment; nothing was written.\n"
+    )
+    assert result.stdout == ""
     assert not (tmp_path / "assessment-pdfs").exists()
 
 
@@ -303,20 +401,23 @@ def browser_totals(page, script: str, data: dict, saved: dict) -> dict:
     return page.evaluate(program, [data, saved])
 
 
-def test_the_browser_and_python_compute_the_same_totals(data, rounds, browser):
+def test_the_browser_and_python_compute_the_same_totals(data, browser, tmp_path):
     """One formula: the site's script and totals.py agree on every total of the same files."""
     script = ASSESS_JS.read_text(encoding="utf-8")
-    nothing = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    saved = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    nothing = json.loads(json.dumps(saved))
     for entry in nothing["practices"].values():
         entry["rating"] = None
-    (rounds / "nothing.json").write_text(json.dumps(nothing), encoding="utf-8")
+    (tmp_path / "spring.json").write_text(json.dumps(second_round(saved)), encoding="utf-8")
+    (tmp_path / "nothing.json").write_text(json.dumps(nothing), encoding="utf-8")
+    files = (EXAMPLE, tmp_path / "spring.json", tmp_path / "nothing.json")
     page = browser.new_page()
     shown = {
         file.name: browser_totals(page, script, data, json.loads(file.read_text("utf-8")))
-        for file in (EXAMPLE, rounds / "spring.json", rounds / "nothing.json")
+        for file in files
     }
     page.close()
-    for file in (EXAMPLE, rounds / "spring.json", rounds / "nothing.json"):
+    for file in files:
         result = totals(data, read_assessment(file, data))
         expected = {"overall": result.overall, **result.drivers, **result.categories}
         assert shown[file.name] == {
