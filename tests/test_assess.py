@@ -1,11 +1,13 @@
-"""The Assess page in Debian's Chromium, from the file system and over HTTP, as a team uses it:
-fill in a whole assessment with the keyboard alone, reload and find it restored, save the file
-and check it against the rubric, clear the device, open the file again, refuse a file that is not
-an assessment, keep the items of another toolkit version, compare rounds, build and export an
-action plan, print. Every request the page makes is recorded: none may leave the site. The
-totals the page shows must equal the Python ones (macros/assessment) for the same file.
+"""The Assess page in Debian's Chromium, as a team uses it: fill in a whole assessment with the
+keyboard alone, reload and find it restored, save the file and check it against the rubric,
+clear the device, open the file again, refuse a file that is not an assessment, keep the items of
+another toolkit version, compare rounds, build and export an action plan, print. Every request
+the page makes is recorded: none may leave the site. The totals the page shows must equal the
+Python ones (macros/assessment) for the same file.
 
-One browser and one built site for the module; one long keyboard-driven flow per scheme.
+The whole flow runs from the file system (the toolkit's zip, opened on a laptop); over HTTP, a
+second test repeats what depends on where the page comes from: its storage, saving and opening
+files, and the requests it makes. One browser for the session, one built site for the module.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ RATINGS = ["in-place", "partially-in-place", "not-in-place", None]
 LABELS = {"in-place": "In place (2)", "partially-in-place": "Partially in place (1)"}
 LABELS["not-in-place"] = "Not in place (0)"
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> & "quoted"'
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +119,12 @@ class Tab:
             self.page.keyboard.press(key)
 
     def type(self, text: str) -> None:
+        """Key presses, one a character (dates: each segment of a date field takes digits)."""
         self.page.keyboard.type(text)
+
+    def write(self, text: str) -> None:
+        """Text entered into the focused field at once, as an input method does."""
+        self.page.keyboard.insert_text(text)
 
     def snapshot(self) -> list[str]:
         """Every value and tick of the form and the plan, to compare two moments."""
@@ -138,24 +146,34 @@ class Tab:
         return download.suggested_filename, Path(download.path()).read_bytes()
 
     def choose_files(self, files: list[Path], *keys: str) -> None:
-        """Press `keys` (which open the file dialog) and pick `files` in it."""
+        """Press `keys` (which open the file dialog), pick `files`, wait for the page's answer."""
+        before = self.status()
         self.press(*keys)
-        for _ in range(50):
-            if self.choosers:
-                break
-            self.page.wait_for_timeout(100)
+        if not self.choosers:
+            self.page.wait_for_event("filechooser", timeout=5000)  # the listener keeps it too
         assert self.choosers, f"pressing {keys} opened no file dialog"
         self.choosers.pop().set_files([str(file) for file in files])
-        self.page.wait_for_timeout(200)
+        self.wait_for_status_other_than(before)
+
+    def wait_for_status_other_than(self, before: str) -> None:
+        """Wait until the status line says something new (files are read asynchronously)."""
+        self.page.wait_for_function(
+            "before => document.getElementById('tk-assess-status').innerText !== before",
+            arg=before,
+            timeout=5000,
+        )
 
     def from_the_top(self) -> None:
         """Reload (F5): the autosave keeps the work, and the focus starts at the top again."""
         self.page.reload()
-        self.page.wait_for_timeout(100)
 
     def to_toolbar(self) -> None:
         """From the top of the page: the skip link, then Tab to Save."""
         self.from_the_top()
+        self.skip_to_toolbar()
+
+    def skip_to_toolbar(self) -> None:
+        """On a page just (re)loaded: the skip link, then Tab to Save."""
         self.page.keyboard.press("Tab")
         assert self.page.evaluate("() => document.activeElement.matches('a.md-skip')")
         self.press("Enter")
@@ -177,15 +195,15 @@ def fill_by_keyboard(tab: Tab, practices: list[dict]) -> None:
     tab.press("ArrowDown")  # the second kind: facilitated consensus scoring
     assert tab.focused() == "header-kind-consensus-scoring"
     tab.tab("header-program")
-    tab.type("Home Visiting <Pilot>")
+    tab.write("Home Visiting <Pilot>")
     tab.tab("header-organization")
-    tab.type("North Clinic & Partners")
+    tab.write("North Clinic & Partners")
     tab.tab("header-date")
     tab.type("11022026")
     tab.tab_until("#header-team", limit=3)  # past the date's segments and its picker
-    tab.type("Ana, director")
+    tab.write("Ana, director")
     tab.press("Enter")
-    tab.type("Ben, coach")
+    tab.write("Ben, coach")
     # The rest is pressed without a look, then the order in which the focus moved is checked
     # at once: every control is reached with Tab, in reading order (fast: one round trip).
     tab.page.evaluate(
@@ -289,21 +307,17 @@ def outside(requests: list[str], root: str) -> list[str]:
     return left
 
 
-@pytest.mark.parametrize("scheme", ["file", "http"])
-def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
+def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
     practices = practices_in_order()
     ids = [practice["id"] for practice in practices]
-    url = roots[scheme] + "assess.html"
-    tab = Tab(browser)
+    tab = Tab(browser)  # a new browser context: nothing stored yet
     page = tab.page
     try:
-        page.goto(url)
-        page.evaluate("() => localStorage.clear()")
-        page.reload()
+        page.goto(roots["file"] + "assess.html")
         assert not page.locator("#tk-assess-tools").is_hidden()
+        assert tab.status() == ""  # nothing restored
 
         # Fill in everything with the keyboard; the totals follow.
-        page.reload()
         fill_by_keyboard(tab, practices)
         filled = tab.snapshot()
         assert page.title() != "pwned" and page.locator(".tk-plan-list img").count() == 0
@@ -316,7 +330,7 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
         assert totals_shown(tab) == shown
 
         # Save: the file names every best practice of the rubric, with what was typed.
-        tab.to_toolbar()
+        tab.skip_to_toolbar()
         name, saved = tab.download("Enter")
         assert name == "assessment-home-visiting-pilot-2026-11-02.json"
         file = json.loads(saved.decode("utf-8"))
@@ -407,9 +421,8 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
         assert resaved_file["carried"]["coaching-retired-practice"]["notes"] == HOSTILE
 
         # Compare with two earlier rounds: numbers equal the Python totals of each file.
-        example = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
         tab.to_section("results", "button[data-action=compare]")
-        tab.choose_files([example, tmp_path / "older.json"], "Enter")
+        tab.choose_files([EXAMPLE, tmp_path / "older.json"], "Enter")
         header = page.locator(".tk-results-table thead th").all_inner_texts()
         assert header == [
             "Driver or category",
@@ -417,7 +430,7 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
             "assessment-example.json, 2026-11-02",
             "older.json, 2026-11-02",
         ]
-        for column, source in ((2, None), (3, example), (4, tmp_path / "older.json")):
+        for column, source in ((2, None), (3, EXAMPLE), (4, tmp_path / "older.json")):
             assessment = read_assessment(source or saved_file, data)
             cells = page.locator(f".tk-results-table tbody tr td:nth-child({column})")
             assert cells.all_inner_texts() == result_words(data, assessment)
@@ -438,21 +451,21 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
         assert tab.focused() == f"plan-{low[0]}-choose"
         tab.press("Space")
         tab.tab(f"plan-{low[0]}-strategy")
-        tab.type("Name a lead " + HOSTILE)
+        tab.write("Name a lead " + HOSTILE)
         tab.tab(f"plan-{low[0]}-priority")
         tab.press("ArrowDown")
         tab.tab(f"plan-{low[0]}-responsible")
-        tab.type("Ana")
+        tab.write("Ana")
         tab.tab(f"plan-{low[0]}-resources")
-        tab.type("Two hours a month")
+        tab.write("Two hours a month")
         tab.tab(f"plan-{low[0]}-timeline")
         tab.type("01152027")
         tab.tab_until(f"#plan-{low[0]}-status", limit=3)
-        tab.type("Not started")
+        tab.write("Not started")
         tab.tab(f"plan-{low[1]}-choose")
         tab.press("Space")
         tab.tab(f"plan-{low[1]}-strategy")
-        tab.type("Write the protocol")
+        tab.write("Write the protocol")
         tab.tab_until("#plan-next-assessment", limit=60)
         tab.type("05032027")
         tab.tab_until("button[data-action=export-plan]", limit=3)
@@ -489,7 +502,57 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path, scheme):
         assert "Home Visiting <Pilot>" in text
 
         assert not tab.errors, tab.errors
-        assert not outside(tab.requests, roots[scheme]), outside(tab.requests, roots[scheme])
+        assert not outside(tab.requests, roots["file"]), outside(tab.requests, roots["file"])
+    finally:
+        tab.close()
+
+
+def test_over_http_the_page_keeps_saves_and_opens_files(browser, roots, data):
+    """What depends on the page's origin, from a server: the browser keeps the autosave for this
+    origin, files are opened and saved, clearing leaves nothing stored, and no request leaves."""
+    example = read_assessment(EXAMPLE, data)
+    tab = Tab(browser)
+    page = tab.page
+    try:
+        page.goto(roots["http"] + "assess.html")
+        assert not page.locator("#tk-assess-tools").is_hidden()
+        assert tab.status() == ""  # nothing restored
+
+        # Open a saved file from the toolbar: the totals are the Python ones.
+        page.focus("button[data-action=open]")
+        tab.choose_files([EXAMPLE], "Enter")
+        assert tab.status() == "Opened assessment-example.json."
+        opened = tab.snapshot()
+        assert totals_shown(tab) == totals_expected(data, example)
+
+        # Reload: the autosave kept for this origin brings it back.
+        page.reload()
+        assert "Restored" in tab.status()
+        assert tab.snapshot() == opened
+
+        # Save: the same bytes as the file opened.
+        page.focus("button[data-action=save]")
+        name, saved = tab.download("Enter")
+        assert name.startswith("assessment-example-program-") and name.endswith("-2026-11-02.json")
+        assert saved == to_json(example, data).encode("utf-8") == EXAMPLE.read_bytes()
+
+        # Clear this device: nothing is kept for this origin, a reload restores nothing.
+        page.focus("button[data-action=clear]")
+        tab.press("Enter")
+        assert "Cleared" in tab.status()
+        page.reload()
+        assert tab.status() == ""
+        assert all(
+            entry.endswith(("=false", "=")) or "-rating-none=true" in entry
+            for entry in tab.snapshot()
+        )
+        assert (
+            page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
+            == []
+        )
+
+        assert not tab.errors, tab.errors
+        assert not outside(tab.requests, roots["http"]), outside(tab.requests, roots["http"])
     finally:
         tab.close()
 
@@ -516,16 +579,17 @@ def test_without_script_the_page_is_a_complete_form(browser, roots):
         tab.close()
 
 
-def test_axe_finds_no_serious_problem_on_a_filled_in_page(browser, roots, tmp_path):
+def test_axe_finds_no_serious_problem_on_a_filled_in_page(browser, roots):
     from axe_playwright_python.sync_playwright import Axe
 
-    example = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
     tab = Tab(browser)
     try:
         tab.page.goto(roots["http"] + "assess.html")
-        tab.page.set_input_files("#tk-open-file", str(example))
-        tab.page.set_input_files("#tk-compare-file", str(example))
-        tab.page.wait_for_timeout(200)
+        for field in ("#tk-open-file", "#tk-compare-file"):
+            before = tab.status()
+            tab.page.set_input_files(field, str(EXAMPLE))
+            tab.wait_for_status_other_than(before)
+        assert "Comparing assessment-example.json" in tab.status()
         assert tab.page.locator(".tk-plan-item:not([hidden])").count() > 0
         results = Axe().run(tab.page)
         serious = [
