@@ -5,6 +5,8 @@ content, and screenshots of every page type land in test-artifacts/screenshots/.
 
 The browser runs as on a workshop laptop with no network: every request to a host other than
 127.0.0.1 (or a file) is recorded and refused, so the outcome never depends on the network.
+Every page type is opened once per scheme, each in its own tab, for the tests that only read
+pages (errors, requests, axe-core, screenshots); tests that act on a page open their own.
 """
 
 from __future__ import annotations
@@ -36,21 +38,10 @@ PAGE_TYPES = {
     "references": "references.html",
     "downloads": "downloads.html",
 }
-# the pages the load checks visit, over file:// and over HTTP
-VISITED = [
-    "index.html",
-    "drivers/index.html",
-    "drivers/coaching.html",
-    "assessing.html",
-    "assess.html",
-    "downloads.html",
-]
-
-SHIM_BUG = (
-    "product bug: mkdocs.yml's `offline` plugin puts <script src=\"https://unpkg.com/iframe-worker/"
-    'shim"> on every page (material/plugins/offline adds it to extra.polyfills); offline the '
-    "request fails (console error) and, from the file system or the zip, the search box is hidden"
-)
+SCHEMES = ["file", "http"]
+# The theme's search shows this until its index is loaded (over HTTP, at once after the page
+# loads; from the file system, once the search box is first used).
+SEARCH_LOADING = "Initializing search"
 
 
 def test_chromium_is_installed():
@@ -61,6 +52,11 @@ def test_chromium_is_installed():
 def http_root(built_site):
     with serve_directory(built_site) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def roots(built_site, http_root) -> dict[str, str]:
+    return {"file": built_site.resolve().as_uri() + "/", "http": http_root}
 
 
 def is_local(url: str) -> bool:
@@ -76,7 +72,6 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     outside_requests: list[str] = field(default_factory=list)
-    headings: list[str] = field(default_factory=list)
 
     def site_errors(self) -> list[str]:
         """Errors of the site's own code: uncaught exceptions, console errors from local files."""
@@ -85,11 +80,9 @@ class Visit:
         ]
 
 
-def new_tab(browser, viewport: dict = VIEWPORT):
-    """A fresh browser context and tab that records errors and refuses outside requests."""
+def offline_context(browser, viewport: dict = VIEWPORT):
+    """A fresh browser context that refuses every request to another host."""
     context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    visit = Visit(page)
 
     def route(handle):
         if is_local(handle.request.url):
@@ -97,13 +90,21 @@ def new_tab(browser, viewport: dict = VIEWPORT):
         else:
             handle.abort()  # no network, as on a workshop laptop
 
+    context.route("**/*", route)
+    return context
+
+
+def new_visit(context) -> Visit:
+    """A new tab of `context` that records errors and outside requests."""
+    page = context.new_page()
+    visit = Visit(page)
+
     def console(message):
         if message.type == "error":
             where = (message.location or {}).get("url", "")
             prefix = "" if not where or is_local(where) else "[remote] "
             visit.console_errors.append(f"{prefix}{message.text} ({where})")
 
-    context.route("**/*", route)
     page.on("console", console)
     page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
     page.on(
@@ -112,7 +113,21 @@ def new_tab(browser, viewport: dict = VIEWPORT):
             None if is_local(request.url) else visit.outside_requests.append(request.url)
         ),
     )
-    return context, visit
+    return visit
+
+
+def rendered(page) -> None:
+    """Wait until the browser has drawn the page as it stands (two animation frames)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def wait_for_search_index(page) -> None:
+    """Wait until the theme's search has loaded its index (its message changes)."""
+    page.wait_for_function(
+        "text => !document.querySelector('.md-search-result__meta').textContent.includes(text)",
+        arg=SEARCH_LOADING,
+        timeout=10_000,
+    )
 
 
 @pytest.fixture
@@ -120,10 +135,12 @@ def open_tab(browser):
     contexts = []
 
     def _open(url: str | None = None, viewport: dict = VIEWPORT) -> Visit:
-        context, visit = new_tab(browser, viewport)
+        context = offline_context(browser, viewport)
         contexts.append(context)
+        visit = new_visit(context)
         if url is not None:
-            goto(visit, url)
+            visit.page.goto(url, wait_until="load")
+            rendered(visit.page)
         return visit
 
     yield _open
@@ -131,65 +148,74 @@ def open_tab(browser):
         context.close()
 
 
-def goto(visit: Visit, url: str) -> None:
-    visit.page.goto(url, wait_until="load")
-    visit.page.wait_for_timeout(150)  # let the theme's script settle (search, tooltips)
-
-
 @pytest.fixture(scope="module")
-def loaded(browser, built_site, http_root):
-    """The VISITED pages opened once per scheme in one tab each; what the tabs recorded."""
-    roots = {"file": built_site.resolve().as_uri() + "/", "http": http_root}
-    visits, contexts = {}, []
+def site_tabs(browser, roots):
+    """Every page type, opened once per scheme; scheme -> page type -> what its tab saw.
+
+    Each tab has a context (a window) of its own: Chromium draws only the front tab of a
+    window, so tabs sharing one would wait for their frames. They load side by side. Tests only
+    read these pages; one that changes a page puts it back as it was."""
+    tabs: dict[str, dict[str, Visit]] = {scheme: {} for scheme in roots}
+    contexts = []
     for scheme, base in roots.items():
-        context, visit = new_tab(browser)
-        contexts.append(context)
-        for path in VISITED:
-            goto(visit, base + path)
-            visit.headings.append(" ".join(visit.page.locator("article h1").all_inner_texts()))
-        visits[scheme] = visit
-    yield visits
+        for page_type, path in PAGE_TYPES.items():
+            context = offline_context(browser)
+            contexts.append(context)
+            visit = new_visit(context)
+            visit.page.goto(base + path, wait_until="commit")
+            tabs[scheme][page_type] = visit
+    for scheme, scheme_tabs in tabs.items():
+        for visit in scheme_tabs.values():
+            visit.page.wait_for_load_state("load")
+            if scheme == "http":  # the search index loads after the page
+                wait_for_search_index(visit.page)
+            rendered(visit.page)
+    yield tabs
     for context in contexts:
         context.close()
-
-
-SCHEMES = ["file", "http"]
 
 
 # --- loading --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_pages_request_nothing_from_other_hosts(loaded, scheme):
-    visit = loaded[scheme]
-    assert not visit.outside_requests, "requests to other hosts:\n" + "\n".join(
-        sorted(set(visit.outside_requests))
-    )
+def test_pages_request_nothing_from_other_hosts(site_tabs, scheme):
+    requests = [url for visit in site_tabs[scheme].values() for url in visit.outside_requests]
+    assert not requests, "requests to other hosts:\n" + "\n".join(sorted(set(requests)))
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_pages_log_no_console_errors(loaded, scheme):
-    visit = loaded[scheme]
-    errors = visit.console_errors + visit.page_errors
+def test_pages_log_no_console_errors(site_tabs, scheme):
+    errors = [
+        f"{page_type}: {error}"
+        for page_type, visit in site_tabs[scheme].items()
+        for error in visit.console_errors + visit.page_errors
+    ]
     assert not errors, "console errors:\n" + "\n".join(errors)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_pages_run_without_script_errors(loaded, scheme):
+def test_pages_run_without_script_errors(site_tabs, scheme):
     """No uncaught exception and no console error from the site's own files."""
-    visit = loaded[scheme]
-    assert not visit.site_errors(), "\n".join(visit.site_errors())
-    # the pages did render: each visited page shows its one title
-    assert all(heading.strip() for heading in visit.headings), dict(zip(VISITED, visit.headings))
+    errors = [
+        f"{page_type}: {error}"
+        for page_type, visit in site_tabs[scheme].items()
+        for error in visit.site_errors()
+    ]
+    assert not errors, "\n".join(errors)
+    # the pages did render: each page shows its one title
+    headings = {
+        page_type: " ".join(visit.page.locator("article h1").all_inner_texts())
+        for page_type, visit in site_tabs[scheme].items()
+    }
+    assert all(heading.strip() for heading in headings.values()), headings
 
 
 # --- search ---------------------------------------------------------------------------------
 
 
 def search(visit: Visit, word: str) -> list[str]:
-    """Type `word` into the theme's search box; the hrefs of the results."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    """Type `word` into the theme's search box once its index is loaded; the results' hrefs."""
     page = visit.page
     box = page.locator("input.md-search__input")
     if not box.is_visible():
@@ -199,14 +225,10 @@ def search(visit: Visit, word: str) -> list[str]:
         else:
             page.keyboard.press("/")
     box.wait_for(state="visible", timeout=3000)
-    for _attempt in range(8):  # the index loads in a worker; typing early finds nothing yet
-        box.fill("")
-        box.press_sequentially(word, delay=20)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=1500)
-            break
-        except PlaywrightTimeout:
-            continue
+    box.focus()  # from the file system, the index loads when the box is first used
+    wait_for_search_index(page)
+    box.press_sequentially(word)
+    page.wait_for_selector(".md-search-result__item", timeout=5000)
     items = page.locator(".md-search-result__item a")
     return [items.nth(index).get_attribute("href") or "" for index in range(items.count())]
 
@@ -227,8 +249,8 @@ def test_search_over_http_finds_driver_pages(open_tab, http_root):
     assert not visit.site_errors()
 
 
-def test_search_from_the_file_system_finds_driver_pages(open_tab, built_site):
-    visit = open_tab(built_site.resolve().as_uri() + "/drivers/coaching.html")
+def test_search_from_the_file_system_finds_driver_pages(open_tab, roots):
+    visit = open_tab(roots["file"] + "drivers/coaching.html")
     hrefs = search(visit, "fidelity")
     assert "fidelity.html" in driver_results(hrefs), hrefs
 
@@ -253,9 +275,8 @@ def axe():
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_axe_finds_no_serious_problems(open_tab, http_root, axe, page_type):
-    visit = open_tab(http_root + PAGE_TYPES[page_type])
-    results = axe.run(visit.page)
+def test_axe_finds_no_serious_problems(site_tabs, axe, page_type):
+    results = axe.run(site_tabs["http"][page_type].page)
     serious = [
         violation
         for violation in results.response["violations"]
@@ -273,17 +294,24 @@ def test_axe_finds_no_serious_problems(open_tab, http_root, axe, page_type):
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_page_fits_a_phone_screen(open_tab, http_root, page_type):
-    visit = open_tab(http_root + PAGE_TYPES[page_type], viewport={"width": 375, "height": 800})
-    width = visit.page.evaluate("document.documentElement.scrollWidth")
+def test_page_fits_a_phone_screen(site_tabs, page_type):
+    """The page, turned to a phone's width (the theme lays out again on resize), then back."""
+    page = site_tabs["http"][page_type].page
+    try:
+        page.set_viewport_size({"width": 375, "height": 800})
+        rendered(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size(VIEWPORT)
+        rendered(page)
     assert width <= 375, f"{PAGE_TYPES[page_type]} is {width}px wide on a 375px screen"
 
 
 # --- print ----------------------------------------------------------------------------------
 
 
-def test_printed_driver_page_shows_only_the_content(open_tab, built_site):
-    visit = open_tab(built_site.resolve().as_uri() + "/drivers/coaching.html")
+def test_printed_driver_page_shows_only_the_content(open_tab, roots):
+    visit = open_tab(roots["file"] + "drivers/coaching.html")
     page = visit.page
     # on screen, the theme's furniture is there
     assert page.locator("header.md-header").is_visible()
@@ -317,14 +345,13 @@ def test_printed_driver_page_shows_only_the_content(open_tab, built_site):
 
 
 @pytest.mark.parametrize("page_type", list(PAGE_TYPES))
-def test_screenshot_of_each_page_type(open_tab, built_site, page_type):
+def test_screenshot_of_each_page_type(site_tabs, page_type):
     from PIL import Image
 
-    visit = open_tab(built_site.resolve().as_uri() + "/" + PAGE_TYPES[page_type])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{page_type}.png"
     target.unlink(missing_ok=True)
-    visit.page.screenshot(path=str(target))
+    site_tabs["file"][page_type].page.screenshot(path=str(target))
     data = target.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     with Image.open(io.BytesIO(data)) as image:
