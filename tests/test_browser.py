@@ -5,8 +5,9 @@ content, and screenshots of every page type land in test-artifacts/screenshots/.
 
 The browser runs as on a workshop laptop with no network: every request to a host other than
 127.0.0.1 (or a file) is recorded and refused, so the outcome never depends on the network.
-Every page type is opened once per scheme, each in its own tab, for the tests that only read
-pages (errors, requests, axe-core, screenshots); tests that act on a page open their own.
+The pages are opened once per scheme, each in a tab of its own, for the tests that only read
+them (errors, requests, axe-core, the phone width, screenshots); a test that acts on a page
+(search, print) opens its own.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ PAGE_TYPES = {
     "references": "references.html",
     "downloads": "downloads.html",
 }
+# From the file system, the pages a reader meets first and the ones with their own script; over
+# HTTP every page type (axe-core, the phone width and the screenshots use those tabs too).
+FILE_VISITED = ["home", "drivers-overview", "driver", "assessing", "assess", "downloads"]
 SCHEMES = ["file", "http"]
 # The theme's search shows this until its index is loaded (over HTTP, at once after the page
 # loads; from the file system, once the search box is first used).
@@ -150,29 +154,35 @@ def open_tab(browser):
 
 @pytest.fixture(scope="module")
 def site_tabs(browser, roots):
-    """Every page type, opened once per scheme; scheme -> page type -> what its tab saw.
-
-    Each tab has a context (a window) of its own: Chromium draws only the front tab of a
-    window, so tabs sharing one would wait for their frames. They load side by side. Tests only
-    read these pages; one that changes a page puts it back as it was."""
+    """The pages, opened once per scheme (FILE_VISITED from the file system, every page type over
+    HTTP), each in a tab of its own, one browser window per scheme; scheme -> page type -> what
+    its tab saw. Tests only read these pages; one that changes a page puts it back as it was."""
     tabs: dict[str, dict[str, Visit]] = {scheme: {} for scheme in roots}
     contexts = []
     for scheme, base in roots.items():
+        context = offline_context(browser)
+        contexts.append(context)
         for page_type, path in PAGE_TYPES.items():
-            context = offline_context(browser)
-            contexts.append(context)
-            visit = new_visit(context)
-            visit.page.goto(base + path, wait_until="commit")
-            tabs[scheme][page_type] = visit
+            if scheme == "http" or page_type in FILE_VISITED:
+                visit = new_visit(context)
+                visit.page.goto(base + path, wait_until="commit")  # they load side by side
+                tabs[scheme][page_type] = visit
     for scheme, scheme_tabs in tabs.items():
         for visit in scheme_tabs.values():
-            visit.page.wait_for_load_state("load")
+            page = in_front(visit)
+            page.wait_for_load_state("load")
             if scheme == "http":  # the search index loads after the page
-                wait_for_search_index(visit.page)
-            rendered(visit.page)
+                wait_for_search_index(page)
+            rendered(page)
     yield tabs
     for context in contexts:
         context.close()
+
+
+def in_front(visit: Visit):
+    """The tab's page, brought to the front of its window: Chromium draws only the front tab."""
+    visit.page.bring_to_front()
+    return visit.page
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -276,7 +286,7 @@ def axe():
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_axe_finds_no_serious_problems(site_tabs, axe, page_type):
-    results = axe.run(site_tabs["http"][page_type].page)
+    results = axe.run(in_front(site_tabs["http"][page_type]))
     serious = [
         violation
         for violation in results.response["violations"]
@@ -296,7 +306,7 @@ def test_axe_finds_no_serious_problems(site_tabs, axe, page_type):
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_page_fits_a_phone_screen(site_tabs, page_type):
     """The page, turned to a phone's width (the theme lays out again on resize), then back."""
-    page = site_tabs["http"][page_type].page
+    page = in_front(site_tabs["http"][page_type])
     try:
         page.set_viewport_size({"width": 375, "height": 800})
         rendered(page)
@@ -351,7 +361,7 @@ def test_screenshot_of_each_page_type(site_tabs, page_type):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{page_type}.png"
     target.unlink(missing_ok=True)
-    site_tabs["file"][page_type].page.screenshot(path=str(target))
+    in_front(site_tabs["http"][page_type]).screenshot(path=str(target))
     data = target.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     with Image.open(io.BytesIO(data)) as image:
