@@ -9,22 +9,18 @@ code in this process; the reproducibility check alone starts a fresh one (its ow
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_RUBRIC, PROJECT_ROOT
+from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 from pdf_tools import fields_of, norm, pdfua_part, text_of
 from test_assessment import BAD_FILES, GOOD_START
 
-from macros import cli
 from macros.assessment import read_assessment, rubric_data, totals
 from macros.assessment.fileformat import practices
 
@@ -36,21 +32,12 @@ ONE = ("--assessment", "team.json", *FIXTURE)
 TWO = ("--assessment", "spring.json", "--assessment", "autumn.json", *FIXTURE)  # newest first
 
 
-@dataclass(frozen=True)
-class Run:
-    status: int
-    stdout: str
-    stderr: str
-
-
-def build(*args: str, cwd: Path, cache: Path) -> Run:
+def build(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     """`build_pdf.py ARGS` run from `cwd` with TOOLKIT_CACHE=`cache`, in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
+    with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TOOLKIT_CACHE", str(cache))
         patch.chdir(cwd)
-        status = cli.main(list(args), root=PROJECT_ROOT)
-    return Run(status, out.getvalue(), err.getvalue())
+        return run_cli(*args)
 
 
 def second_round(saved: dict) -> dict:
@@ -167,10 +154,10 @@ def built(tmp_path_factory, rounds) -> dict[str, Path]:
     cache = tmp_path_factory.mktemp("cache")
     one = tmp_path_factory.mktemp("one") / "pdfs"
     result = build(*ONE, "--jobs", "1", "--out", str(one), cwd=rounds, cache=cache)
-    assert result.status == 0, result.stderr
+    assert result.returncode == 0, result.stderr
     two = tmp_path_factory.mktemp("two") / "pdfs"
     result = build(*TWO, "--jobs", "1", "--out", str(two), cwd=rounds, cache=cache)
-    assert result.status == 0, result.stderr
+    assert result.returncode == 0, result.stderr
     return {"one": one, "two": two, "cache": cache}
 
 
@@ -347,7 +334,7 @@ def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
     for pdf in pdfs:
         assert (out / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
     again = build(*TWO, "--out", str(out), cwd=rounds, cache=built["cache"])
-    assert again.status == 0 and again.stdout.startswith("Up to date"), again
+    assert again.returncode == 0 and again.stdout.startswith("Up to date"), again
 
 
 CLI_CASES = {
@@ -367,7 +354,7 @@ def test_bad_file_stops_the_build_and_writes_nothing(tmp_path, data, case):
         text.replace("VERSION", data["toolkit"]["content_version"]), encoding="utf-8"
     )
     result = build("--assessment", "team.json", cwd=tmp_path, cache=tmp_path / "cache")
-    assert result.status == 1
+    assert result.returncode == 1
     assert result.stderr == (
         f"team.json:{expected}\n1 problem in the assessment; nothing was written.\n"
     )
