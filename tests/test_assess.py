@@ -107,12 +107,13 @@ class Tab:
         self.page.keyboard.press("Tab")
         assert self.focused() == expected
 
-    def tab_until(self, css: str, limit: int = 120) -> None:
+    def tab_until(self, css: str, limit: int = 120, key: str = "Tab") -> None:
+        """Press Tab (or `key`, say Shift+Tab) until the focus is on an element matching `css`."""
         for _ in range(limit):
-            self.page.keyboard.press("Tab")
+            self.page.keyboard.press(key)
             if self.page.evaluate("s => document.activeElement.matches(s)", css):
                 return
-        pytest.fail(f"{css} not reached with {limit} presses of Tab")
+        pytest.fail(f"{css} not reached with {limit} presses of {key}")
 
     def press(self, *keys: str) -> None:
         for key in keys:
@@ -179,10 +180,10 @@ class Tab:
         self.press("Enter")
         self.tab_until("button[data-action=save]", limit=3)
 
-    def to_section(self, anchor: str, first: str) -> None:
-        """From the top: the table of contents link to `anchor`, then Tab to `first`."""
-        self.from_the_top()
-        self.tab_until(f"nav.md-nav--secondary a[href='#{anchor}']", limit=80)
+    def back_to_section(self, anchor: str, first: str) -> None:
+        """From the top of the article: Shift+Tab back to the table of contents, its link to
+        `anchor`, then Tab to `first`."""
+        self.tab_until(f"nav.md-nav--secondary a[href='#{anchor}']", limit=10, key="Shift+Tab")
         self.press("Enter")
         self.tab_until(first, limit=3)
 
@@ -420,8 +421,21 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
         assert "coaching-retired-practice" not in resaved_file["practices"]
         assert resaved_file["carried"]["coaching-retired-practice"]["notes"] == HOSTILE
 
+        # Print the whole assessment.
+        tab.tab_until("button[data-action=print]", limit=4)
+        tab.press("Enter")
+        page.emulate_media(media="print")
+        text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
+        rated = [plan_for(i, p)["rating"] for i, p in enumerate(practices)]
+        for rating, label in LABELS.items():
+            # a chosen rating prints alone; an unrated best practice shows every choice
+            assert text.count(label) == rated.count(rating) + rated.count(None), label
+        assert text.count("Note 0: agreed by the team") == 1
+        assert "Home Visiting <Pilot>" in text
+        page.emulate_media(media="screen")
+
         # Compare with two earlier rounds: numbers equal the Python totals of each file.
-        tab.to_section("results", "button[data-action=compare]")
+        tab.back_to_section("results", "button[data-action=compare]")
         tab.choose_files([EXAMPLE, tmp_path / "older.json"], "Enter")
         header = page.locator(".tk-results-table thead th").all_inner_texts()
         assert header == [
@@ -441,8 +455,8 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
         assert "This assessment, 2026-11-02" in chart.locator("title").text_content()
         assert chart.locator("rect.tk-series-1").count() == 7  # one bar per driver
 
-        # Build the action plan: choose two best practices rated 0 or 1, fill them in.
-        tab.to_section("action-plan", "input[data-plan=choose]")
+        # Build the action plan, the next section: choose two best practices rated 0 or 1.
+        tab.tab_until("input[data-plan=choose]", limit=10)
         low = [p["id"] for i, p in enumerate(practices) if RATINGS[i % 4] in RATINGS[1:3]]
         listed = page.locator(".tk-plan-item:not([hidden])").evaluate_all(
             "nodes => nodes.map(n => n.id)"
@@ -480,7 +494,7 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
         assert first["Timeline"] == "2027-01-15" and first["next assessment"] == "2027-05-03"
         assert page.locator(".tk-plan img").count() == 0 and page.title() != "pwned"
 
-        # Print the action plan alone (landscape), then the whole assessment.
+        # Print the action plan alone (landscape).
         tab.tab_until("button[data-action=print-plan]", limit=1)
         tab.press("Enter")
         page.emulate_media(media="print")
@@ -488,18 +502,6 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
         assert "Drivers Action Plan" in plan_text and "Name a lead" in plan_text
         assert "Write the protocol" in plan_text and "Next assessment: 2027-05-03" in plan_text
         assert plain(practices[0]["statement"]) not in plan_text
-        page.emulate_media(media="screen")
-        tab.to_toolbar()
-        tab.tab_until("button[data-action=print]", limit=4)
-        tab.press("Enter")
-        page.emulate_media(media="print")
-        text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
-        rated = [plan_for(i, p)["rating"] for i, p in enumerate(practices)]
-        for rating, label in LABELS.items():
-            # a chosen rating prints alone; an unrated best practice shows every choice
-            assert text.count(label) == rated.count(rating) + rated.count(None), label
-        assert text.count("Note 0: agreed by the team") == 1
-        assert "Home Visiting <Pilot>" in text
 
         assert not tab.errors, tab.errors
         assert not outside(tab.requests, roots["file"]), outside(tab.requests, roots["file"])
