@@ -347,16 +347,20 @@ CLI_CASES["a character the PDFs cannot show"] = (
 )
 
 
-@pytest.mark.parametrize("case", CLI_CASES)
-def test_bad_file_stops_the_build_and_writes_nothing(tmp_path, data, case):
-    text, expected = CLI_CASES[case]
-    (tmp_path / "team.json").write_text(
-        text.replace("VERSION", data["toolkit"]["content_version"]), encoding="utf-8"
-    )
-    result = build("--assessment", "team.json", cwd=tmp_path, cache=tmp_path / "cache")
+def test_bad_files_stop_the_build_and_write_nothing(tmp_path, data):
+    """One file of each kind, given together: each is reported with its message, all at once."""
+    shown = []
+    for case, (text, expected) in CLI_CASES.items():
+        name = re.sub(r"\W+", "-", case) + ".json"
+        text = text.replace("VERSION", data["toolkit"]["content_version"])
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        shown.append(f"{name}:{expected}")
+    files = [arg for line in shown for arg in ("--assessment", line.partition(":")[0])]
+    result = build(*files, cwd=tmp_path, cache=tmp_path / "cache")
     assert result.returncode == 1
     assert result.stderr == (
-        f"team.json:{expected}\n1 problem in the assessment; nothing was written.\n"
+        "\n".join(sorted(shown))
+        + f"\n{len(shown)} problems in the assessment; nothing was written.\n"
     )
     assert result.stdout == ""
     assert not (tmp_path / "assessment-pdfs").exists()
