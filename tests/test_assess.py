@@ -535,7 +535,7 @@ def test_over_http_the_page_keeps_saves_and_opens_files(browser, roots, data):
         # Save: the same bytes as the file opened.
         page.focus("button[data-action=save]")
         name, saved = tab.download("Enter")
-        assert name.startswith("assessment-example-program-") and name.endswith("-2026-11-02.json")
+        assert name == "assessment-example-program-invented-data-not-a-real-program-2026-11-02.json"
         assert saved == to_json(example, data).encode("utf-8") == EXAMPLE.read_bytes()
 
         # Clear this device: nothing is kept for this origin, a reload restores nothing.
