@@ -23,9 +23,28 @@ def rule_words(criteria: model.Criteria) -> str:
     return f"At least {criteria.count} of these {total}"
 
 
+class _InMemory:
+    """The client MemcachedBytecodeCache expects (get and set), kept in this process."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes:
+        return self._compiled.get(key, b"")  # nothing: Jinja compiles the template
+
+    def set(self, key: str, value: bytes, timeout: int | None = None) -> None:
+        self._compiled[key] = value
+
+
+# Templates compiled once per process, not once per build (a build, a serve rebuild, a test):
+# Jinja checks each source's checksum, so an edited template is compiled again.
+_COMPILED = jinja2.MemcachedBytecodeCache(_InMemory())
+
+
 def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
