@@ -6,6 +6,7 @@ text (nothing is embedded or fetched), and every fragment passes through .saniti
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -49,17 +50,24 @@ class _NoPictures(Treeprocessor):
                     parent.insert(index, span)
 
 
+_CONTENT = markdown.Markdown(
+    extensions=[*EXTENSIONS, _NoRawHtml()], extension_configs=EXTENSION_CONFIGS
+)
+
+
+@functools.lru_cache(maxsize=16384)
+def _converted(text: str) -> str:
+    """`text` as HTML, converted once per process: a build checks every text, then shows it on
+    the site and in several printables."""
+    _CONTENT.reset()
+    return _CONTENT.convert(text)
+
+
 class MarkdownRenderer:
     """Renders rubric text with the content's Markdown extensions (EXTENSIONS)."""
 
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, _NoRawHtml()], extension_configs=EXTENSION_CONFIGS
-        )
-
     def _html(self, text: str) -> str:
-        self._md.reset()
-        return self._md.convert(text)
+        return _converted(text)
 
     def block(self, text: str) -> Markup:
         return Markup(clean(self._html(text)))
