@@ -135,7 +135,18 @@ def browser():
 # --- the hostile fixture: content that tries to run, fetch or inject, built once ----------------
 
 HOSTILE_STATEMENT = "Fixture staff use {{ 7*7 }} plans {% if %} daily."
-HOSTILE_NAME = "Mentoring <img src=x onerror=window.tkRan=3> {{ 7*7 }}"
+FOOTER = "Fixture footer credit 3. <script>alert('footer')</script>"
+CATEGORY = "Organization <img src=x onerror=alert(4)> drivers"  # the fixture's second category
+TITLE = "Funding </title><script>alert(5)</script>"  # Funding's name: it must not close <title>
+
+
+def hostile_name(base: Path) -> str:
+    """Mentoring's name: markup, and template code that would leave a file if it ever ran."""
+    code = "self.__init__.__globals__.__builtins__.__import__('os')"
+    return (
+        "Mentoring <img src=x onerror=window.tkRan=3> {{ 7*7 }} "
+        f"{{{{ {code}.system('touch {base / 'name-ran'}') }}}}"
+    )
 
 
 def hostile_text(port: int) -> str:
@@ -202,16 +213,24 @@ def shared_folder(tmp_path_factory, name: str, make: Callable[[Path], None]) -> 
 
 def _build_hostile(base: Path) -> None:
     """The fixture rubric with its Mentoring name, definition, a statement, a criterion, a prompt
-    and a citation full of hostile text, built as a site (A4, Mentoring) while a listener on
+    and a citation full of hostile text (and Funding's name, a category name and the footer,
+    which reach MkDocs' own templates), built as a site (A4, Mentoring) while a listener on
     127.0.0.1 counts connections; the outcome goes to outcome.json."""
     rubric = base / "rubric"
     shutil.copytree(FIXTURE_RUBRIC, rubric)
+    mentoring_name = hostile_name(base)
     listener = Listener()
     try:
         bad = hostile_text(listener.port)
-        for field, (name, old, mark) in MARKS.items():
-            replace_once(rubric / name, old, _hostile_line(field, old, mark, bad))
-        replace_once(rubric / MENTORING, "\nname: Mentoring\n", f"\nname: '{HOSTILE_NAME}'\n")
+        for field, (file, old, mark) in MARKS.items():
+            replace_once(rubric / file, old, _hostile_line(field, old, mark, bad))
+        name = f"\nname: {yaml_quoted(mentoring_name)}\n"
+        replace_once(rubric / MENTORING, "\nname: Mentoring\n", name)
+        toolkit = rubric / "toolkit.yaml"  # text that reaches MkDocs' own templates
+        replace_once(toolkit, "Fixture footer credit 3.\n", f"{FOOTER}\n")
+        replace_once(toolkit, "    name: Fixture name 34.\n", f"    name: {CATEGORY}\n")
+        funding = rubric / "drivers" / "funding.yaml"
+        replace_once(funding, "\nname: Funding\n", f"\nname: {yaml_quoted(TITLE)}\n")
         replace_once(
             rubric / MENTORING,
             "definition:\n",
@@ -248,6 +267,8 @@ def hostile_site(tmp_path_factory) -> dict:
         ),
         "site": base / "site",
         "rubric": base / "rubric",
+        "name": hostile_name(base),
+        "ran": base / "name-ran",  # made only if template code in a name ran
         "port": outcome["port"],
         "accepted": len(outcome["connections"]),
         "connections": outcome["connections"],
