@@ -120,6 +120,16 @@ def chromium() -> str:
     return path
 
 
+def pytest_report_header() -> str:
+    """The browser the suite drives, in the header: a browser update once broke the suite on
+    every new machine while an older machine stayed green."""
+    path = shutil.which("chromium")
+    if path is None:
+        return "browser: no chromium on PATH"
+    result = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
+    return f"browser: {result.stdout.strip() or 'chromium (version unknown)'} ({path})"
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session; each test opens its own pages."""
