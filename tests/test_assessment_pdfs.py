@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import page
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 from pdf_tools import fields_of, norm, pdfua_part, text_of
@@ -173,8 +174,9 @@ def test_the_set_and_its_manifest(built):
     assert sorted(p.name for p in built["one"].glob("*.pdf")) == files
     for entry in manifest["printables"]:
         assert entry["assessments"] == [{"file": "team.json", "date": "2026-11-02"}]
-        if entry["variant"] == "print":
-            assert pdfua_part(built["one"] / entry["file"]) == "1", entry["file"]
+        assert pdfua_part(built["one"] / entry["file"]) == "1", entry["file"]
+        report = page.validate_pdf(built["one"] / entry["file"], profile="ua1")
+        assert report.is_compliant, [failure.rule_id for failure in report.failures]
     two = json.loads((built["two"] / "manifest.json").read_text(encoding="utf-8"))
     report = next(e for e in two["printables"] if e["kind"] == "results-report")
     assert report["file"] == "spring-results-report-print-letter.pdf"  # named after the latest
