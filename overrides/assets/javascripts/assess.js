@@ -477,8 +477,9 @@
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
     node.hidden = true;
-    $(".tk-plan-statement", node).textContent =
-      practice.driver.name + " " + practice.number + ". " + practice.statement;
+    // The heading is made here: in the template, an h4 would follow the page's h2 (invalid HTML).
+    node.prepend(cell("h4", practice.driver.name + " " + practice.number + ". " + practice.statement));
+    node.firstElementChild.className = "tk-plan-statement";
     const box = $("[data-plan=choose]", node);
     box.id = "plan-" + id + "-choose";
     box.setAttribute("data-practice", id);
