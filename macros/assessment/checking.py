@@ -133,7 +133,9 @@ class Checker:
         if "toolkit" in value and self.mapping(toolkit, ("toolkit",), TOOLKIT_KEYS, TOOLKIT_KEYS):
             self.text(toolkit.get("title", ""), ("toolkit", "title"), LINE_LIMIT)
             saved = toolkit.get("content_version", "")
-            if not isinstance(saved, str) or not VERSION.fullmatch(saved):
+            if not isinstance(saved, str):
+                self.add(("toolkit", "content_version"), f"expected text, found {kind(saved)}")
+            elif not VERSION.fullmatch(saved):
                 self.add(
                     ("toolkit", "content_version"),
                     f"{shorten(saved)} is not a content version (16 hexadecimal digits)",
@@ -144,7 +146,7 @@ class Checker:
                     (
                         (("toolkit", "title")),
                         "this file was made with another toolkit "
-                        f"({shorten(toolkit['title'])}); this is {shorten(title)}",
+                        f"({shorten(toolkit['title'])}); this is '{title}'",
                         False,
                     )
                 ]

@@ -79,6 +79,37 @@ class Assessment:
         return tuple(id_ for id_ in [*self.practices, *self.carried] if id_ not in known)
 
 
+def notices(assessment: Assessment, data: dict) -> list[str]:
+    """What to say when a file opens (toolkit-core.js `notices` says the same): another content
+    version, an upgrade from format 1, entries kept and ticks that could not be placed."""
+    result = []
+    named = data["content_version_1"] if assessment.format_version == 1 else None
+    current = data["toolkit"]["content_version"]
+    if assessment.content_version != (named or current):
+        result.append(
+            "It was saved with another version of this toolkit's best practices "
+            f"({assessment.content_version}; this is {current})."
+        )
+    if assessment.format_version == 1:
+        result.append(
+            "It is in format 1 (criteria by number); it will be saved in format 2 (criteria by id)."
+        )
+    lost = assessment.unknown(data)
+    if lost:
+        result.append(f"Kept, not scored (not in this version): {', '.join(lost)}.")
+    unplaced = [
+        f"{id_}: {', '.join(entry.carried_criteria)}"
+        for id_, entry in assessment.practices.items()
+        if entry.carried_criteria and id_ not in lost
+    ]
+    if unplaced:
+        result.append(
+            "Ticks that could not be placed (kept in the file, not counted): "
+            f"{'; '.join(unplaced)}."
+        )
+    return result
+
+
 # --- the rubric as the site's script and the Python see it ---------------------------------
 
 

@@ -134,9 +134,7 @@ class Filled:
                     number=practice["number"],
                     statement=practice["statement"],
                     rating=self.rating_label(entry.rating),
-                    unmet=tuple(
-                        item["text"] for item in items if item["id"] not in entry.criteria
-                    ),
+                    unmet=tuple(item["text"] for item in items if item["id"] not in entry.criteria),
                     action={} if action is None else asdict(action),
                 )
             )

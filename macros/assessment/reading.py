@@ -95,4 +95,9 @@ def too_big(size: int) -> str:
 
 def _check(document: Document, data: dict) -> list[Problem]:
     found = Checker(data).check(document.data)
-    return [document.problem(location, message, key=key) for location, message, key in found]
+    return [
+        document.problem(location, message, key=key)
+        if location
+        else Problem(document.path, 1, 1, "(file)", message)
+        for location, message, key in found
+    ]
