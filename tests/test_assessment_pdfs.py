@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 from pdf_tools import fields_of, norm, pdfua_part, text_of
-from test_assessment import BAD_FILES, GOOD_START
+from test_assessment import GOOD_START
 
 from macros.assessment import read_assessment, rubric_data, totals
-from macros.assessment.fileformat import practices
+from macros.assessment.fileformat import criterion_ids, practices
 
 EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
+CASES = PROJECT_ROOT / "tests" / "cases"
 # Typed by a team: must print as it is, never run as a template nor read as HTML.
 HOSTILE_NOTE = "{{ 7 * 7 }} {% if x %}<b>not bold</b> & <script>alert(1)</script>"
 FIXTURE = ("--paper", "letter", "--rubric", str(FIXTURE_RUBRIC))
@@ -44,7 +45,9 @@ def second_round(saved: dict) -> dict:
     """A later, invented round of the real example: a checklist where Selection improved."""
     later = json.loads(json.dumps(saved))
     later["header"].update(kind="checklist", date="2027-05-03")
-    later["practices"]["selection-protocols"].update(rating="in-place", criteria=[1, 2, 3, 4, 5])
+    protocols = later["practices"]["selection-protocols"]
+    every = ["core-skills", "skill-procedures", "feedback-procedures", "adherence-review"]
+    protocols.update(rating="in-place", criteria=[*every, "rating-record"])
     later["practices"]["selection-review"]["rating"] = "in-place"
     later["practices"]["coaching-effectiveness"]["rating"] = "partially-in-place"
     later["practices"]["training-accountable"]["notes"] = HOSTILE_NOTE
@@ -54,10 +57,12 @@ def second_round(saved: dict) -> dict:
 
 
 def fixture_file(data: dict, kind: str, date: str, entries: dict) -> dict:
-    """An assessment file of the fixture rubric; `entries`: id -> (rating, criteria, notes)."""
+    """An assessment file of the fixture rubric; `entries`: id -> (rating, criteria, notes),
+    the criteria by number (from 1), written as their ids."""
+    known = practices(data)
     return {
         "format": "implementation-toolkit-assessment",
-        "format_version": 1,
+        "format_version": 2,
         "toolkit": dict(data["toolkit"]),
         "header": {
             "kind": kind,
@@ -67,7 +72,11 @@ def fixture_file(data: dict, kind: str, date: str, entries: dict) -> dict:
             "team": "Ana, director\nBen, coach",
         },
         "practices": {
-            id_: {"rating": rating, "criteria": criteria, "notes": notes}
+            id_: {
+                "rating": rating,
+                "criteria": [criterion_ids(known[id_])[n - 1] for n in criteria],
+                "notes": notes,
+            }
             for id_, (rating, criteria, notes) in entries.items()
         },
     }
@@ -254,9 +263,9 @@ def test_without_a_plan_the_action_plan_lists_what_is_rated_below_the_top(
         assert (statement in text) == (id_ in low), id_
     mentoring = practices(data)["mentoring-provided"]  # rated partially; two criteria unticked
     unticked = [
-        c
-        for n, c in enumerate(mentoring["criteria"]["items"], 1)
-        if n not in later.practices["mentoring-provided"].criteria
+        c["text"]
+        for c in mentoring["criteria"]["items"]
+        if c["id"] not in later.practices["mentoring-provided"].criteria
     ]
     assert len(unticked) == 2
     for criterion in unticked:
@@ -337,8 +346,16 @@ def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
     assert again.returncode == 0 and again.stdout.startswith("Up to date"), again
 
 
+def corpus_case(name: str) -> tuple[str, str]:
+    """A bad file of tests/cases/ (all run through Python and the page in test_cases.py)."""
+    case = json.loads((CASES / f"record-bad-{name}.json").read_text("utf-8"))
+    text = case["input"].replace("{title}", EXAMPLE_TITLE).replace("{content_version}", "VERSION")
+    return text, case["expect"]["problems"][0]
+
+
+EXAMPLE_TITLE = "Best Practices and Tools to Assess Implementation Infrastructure"
 CLI_CASES = {
-    name: BAD_FILES[name] for name in ("not JSON", "wrong type", "unknown item", "another toolkit")
+    name: corpus_case(name) for name in ("not-json", "unknown-practice", "another-toolkit")
 }
 CLI_CASES["a character the PDFs cannot show"] = (
     GOOD_START + '"practices": {"coaching-provided": {"rating": null, "notes": "ok \u4e00"}}}',

@@ -141,12 +141,12 @@ class Checker:
                     f"{shorten(saved)} is not a content version (16 hexadecimal digits)",
                 )
             title = self.data["toolkit"]["title"]
-            if isinstance(toolkit.get("title"), str) and toolkit["title"] != title:
+            if not self.found and toolkit["title"] != title:
                 return [
                     (
                         (("toolkit", "title")),
                         "this file was made with another toolkit "
-                        f"({shorten(toolkit['title'])}); this is '{title}'",
+                        f"('{toolkit['title']}'); this is '{title}'",
                         False,
                     )
                 ]

@@ -326,9 +326,9 @@ var ToolkitCore = (function () {
           shorten(saved) + " is not a content version (16 hexadecimal digits)");
       }
       const title = data.toolkit.title;
-      if (typeof toolkit.get("title") === "string" && toolkit.get("title") !== title) {
-        return [[["toolkit", "title"], "this file was made with another toolkit (" +
-          shorten(toolkit.get("title")) + "); this is '" + title + "'", false]];
+      if (!found.length && toolkit.get("title") !== title) {
+        return [[["toolkit", "title"], "this file was made with another toolkit ('" +
+          toolkit.get("title") + "'); this is '" + title + "'", false]];
       }
     }
     if (found.length || typeof version !== "number") return found;
