@@ -11,7 +11,6 @@ from helpers import replace_once
 from site_tools import driver_data, load_yaml
 
 from macros.assessment import (
-    AssessmentError,
     Tally,
     content_version,
     read_assessment,

@@ -828,7 +828,7 @@
     if (event.key !== STORAGE_KEY || copyOff) return;
     let stored = null;
     try { stored = JSON.parse(event.newValue || "null"); } catch (error) { stored = null; }
-    if (!stored || stored.tab === TAB) return;
+    if (!stored || stored.tab === TAB || stored.text === currentText()) return;
     otherTab = stored;
     pushVersion("this tab's work, kept apart from another tab's", currentText());
     document.getElementById("tk-other-tab").hidden = false;
