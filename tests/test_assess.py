@@ -349,10 +349,13 @@ def canonical_file(file: Path, document: dict, data: dict) -> Path:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory, data) -> dict[str, Path]:
+    return make_files(tmp_path_factory.mktemp("assessments"), data)
+
+
+def make_files(folder: Path, data: dict) -> dict[str, Path]:
     """The states the tests start from, written in Python, never by the page under test:
     `filled` is what the keyboard flow types; `older` the same from another toolkit version,
     with a best practice this one lacks; `planned` the filled one with two actions chosen."""
-    folder = tmp_path_factory.mktemp("assessments")
     practices = practices_in_order()
     document = {
         "format": "implementation-toolkit-assessment",

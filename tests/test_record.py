@@ -13,18 +13,11 @@ import json
 from pathlib import Path
 
 import pytest
-from test_assess import (  # noqa: F401 (fixtures)
-    EXAMPLE,
-    Tab,
-    assert_clean,
-    data,
-    files,
-    opened,
-    roots,
-)
+from site_tools import serve_directory
+from test_assess import EXAMPLE, Tab, assert_clean, make_files, opened
 from test_cases import case_bytes
 
-from macros.assessment import read_assessment, to_json
+from macros.assessment import read_assessment, rubric_data, to_json
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +25,22 @@ CASES = Path(__file__).resolve().parent / "cases"
 STORAGE_KEY = "implementation-toolkit-assessment:" + (
     "Best Practices and Tools to Assess Implementation Infrastructure"
 )
+
+
+@pytest.fixture(scope="module")
+def roots(built_site):
+    with serve_directory(built_site) as base:
+        yield {"file": built_site.resolve().as_uri() + "/", "http": base}
+
+
+@pytest.fixture(scope="module")
+def data(toolkit) -> dict:
+    return rubric_data(toolkit)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, data) -> dict[str, Path]:
+    return make_files(tmp_path_factory.mktemp("assessments"), data)
 
 
 def stored_keys(tab: Tab) -> list[str]:

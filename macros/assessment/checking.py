@@ -10,6 +10,7 @@ format; these checks are stricter (real dates, limits, ids this toolkit knows).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..source.yamldoc import shorten
 from .fileformat import ACTION_FIELDS, ANOTHER, FORMAT, HEADER_FIELDS, KINDS, PRIORITIES
@@ -43,7 +44,8 @@ def kind(value: object) -> str:
         return "true/false"
     if isinstance(value, (int, float)):
         return "a number"
-    return {str: "text", list: "a list", dict: "a mapping"}[type(value)]
+    names: dict[type, str] = {str: "text", list: "a list", dict: "a mapping"}
+    return names[type(value)]
 
 
 def is_date(text: str) -> bool:
@@ -129,7 +131,7 @@ class Checker:
                 "a newer toolkit may have saved it",
             )
             return self.found
-        toolkit = value.get("toolkit")
+        toolkit: Any = value.get("toolkit")
         if "toolkit" in value and self.mapping(toolkit, ("toolkit",), TOOLKIT_KEYS, TOOLKIT_KEYS):
             self.text(toolkit.get("title", ""), ("toolkit", "title"), LINE_LIMIT)
             saved = toolkit.get("content_version", "")

@@ -131,7 +131,7 @@ class _Reader:
 
     def string(self) -> str:
         self.at += 1
-        parts = []
+        parts: list[str] = []
         while True:
             char = self.peek()
             if not char:
