@@ -152,3 +152,65 @@ def test_valid_cases_follow_the_schema(data):
         if "totals" in case["expect"]:
             value = json.loads(case_bytes(case, data).decode("utf-8-sig"))
             assert [error.message for error in validator.iter_errors(value)] == [], path.name
+
+
+def test_the_page_script_and_python_share_their_constants(browser):
+    """Limits and reserved names live in both languages: they must be the same."""
+    from macros.assessment import checking, fileformat, jsontext
+    from macros.source.yamldoc import MAX_BYTES
+
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>core</title>")
+    page.add_script_tag(content=CORE.read_text(encoding="utf-8"))
+    shown = page.evaluate(
+        "() => [ToolkitCore.FORMAT, ToolkitCore.FORMAT_VERSION, ToolkitCore.MAX_BYTES,"
+        " ToolkitCore.LINE_LIMIT, ToolkitCore.TEXT_LIMIT, ToolkitCore.ANOTHER,"
+        " ToolkitCore.HEADER_FIELDS, ToolkitCore.ACTION_FIELDS, ToolkitCore.LINE_FIELDS,"
+        " ToolkitCore.MAX_DEPTH]"
+    )
+    page.close()
+    assert shown == [
+        fileformat.FORMAT,
+        fileformat.FORMAT_VERSION,
+        MAX_BYTES,
+        checking.LINE_LIMIT,
+        checking.TEXT_LIMIT,
+        fileformat.ANOTHER,
+        list(fileformat.HEADER_FIELDS),
+        list(fileformat.ACTION_FIELDS),
+        list(checking.LINE_FIELDS),
+        jsontext.MAX_DEPTH,
+    ]
+
+
+TYPED = {  # what the team types or pastes -> what a field holds
+    "one\u000btwo": "one\ntwo",  # Word's vertical tab
+    "a\u000cb": "a\nb",
+    "a\r\nb\rc": "a\nb\nc",
+    "bell\u0007 and nul\u0000 gone": "bell and nul gone",
+    "tab\tkept": "tab\tkept",
+    "line\u2028separator": "line\nseparator",
+}
+CSV_CELLS = {  # a value -> its cell in the exports
+    "ok;=cmd|' /C calc'!A0": "\"ok;'=cmd|' /C calc'!A0\"",
+    "=SUM(A1)": "'=SUM(A1)",
+    "a,+1": '"a,\'+1"',
+    "x|@y": '"x|\'@y"',
+    "first\n-2": '"first\n\'-2"',
+    "a - b": "a - b",
+    'say "hi"': '"say ""hi"""',
+}
+
+
+def test_typing_is_normalised_to_what_a_file_may_hold(browser):
+    from macros.assessment.checking import control_character
+
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>core</title>")
+    page.add_script_tag(content=CORE.read_text(encoding="utf-8"))
+    typed = page.evaluate("t => t.map((x) => ToolkitCore.normaliseText(x))", list(TYPED))
+    cells = page.evaluate("v => v.map((x) => ToolkitCore.csvCell(x))", list(CSV_CELLS))
+    page.close()
+    assert typed == list(TYPED.values())
+    assert all(control_character(text) is None for text in typed)
+    assert cells == list(CSV_CELLS.values())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from site_tools import serve_directory
-from test_assess import EXAMPLE, Tab, assert_clean, make_files, opened
+from test_assess import EXAMPLE, Tab, assert_clean, low_rated, make_files, opened
 from test_cases import case_bytes
 
 from macros.assessment import read_assessment, rubric_data, to_json
@@ -363,5 +363,14 @@ def test_csv_cells_are_safe_after_any_separator(browser, roots, files):
         notes = {row[1]: row[6] for row in rows[1:]}
         assert notes["coaching-accountable"] == "ok;'=cmd|' /C calc'!A0"
         assert notes["training-accountable"] == "a,'+1\n'@SUM(A1)\t'-2"
+    finally:
+        tab.close()
+    first = low_rated()[0]
+    tab = opened(browser, roots["file"] + "assess.html", files["planned"])
+    try:
+        tab.page.fill(f"#plan-{first}-strategy", "ok;=cmd|' /C calc'!A0")
+        _, exported = tab.press_button("export-plan")
+        rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
+        assert dict(zip(rows[0], rows[1]))["Strategy"] == "ok;'=cmd|' /C calc'!A0"
     finally:
         tab.close()

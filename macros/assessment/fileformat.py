@@ -194,7 +194,6 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
         "format_version": FORMAT_VERSION,
         "toolkit": {"title": toolkit.title, "content_version": content_version(toolkit)},
         "content_version_1": content_version_1(toolkit),
-        "another": ANOTHER,
         "scale": [
             {"id": rating.id, "label": plain(rating.label), "score": rating.score}
             for rating in forms.rating_scale

@@ -703,7 +703,7 @@ var ToolkitCore = (function () {
   return {
     FORMAT: FORMAT, FORMAT_VERSION: FORMAT_VERSION, MAX_BYTES: MAX_BYTES, LINE_LIMIT: LINE_LIMIT,
     TEXT_LIMIT: TEXT_LIMIT, HEADER_FIELDS: HEADER_FIELDS, ACTION_FIELDS: ACTION_FIELDS,
-    ANOTHER: ANOTHER, LINE_FIELDS: LINE_FIELDS,
+    ANOTHER: ANOTHER, LINE_FIELDS: LINE_FIELDS, MAX_DEPTH: MAX_DEPTH,
     parseJson: parseJson, check: check, readBytes: readBytes, readText: readText,
     upgrade: upgrade, unknown: unknown, notices: notices, toJson: toJson, emptyEntry: emptyEntry,
     criterionIds: criterionIds, practicesOf: practicesOf, totals: totals, percent: percent,
