@@ -374,3 +374,35 @@ def test_csv_cells_are_safe_after_any_separator(browser, roots, files):
         assert dict(zip(rows[0], rows[1]))["Strategy"] == "ok;'=cmd|' /C calc'!A0"
     finally:
         tab.close()
+
+
+def test_save_refuses_a_file_the_toolkit_would_refuse(browser, roots, files):
+    """Text set past the fields' limits (as an older page allowed): Save writes nothing and
+    names the problem, in the toolkit's words, or the size when the whole would pass 1 MB."""
+    tab = opened(browser, roots["file"] + "assess.html", files["filled"])
+    page = tab.page
+    downloads: list = []
+    page.on("download", lambda download: downloads.append(download))
+    try:
+        page.evaluate(
+            "() => { document.getElementById('coaching-provided-notes').value = 'x'.repeat(4001); }"
+        )
+        tab.press_button("save", download=False)
+        lines = files["filled"].read_text("utf-8").splitlines()
+        start = lines.index('    "coaching-provided": {')
+        line = next(n for n in range(start, len(lines)) if '"notes"' in lines[n]) + 1
+        assert tab.status() == (
+            f"Not saved: this assessment:{line}:16: practices.coaching-provided.notes: is 4001 "
+            "characters long; at most 4000 fit here (the file would be refused)."
+        )
+        page.evaluate(
+            "() => document.querySelectorAll('.tk-assess-item textarea')"
+            ".forEach((t) => { t.value = '\\u{1F600}'.repeat(9000); })"
+        )
+        tab.press_button("save", download=False)
+        assert tab.status().startswith("Not saved: This assessment would be a file of ")
+        assert "a file may be at most 1000000 bytes" in tab.status()
+        page.wait_for_timeout(300)
+        assert downloads == []
+    finally:
+        tab.close()
