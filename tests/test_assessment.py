@@ -23,6 +23,7 @@ from macros.assessment.fileformat import (
     HEADER_FIELDS,
     PLAN_COLUMNS_FROM_ENTRY,
     notices,
+    practices,
 )
 from macros.project import SCHEMAS
 from macros.source.load import load_rubric
@@ -218,3 +219,25 @@ def test_the_checker_says_what_the_page_says_when_a_file_opens(project_root, cap
     assert said[-1] == (
         "  It is in format 1 (criteria by number); it will be saved in format 2 (criteria by id)."
     )
+
+
+def test_the_first_releases_example_opens_with_its_ticks_in_place(project_root, data):
+    """The example as the first release saved it (format 1, content 564be3621ac5db5d): its
+    numbers go through that version's criteria (macros/assessment/format-1-history.json) to
+    today's ids; nothing is left unplaced."""
+    old = project_root / "tests" / "cases" / "format-1-first-example.json"
+    saved = json.loads(old.read_text("utf-8"))
+    assert (saved["format_version"], saved["toolkit"]["content_version"]) == (
+        1,
+        "564be3621ac5db5d",
+    )
+    assessment = read_assessment(old, data)
+    for id_, entry in saved["practices"].items():
+        ids = (
+            [item["id"] for item in practices(data)[id_]["criteria"]["items"]]
+            if entry["criteria"]
+            else []
+        )
+        assert assessment.practices[id_].criteria == tuple(ids[n - 1] for n in entry["criteria"])
+        assert assessment.practices[id_].carried_criteria == ()
+    assert "another version" in notices(assessment, data)[0]

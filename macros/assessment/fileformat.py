@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import model
 from ..render.markdown import plain
@@ -24,6 +25,10 @@ PRIORITIES = {"quick-win": "Quick win", "longer-term": "Longer-term"}
 #: (its other two columns, driver and best practice, follow from the entry).
 ACTION_FIELDS = ("strategy", "priority", "responsible", "resources", "timeline", "status")
 PLAN_COLUMNS_FROM_ENTRY = ("driver", "best-practice-or-gap")
+#: The criteria texts of each best practice, in order, for every content version that format 1
+#: files were saved with before this one (read from the releases that wrote them): a format 1
+#: file names its version, so its numbers are texts, and a text still in the rubric is an id.
+FORMAT_1_HISTORY = Path(__file__).with_name("format-1-history.json")
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,42 @@ def content_version_1(toolkit: model.Toolkit) -> str:
     return _hash(content)
 
 
+def format_1_ids(toolkit: model.Toolkit) -> dict[str, dict[str, list[str | None]]]:
+    """For each content version a format 1 file may name: each best practice's criterion ids
+    by number (from 1), None where that number's criterion is not in the rubric any more.
+
+    This very content's numbers are today's positions (and the number after the last is
+    another one like these); an older version's go through their texts."""
+    current = {
+        practice.id: practice.criteria
+        for driver in toolkit.drivers
+        for practice in driver.best_practices
+        if practice.criteria is not None
+    }
+    result: dict[str, dict[str, list[str | None]]] = {
+        content_version_1(toolkit): {id_: _ids_now(criteria) for id_, criteria in current.items()}
+    }
+    history = json.loads(FORMAT_1_HISTORY.read_text(encoding="utf-8"))
+    for version, texts in history.items():
+        result.setdefault(
+            version,
+            {
+                id_: [
+                    next((item.id for item in current[id_].items if item.text == text), None)
+                    for text in old
+                ]
+                for id_, old in texts.items()
+                if id_ in current
+            },
+        )
+    return result
+
+
+def _ids_now(criteria: model.Criteria) -> list[str | None]:
+    ids: list[str | None] = [item.id for item in criteria.items]
+    return [*ids, ANOTHER] if criteria.examples else ids
+
+
 def _hash(content: dict) -> str:
     text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -194,6 +235,7 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
         "format_version": FORMAT_VERSION,
         "toolkit": {"title": toolkit.title, "content_version": content_version(toolkit)},
         "content_version_1": content_version_1(toolkit),
+        "format_1": format_1_ids(toolkit),
         "scale": [
             {"id": rating.id, "label": plain(rating.label), "score": rating.score}
             for rating in forms.rating_scale
@@ -322,13 +364,14 @@ def from_json_data(value: dict, data: dict) -> Assessment:
     """Build an Assessment from already checked file data (checking.problems found nothing).
 
     Ticks the toolkit cannot place go to the entry's carried_criteria: ids it no longer has (a
-    file of another content version), and the numbers of a version 1 file, unless that file
-    names this very content (then each number is today's criterion at that position)."""
+    file of another content version), and the numbers of a format 1 file, unless the file
+    names a content version whose criteria this toolkit knows (format_1_ids): then each
+    number is the criterion it was then, by its id today."""
     header = value.get("header", {})
     known = practices(data)
     version = value["format_version"]
-    placed = version == 1 and value["toolkit"]["content_version"] == data["content_version_1"]
     from_version = value["toolkit"]["content_version"]
+    then = data["format_1"].get(from_version, {}) if version == 1 else {}
 
     def entry(id_: str, item: dict) -> Entry:
         ids = criterion_ids(known.get(id_))
@@ -336,8 +379,8 @@ def from_json_data(value: dict, data: dict) -> Assessment:
         for tick in item.get("criteria", ()):
             if version == 2 and (tick in ids or id_ not in known):
                 ticks.append(tick)
-            elif version == 1 and placed and 0 < tick <= len(ids):
-                ticks.append(ids[tick - 1])
+            elif version == 1 and 0 < tick <= len(then.get(id_, [])) and then[id_][tick - 1]:
+                ticks.append(then[id_][tick - 1])
             else:
                 carried.append(tick if version == 2 else f"{tick}@{from_version}")
         action = item.get("action")

@@ -519,7 +519,8 @@ var ToolkitCore = (function () {
     const known = practicesOf(data);
     const version = value.get("format_version");
     const from = value.get("toolkit").get("content_version");
-    const placed = version === 1 && from === data.content_version_1;
+    // format 1: numbers placed through the content version the file names (format_1_ids)
+    const then = version === 1 && own(data.format_1, from) ? data.format_1[from] : {};
     const get = (map, key, fallback) => (map && map.has(key) ? map.get(key) : fallback);
 
     function entry(id, item) {
@@ -527,7 +528,8 @@ var ToolkitCore = (function () {
       const ticks = [], carried = get(item, "carried_criteria", []).slice();
       get(item, "criteria", []).forEach((tick) => {
         if (version === 2 && (ids.indexOf(tick) >= 0 || !known.has(id))) ticks.push(tick);
-        else if (version === 1 && placed && tick > 0 && tick <= ids.length) ticks.push(ids[tick - 1]);
+        else if (version === 1 && own(then, id) && tick > 0 && tick <= then[id].length &&
+            then[id][tick - 1]) ticks.push(then[id][tick - 1]);
         else carried.push(version === 2 ? tick : tick + "@" + from);
       });
       const action = get(item, "action", null);
