@@ -408,3 +408,27 @@ def test_save_refuses_a_file_the_toolkit_would_refuse(browser, roots, files):
         assert downloads == []
     finally:
         tab.close()
+
+
+def test_recent_versions_are_bounded_and_newest_first(browser, roots, files):
+    tab = Tab(browser)
+    page = tab.page
+    try:
+        page.goto(roots["file"] + "assess.html")
+        old = [
+            {"saved": f"2026-01-{day:02d}T10:00:00Z", "reason": f"old {day}", "text": "{}"}
+            for day in range(10, 0, -1)
+        ]
+        page.evaluate(
+            "([k, v]) => localStorage.setItem(k, JSON.stringify(v))",
+            [STORAGE_KEY + ":versions", old],
+        )
+        type_note(tab, "coaching-provided", "Typed")
+        tab.open_file(files["filled"])
+        kept = stored(tab, ":versions")
+        assert len(kept) == 10
+        assert kept[0]["reason"] == "before opening saved.json"
+        assert "Typed" in kept[0]["text"]
+        assert [item["reason"] for item in kept[1:]] == [f"old {day}" for day in range(10, 1, -1)]
+    finally:
+        tab.close()
