@@ -198,17 +198,16 @@ def format_1_ids(toolkit: model.Toolkit) -> dict[str, dict[str, list[str | None]
     }
     history = json.loads(FORMAT_1_HISTORY.read_text(encoding="utf-8"))
     for version, texts in history.items():
-        result.setdefault(
-            version,
-            {
-                id_: [
-                    next((item.id for item in current[id_].items if item.text == text), None)
-                    for text in old
-                ]
-                for id_, old in texts.items()
-                if id_ in current
-            },
-        )
+        then = {
+            id_: [
+                next((item.id for item in current[id_].items if item.text == text), None)
+                for text in old
+            ]
+            for id_, old in texts.items()
+            if id_ in current
+        }
+        if then and version not in result:  # a version of this toolkit
+            result[version] = then
     return result
 
 
