@@ -146,7 +146,7 @@ class Checker:
             if not self.found and toolkit["title"] != title:
                 return [
                     (
-                        (("toolkit", "title")),
+                        ("toolkit", "title"),
                         "this file was made with another toolkit "
                         f"('{toolkit['title']}'); this is '{title}'",
                         False,
@@ -154,10 +154,13 @@ class Checker:
                 ]
         if self.found or not isinstance(version, int):
             return self.found
-        saved_version = self.data["toolkit"]["content_version"]
-        if version == 1:
-            saved_version = self.data["content_version_1"]
-        same = toolkit["content_version"] == saved_version
+        # this very content, as a file of this format names it: unknown ids are errors then
+        ours = (
+            self.data["content_version_1"]
+            if version == 1
+            else self.data["toolkit"]["content_version"]
+        )
+        same = toolkit["content_version"] == ours
         header = value.get("header", {})
         if self.mapping(header, ("header",), HEADER_FIELDS):
             for name in HEADER_FIELDS:
