@@ -13,7 +13,19 @@ import re
 from typing import Any
 
 from ..source.yamldoc import shorten
-from .fileformat import ACTION_FIELDS, ANOTHER, FORMAT, HEADER_FIELDS, KINDS, PRIORITIES
+from .fileformat import (
+    ACTION_FIELDS,
+    ANOTHER,
+    FORMAT,
+    GROUP_FIELDS,
+    HEADER_FIELDS,
+    KINDS,
+    MEMBER_FIELDS,
+    MODES,
+    NOTED,
+    PRIORITIES,
+    SMALLEST_GROUP,
+)
 
 TOP_KEYS = (
     "format",
@@ -23,7 +35,12 @@ TOP_KEYS = (
     "practices",
     "carried",
     "next_assessment",
+    "qualitative",
+    "composition",
 )
+QUALITATIVE_KEYS = ("mode", "respondents", "answers")
+ANSWER_KEYS = ("respondent", "text", "noted", "action")
+COMPOSITION_KEYS = ("members", "groups")
 TOOLKIT_KEYS = ("title", "content_version")
 ENTRY_KEYS = ("rating", "criteria", "notes", "action", "carried_criteria")
 LINE_LIMIT = 300  #: characters of a one-line field (program, organization, toolkit title)
@@ -190,7 +207,117 @@ class Checker:
                 self.entry(entry, where, practice, version, same)
         if "next_assessment" in value:
             self.date(value["next_assessment"], ("next_assessment",))
+        if "qualitative" in value:
+            self.qualitative(value["qualitative"], ("qualitative",))
+        if "composition" in value:
+            self.composition(value["composition"], ("composition",))
         return self.found
+
+    def items(self, value, where: tuple) -> list:
+        """A list's items, or none (and a problem) when it is not a list."""
+        if isinstance(value, list):
+            return value
+        self.add(where, f"expected a list, found {kind(value)}")
+        return []
+
+    def action(self, action, where: tuple) -> None:
+        if not self.mapping(action, where, ACTION_FIELDS):
+            return
+        for name in ACTION_FIELDS:
+            if name not in action:
+                continue
+            spot = (*where, name)
+            if name == "priority":
+                self.choice(action[name], spot, tuple(PRIORITIES))
+            elif name == "timeline":
+                self.date(action[name], spot)
+            else:
+                self.text(action[name], spot)
+
+    def qualitative(self, value, where: tuple) -> None:
+        if not self.mapping(value, where, QUALITATIVE_KEYS, ("mode",)):
+            return
+        if "mode" in value:
+            mode = value["mode"]
+            if mode not in MODES or not isinstance(mode, str):
+                shown = shorten(mode) if isinstance(mode, str) else kind(mode)
+                self.add((*where, "mode"), f"{shown} is not one of: {', '.join(MODES)}")
+        respondents = self.items(value.get("respondents", []), (*where, "respondents"))
+        for index, name in enumerate(respondents):
+            spot = (*where, "respondents", index)
+            self.text(name, spot, LINE_LIMIT)
+            if isinstance(name, str) and not name.strip():
+                self.add(spot, "is empty; name the respondent or give a label")
+            elif isinstance(name, str) and name in respondents[:index]:
+                self.add(spot, "lists the same respondent twice")
+        answers = value.get("answers", {})
+        if not isinstance(answers, dict):
+            self.add((*where, "answers"), f"expected a mapping of fields, found {kind(answers)}")
+            return
+        for id_, items in answers.items():
+            spot = (*where, "answers", id_)
+            if not SLUG.fullmatch(id_):
+                self.add(spot, f"{shorten(id_)} is not a question id", key=True)
+                continue
+            for index, answer in enumerate(self.items(items, spot)):
+                self.answer(answer, (*spot, index), respondents)
+
+    def answer(self, answer, where: tuple, respondents: list) -> None:
+        if not self.mapping(answer, where, ANSWER_KEYS):
+            return
+        if "respondent" in answer:
+            who = answer["respondent"]
+            self.text(who, (*where, "respondent"), LINE_LIMIT)
+            if isinstance(who, str) and who and who not in respondents:
+                self.add((*where, "respondent"), f"{shorten(who)} is not one of the respondents")
+        if "text" in answer:
+            self.text(answer["text"], (*where, "text"))
+        if "noted" in answer:
+            self.choice(answer["noted"], (*where, "noted"), tuple(NOTED))
+        if "action" in answer:
+            if answer.get("noted") != "gap":
+                self.add((*where, "action"), "only an answer noted as a gap goes into the plan")
+            else:
+                self.action(answer["action"], (*where, "action"))
+
+    def composition(self, value, where: tuple) -> None:
+        """Part 1 names people and no demographics; part 2 gives demographics and no names."""
+        if not self.mapping(value, where, COMPOSITION_KEYS):
+            return
+        names = []
+        for index, member in enumerate(self.items(value.get("members", []), (*where, "members"))):
+            spot = (*where, "members", index)
+            if self.mapping(member, spot, MEMBER_FIELDS):
+                for name in MEMBER_FIELDS:
+                    if name in member:
+                        self.text(member[name], (*spot, name), LINE_LIMIT)
+                name = member.get("name")
+                if isinstance(name, str) and name.strip():
+                    names.append(name.strip())
+        for index, group in enumerate(self.items(value.get("groups", []), (*where, "groups"))):
+            spot = (*where, "groups", index)
+            if not self.mapping(group, spot, GROUP_FIELDS, ("count",)):
+                continue
+            count = group.get("count", SMALLEST_GROUP)
+            if type(count) is not int or len(str(abs(count))) > 15:  # as exact as the page
+                self.add((*spot, "count"), f"expected a whole number, found {kind(count)}")
+            elif count < SMALLEST_GROUP:
+                self.add(
+                    (*spot, "count"),
+                    f"a group of {count} could name its members; "
+                    f"merge groups smaller than {SMALLEST_GROUP}",
+                )
+            for name in ("group", "demographics"):
+                if name not in group:
+                    continue
+                self.text(group[name], (*spot, name), LINE_LIMIT if name == "group" else TEXT_LIMIT)
+                said = group[name].lower() if isinstance(group[name], str) else ""
+                named = next((person for person in names if person.lower() in said), None)
+                if named:
+                    self.add(
+                        (*spot, name),
+                        f"names a team member ({shorten(named)}); part 2 holds no names",
+                    )
 
     def entry(self, entry, where: tuple, practice, version: int, same: bool) -> None:
         keys = ENTRY_KEYS if version == 2 else ENTRY_KEYS[:4]
@@ -214,18 +341,8 @@ class Checker:
             self.carried_ticks(entry["carried_criteria"], (*where, "carried_criteria"))
         if "notes" in entry:
             self.text(entry["notes"], (*where, "notes"))
-        action = entry.get("action")
-        if "action" in entry and self.mapping(action, (*where, "action"), ACTION_FIELDS):
-            for name in ACTION_FIELDS:
-                if name not in action:
-                    continue
-                spot = (*where, "action", name)
-                if name == "priority":
-                    self.choice(action[name], spot, tuple(PRIORITIES))
-                elif name == "timeline":
-                    self.date(action[name], spot)
-                else:
-                    self.text(action[name], spot)
+        if "action" in entry:
+            self.action(entry["action"], (*where, "action"))
 
     def ticks(self, ticks, where: tuple, practice, version: int, same: bool) -> None:
         if not isinstance(ticks, list):

@@ -66,6 +66,69 @@ class Header:
     team: str = ""  #: team members, one per line
 
 
+#: The qualitative assessment: a team's answers, or an interviewer's per respondent.
+MODES = ("team", "interview")
+NOTED = {"gap": "Gap", "strength": "Strength"}  #: what an answer may be marked as
+MEMBER_FIELDS = ("name", "role", "authority", "experience", "knowledge")  #: part 1, names
+GROUP_FIELDS = ("group", "count", "demographics")  #: part 2, counts and no names
+SMALLEST_GROUP = 3  #: part 2 merges smaller groups: one or two people could be recognised
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer to a discussion question: the team's, or one respondent's."""
+
+    respondent: str = ""  #: "" for the team; in interview mode, one of the respondents
+    text: str = ""
+    noted: str = ""  #: "", or a key of NOTED
+    action: Action | None = None  #: a gap the team carried into the action plan
+
+
+@dataclass(frozen=True)
+class Qualitative:
+    """The Qualitative Drivers Assessment: answers by question id, in the toolkit's order."""
+
+    mode: str = "team"
+    respondents: tuple[str, ...] = ()  #: names or anonymous labels, as the interviewer chose
+    answers: dict[str, tuple[Answer, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Member:
+    """Part 1 of the Composition Analysis Template: who, with no demographics."""
+
+    name: str = ""
+    role: str = ""
+    authority: str = ""
+    experience: str = ""
+    knowledge: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """Part 2: a count and demographics, never a name; at least SMALLEST_GROUP people."""
+
+    group: str = ""
+    count: int = SMALLEST_GROUP
+    demographics: str = ""
+
+
+@dataclass(frozen=True)
+class Composition:
+    members: tuple[Member, ...] = ()
+    groups: tuple[Group, ...] = ()
+
+    def summary(self) -> str:
+        """One line for the results: "5 members: 2 senior leader, 3 manager"."""
+        roles: dict[str, int] = {}
+        for member in self.members:
+            role = member.role.strip() or "role not given"
+            roles[role] = roles.get(role, 0) + 1
+        listed = ", ".join(f"{count} {role}" for role, count in roles.items())
+        size = len(self.members)
+        return f"{size} member{'' if size == 1 else 's'}" + (f": {listed}" if listed else "")
+
+
 @dataclass(frozen=True)
 class Assessment:
     """A read assessment file. Entries keep the file's order; ids are best practice ids."""
@@ -77,6 +140,8 @@ class Assessment:
     carried: dict[str, Entry] = field(default_factory=dict)  #: ids no version here has
     next_assessment: str = ""
     format_version: int = FORMAT_VERSION  #: of the file as read (1 is upgraded on reading)
+    qualitative: Qualitative | None = None  #: optional: saved only once something is in it
+    composition: Composition | None = None  #: optional, likewise
 
     def unknown(self, data: dict) -> tuple[str, ...]:
         """Ids of entries that `data`'s toolkit does not have (kept, never scored)."""
@@ -253,6 +318,16 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
         "plan_columns": {
             key: columns.get(key, key) for key in (*PLAN_COLUMNS_FROM_ENTRY, *ACTION_FIELDS)
         },
+        "questions": [
+            {
+                "id": question.id,
+                "driver": driver.id,
+                "text": plain(question.text),
+                "prompts": [plain(prompt) for prompt in question.prompts],
+            }
+            for driver in toolkit.drivers
+            for question in driver.questions
+        ],
         "categories": [
             {
                 "id": category.id,
@@ -334,7 +409,46 @@ def to_json(assessment: Assessment, data: dict) -> str:
         "carried": carried,
         "next_assessment": assessment.next_assessment,
     }
+    if assessment.qualitative is not None:
+        document["qualitative"] = _qualitative_json(assessment.qualitative, data)
+    if assessment.composition is not None:
+        document["composition"] = {
+            "members": [
+                {name: getattr(member, name) for name in MEMBER_FIELDS}
+                for member in assessment.composition.members
+            ],
+            "groups": [
+                {name: getattr(group, name) for name in GROUP_FIELDS}
+                for group in assessment.composition.groups
+            ],
+        }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _qualitative_json(qualitative: Qualitative, data: dict) -> dict:
+    """Questions in the toolkit's order, then ones it does not have (kept); none left empty."""
+    order = [question["id"] for question in data["questions"]]
+    ids = [id_ for id_ in order if id_ in qualitative.answers]
+    ids += [id_ for id_ in qualitative.answers if id_ not in order]
+    answers = {}
+    for id_ in ids:
+        if not qualitative.answers[id_]:
+            continue
+        answers[id_] = []
+        for answer in qualitative.answers[id_]:
+            item: dict[str, object] = {
+                "respondent": answer.respondent,
+                "text": answer.text,
+                "noted": answer.noted,
+            }
+            if answer.action is not None:
+                item["action"] = {name: getattr(answer.action, name) for name in ACTION_FIELDS}
+            answers[id_].append(item)
+    return {
+        "mode": qualitative.mode,
+        "respondents": list(qualitative.respondents),
+        "answers": answers,
+    }
 
 
 def criterion_ids(practice: dict | None) -> list[str]:
@@ -387,9 +501,7 @@ def from_json_data(value: dict, data: dict) -> Assessment:
             rating=item["rating"],
             criteria=tuple(ticks),
             notes=item.get("notes", ""),
-            action=None
-            if action is None
-            else Action(**{name: action.get(name, "") for name in ACTION_FIELDS}),
+            action=_action(action),
             carried_criteria=tuple(dict.fromkeys(carried)),
         )
 
@@ -401,4 +513,48 @@ def from_json_data(value: dict, data: dict) -> Assessment:
         carried={id_: entry(id_, item) for id_, item in value.get("carried", {}).items()},
         next_assessment=value.get("next_assessment", ""),
         format_version=version,
+        qualitative=_qualitative(value["qualitative"]) if "qualitative" in value else None,
+        composition=_composition(value["composition"]) if "composition" in value else None,
+    )
+
+
+def _action(value: dict | None) -> Action | None:
+    if value is None:
+        return None
+    return Action(**{name: value.get(name, "") for name in ACTION_FIELDS})
+
+
+def _qualitative(value: dict) -> Qualitative:
+    return Qualitative(
+        mode=value.get("mode") or "team",
+        respondents=tuple(value.get("respondents", ())),
+        answers={
+            id_: tuple(
+                Answer(
+                    respondent=item.get("respondent", ""),
+                    text=item.get("text", ""),
+                    noted=item.get("noted", ""),
+                    action=_action(item.get("action")),
+                )
+                for item in items
+            )
+            for id_, items in value.get("answers", {}).items()
+        },
+    )
+
+
+def _composition(value: dict) -> Composition:
+    return Composition(
+        members=tuple(
+            Member(**{name: item.get(name, "") for name in MEMBER_FIELDS})
+            for item in value.get("members", ())
+        ),
+        groups=tuple(
+            Group(
+                group=item.get("group", ""),
+                count=item.get("count", SMALLEST_GROUP),
+                demographics=item.get("demographics", ""),
+            )
+            for item in value.get("groups", ())
+        ),
     )

@@ -18,7 +18,15 @@ var ToolkitCore = (function () {
   const HEADER_FIELDS = ["kind", "program", "organization", "date", "team"];
   const ACTION_FIELDS = ["strategy", "priority", "responsible", "resources", "timeline", "status"];
   const TOP_KEYS = ["format", "format_version", "toolkit", "header", "practices", "carried",
-    "next_assessment"];
+    "next_assessment", "qualitative", "composition"];
+  const MODES = ["team", "interview"];
+  const NOTED = ["gap", "strength"];
+  const QUALITATIVE_KEYS = ["mode", "respondents", "answers"];
+  const ANSWER_KEYS = ["respondent", "text", "noted", "action"];
+  const COMPOSITION_KEYS = ["members", "groups"];
+  const MEMBER_FIELDS = ["name", "role", "authority", "experience", "knowledge"];
+  const GROUP_FIELDS = ["group", "count", "demographics"];
+  const SMALLEST_GROUP = 3; // part 2 merges smaller groups: one or two people could be recognised
   const TOOLKIT_KEYS = ["title", "content_version"];
   const ENTRY_KEYS = ["rating", "criteria", "notes", "action", "carried_criteria"];
   const LINE_LIMIT = 300;
@@ -361,7 +369,116 @@ var ToolkitCore = (function () {
       });
     });
     if (value.has("next_assessment")) date(value.get("next_assessment"), ["next_assessment"]);
+    if (value.has("qualitative")) qualitative(value.get("qualitative"), ["qualitative"]);
+    if (value.has("composition")) composition(value.get("composition"), ["composition"]);
     return found;
+
+    function items(v, where) {
+      if (Array.isArray(v)) return v;
+      add(where, "expected a list, found " + kind(v));
+      return [];
+    }
+
+    function checkAction(action, where) {
+      if (!mapping(action, where, ACTION_FIELDS)) return;
+      ACTION_FIELDS.forEach((name) => {
+        if (!action.has(name)) return;
+        const spot = where.concat([name]);
+        if (name === "priority") choice(action.get(name), spot, PRIORITIES);
+        else if (name === "timeline") date(action.get(name), spot);
+        else text(action.get(name), spot);
+      });
+    }
+
+    function qualitative(v, where) {
+      if (!mapping(v, where, QUALITATIVE_KEYS, ["mode"])) return;
+      if (v.has("mode")) {
+        const mode = v.get("mode");
+        if (typeof mode !== "string" || MODES.indexOf(mode) < 0) {
+          add(where.concat(["mode"]), (typeof mode === "string" ? shorten(mode) : kind(mode)) +
+            " is not one of: " + MODES.join(", "));
+        }
+      }
+      const respondents = items(v.has("respondents") ? v.get("respondents") : [],
+        where.concat(["respondents"]));
+      respondents.forEach((name, index) => {
+        const spot = where.concat(["respondents", index]);
+        text(name, spot, LINE_LIMIT);
+        if (typeof name === "string" && !name.trim()) {
+          add(spot, "is empty; name the respondent or give a label");
+        } else if (typeof name === "string" && respondents.slice(0, index).indexOf(name) >= 0) {
+          add(spot, "lists the same respondent twice");
+        }
+      });
+      const answers = v.has("answers") ? v.get("answers") : new Map();
+      if (!isMap(answers)) {
+        add(where.concat(["answers"]), "expected a mapping of fields, found " + kind(answers));
+        return;
+      }
+      answers.forEach((list, id) => {
+        const spot = where.concat(["answers", id]);
+        if (!SLUG.test(id)) { add(spot, shorten(id) + " is not a question id", true); return; }
+        items(list, spot).forEach((answer, index) => {
+          checkAnswer(answer, spot.concat([index]), respondents);
+        });
+      });
+    }
+
+    function checkAnswer(answer, where, respondents) {
+      if (!mapping(answer, where, ANSWER_KEYS)) return;
+      if (answer.has("respondent")) {
+        const who = answer.get("respondent");
+        text(who, where.concat(["respondent"]), LINE_LIMIT);
+        if (typeof who === "string" && who && respondents.indexOf(who) < 0) {
+          add(where.concat(["respondent"]), shorten(who) + " is not one of the respondents");
+        }
+      }
+      if (answer.has("text")) text(answer.get("text"), where.concat(["text"]));
+      if (answer.has("noted")) choice(answer.get("noted"), where.concat(["noted"]), NOTED);
+      if (answer.has("action")) {
+        if (answer.get("noted") !== "gap") {
+          add(where.concat(["action"]), "only an answer noted as a gap goes into the plan");
+        } else checkAction(answer.get("action"), where.concat(["action"]));
+      }
+    }
+
+    function composition(v, where) {
+      if (!mapping(v, where, COMPOSITION_KEYS)) return;
+      const names = [];
+      items(v.has("members") ? v.get("members") : [], where.concat(["members"]))
+        .forEach((member, index) => {
+          const spot = where.concat(["members", index]);
+          if (!mapping(member, spot, MEMBER_FIELDS)) return;
+          MEMBER_FIELDS.forEach((name) => {
+            if (member.has(name)) text(member.get(name), spot.concat([name]), LINE_LIMIT);
+          });
+          const name = member.get("name");
+          if (typeof name === "string" && name.trim()) names.push(name.trim());
+        });
+      items(v.has("groups") ? v.get("groups") : [], where.concat(["groups"]))
+        .forEach((group, index) => {
+          const spot = where.concat(["groups", index]);
+          if (!mapping(group, spot, GROUP_FIELDS, ["count"])) return;
+          const count = group.has("count") ? group.get("count") : SMALLEST_GROUP;
+          if (typeof count !== "number") {
+            add(spot.concat(["count"]), "expected a whole number, found " + kind(count));
+          } else if (count < SMALLEST_GROUP) {
+            add(spot.concat(["count"]), "a group of " + count + " could name its members; " +
+              "merge groups smaller than " + SMALLEST_GROUP);
+          }
+          ["group", "demographics"].forEach((name) => {
+            if (!group.has(name)) return;
+            const said = group.get(name);
+            text(said, spot.concat([name]), name === "group" ? LINE_LIMIT : TEXT_LIMIT);
+            const lower = typeof said === "string" ? said.toLowerCase() : "";
+            const named = names.find((person) => lower.indexOf(person.toLowerCase()) >= 0);
+            if (named) {
+              add(spot.concat([name]), "names a team member (" + shorten(named) +
+                "); part 2 holds no names");
+            }
+          });
+        });
+    }
 
     function checkEntry(entry, where, practice, version, same) {
       const keys = version === 2 ? ENTRY_KEYS : ENTRY_KEYS.slice(0, 4);
@@ -382,16 +499,7 @@ var ToolkitCore = (function () {
         carriedTicks(entry.get("carried_criteria"), where.concat(["carried_criteria"]));
       }
       if (entry.has("notes")) text(entry.get("notes"), where.concat(["notes"]));
-      const action = entry.get("action");
-      if (entry.has("action") && mapping(action, where.concat(["action"]), ACTION_FIELDS)) {
-        ACTION_FIELDS.forEach((name) => {
-          if (!action.has(name)) return;
-          const spot = where.concat(["action", name]);
-          if (name === "priority") choice(action.get(name), spot, PRIORITIES);
-          else if (name === "timeline") date(action.get(name), spot);
-          else text(action.get(name), spot);
-        });
-      }
+      if (entry.has("action")) checkAction(entry.get("action"), where.concat(["action"]));
     }
 
     function ticks(list, where, practice, version, same) {
@@ -554,7 +662,7 @@ var ToolkitCore = (function () {
       if (known.has(id) && !practices.has(id)) practices.set(id, made); // back in this version
       else if (!known.has(id)) carried.set(id, made);
     });
-    return {
+    const result = {
       toolkit_title: value.get("toolkit").get("title"),
       content_version: from,
       format_version: version,
@@ -562,7 +670,75 @@ var ToolkitCore = (function () {
       practices: practices,
       carried: carried,
       next_assessment: get(value, "next_assessment", ""),
+      qualitative: null,
+      composition: null,
     };
+    if (value.has("qualitative")) {
+      const q = value.get("qualitative");
+      const answers = new Map();
+      get(q, "answers", new Map()).forEach((list, id) => {
+        answers.set(id, list.map((item) => ({
+          respondent: get(item, "respondent", ""),
+          text: get(item, "text", ""),
+          noted: get(item, "noted", ""),
+          action: item.has("action") ? actionOf(item.get("action")) : null,
+        })));
+      });
+      result.qualitative = { mode: q.get("mode"), respondents: get(q, "respondents", []).slice(),
+        answers: answers };
+    }
+    if (value.has("composition")) {
+      const c = value.get("composition");
+      result.composition = {
+        members: get(c, "members", []).map((item) => {
+          const member = Object.create(null);
+          MEMBER_FIELDS.forEach((name) => { member[name] = get(item, name, ""); });
+          return member;
+        }),
+        groups: get(c, "groups", []).map((item) => ({ group: get(item, "group", ""),
+          count: get(item, "count", SMALLEST_GROUP), demographics: get(item, "demographics", "") })),
+      };
+    }
+    return result;
+
+    function actionOf(action) {
+      const made = Object.create(null);
+      ACTION_FIELDS.forEach((name) => { made[name] = get(action, name, ""); });
+      return made;
+    }
+  }
+
+  /** The qualitative section as fileformat._qualitative_json writes it. */
+  function qualitativeJson(qualitative, data) {
+    const order = data.questions.map((question) => question.id);
+    const ids = order.filter((id) => qualitative.answers.has(id))
+      .concat(Array.from(qualitative.answers.keys()).filter((id) => order.indexOf(id) < 0));
+    const answers = {};
+    ids.forEach((id) => {
+      const list = qualitative.answers.get(id);
+      if (!list.length) return;
+      answers[id] = list.map((answer) => {
+        const item = { respondent: answer.respondent, text: answer.text, noted: answer.noted };
+        if (answer.action) {
+          item.action = {};
+          ACTION_FIELDS.forEach((name) => { item.action[name] = answer.action[name]; });
+        }
+        return item;
+      });
+    });
+    return { mode: qualitative.mode, respondents: qualitative.respondents.slice(), answers: answers };
+  }
+
+  /** One line for the results: "5 members: 2 senior leader, 3 manager" (Composition.summary). */
+  function compositionSummary(composition) {
+    const roles = new Map();
+    composition.members.forEach((member) => {
+      const role = member.role.trim() || "role not given";
+      roles.set(role, (roles.get(role) || 0) + 1);
+    });
+    const listed = Array.from(roles, ([role, count]) => count + " " + role).join(", ");
+    const size = composition.members.length;
+    return size + " member" + (size === 1 ? "" : "s") + (listed ? ": " + listed : "");
   }
 
   /** Ids of entries `data`'s toolkit does not have (kept, never scored). */
@@ -637,6 +813,18 @@ var ToolkitCore = (function () {
       carried: carried,
       next_assessment: assessment.next_assessment,
     };
+    if (assessment.qualitative) document.qualitative = qualitativeJson(assessment.qualitative, data);
+    if (assessment.composition) {
+      document.composition = {
+        members: assessment.composition.members.map((member) => {
+          const item = {};
+          MEMBER_FIELDS.forEach((name) => { item[name] = member[name]; });
+          return item;
+        }),
+        groups: assessment.composition.groups.map((group) => ({ group: group.group,
+          count: group.count, demographics: group.demographics })),
+      };
+    }
     return JSON.stringify(document, null, 2) + "\n";
   }
 
@@ -710,6 +898,7 @@ var ToolkitCore = (function () {
     upgrade: upgrade, unknown: unknown, notices: notices, toJson: toJson, emptyEntry: emptyEntry,
     criterionIds: criterionIds, practicesOf: practicesOf, totals: totals, percent: percent,
     csvCell: csvCell, csv: csv, normaliseText: normaliseText, isDate: isDate,
-    controlCharacter: controlCharacter,
+    controlCharacter: controlCharacter, MODES: MODES, NOTED: NOTED, MEMBER_FIELDS: MEMBER_FIELDS,
+    SMALLEST_GROUP: SMALLEST_GROUP, compositionSummary: compositionSummary,
   };
 })();
