@@ -430,7 +430,7 @@ def _qualitative_json(qualitative: Qualitative, data: dict) -> dict:
     order = [question["id"] for question in data["questions"]]
     ids = [id_ for id_ in order if id_ in qualitative.answers]
     ids += [id_ for id_ in qualitative.answers if id_ not in order]
-    answers = {}
+    answers: dict[str, list[dict[str, object]]] = {}
     for id_ in ids:
         if not qualitative.answers[id_]:
             continue
