@@ -307,10 +307,10 @@ class Checker:
                     f"a group of {count} could name its members; "
                     f"merge groups smaller than {SMALLEST_GROUP}",
                 )
-            for name in ("group", "demographics"):
+            for name in ("characteristic", "group"):
                 if name not in group:
                     continue
-                self.text(group[name], (*spot, name), LINE_LIMIT if name == "group" else TEXT_LIMIT)
+                self.text(group[name], (*spot, name), LINE_LIMIT)
                 said = group[name].lower() if isinstance(group[name], str) else ""
                 named = next((person for person in names if person.lower() in said), None)
                 if named:

@@ -70,7 +70,7 @@ class Header:
 MODES = ("team", "interview")
 NOTED = {"gap": "Gap", "strength": "Strength"}  #: what an answer may be marked as
 MEMBER_FIELDS = ("name", "role", "authority", "experience", "knowledge")  #: part 1, names
-GROUP_FIELDS = ("group", "count", "demographics")  #: part 2, counts and no names
+GROUP_FIELDS = ("characteristic", "group", "count")  #: part 2, counts and no names
 SMALLEST_GROUP = 3  #: part 2 merges smaller groups: one or two people could be recognised
 
 
@@ -106,11 +106,12 @@ class Member:
 
 @dataclass(frozen=True)
 class Group:
-    """Part 2: a count and demographics, never a name; at least SMALLEST_GROUP people."""
+    """Part 2: how many people share a characteristic's group (a role, an age band, a
+    race/ethnicity), never a name; at least SMALLEST_GROUP people."""
 
+    characteristic: str = ""  #: what the groups divide the team by (forms.yaml characteristics)
     group: str = ""
     count: int = SMALLEST_GROUP
-    demographics: str = ""
 
 
 @dataclass(frozen=True)
@@ -551,9 +552,9 @@ def _composition(value: dict) -> Composition:
         ),
         groups=tuple(
             Group(
+                characteristic=item.get("characteristic", ""),
                 group=item.get("group", ""),
                 count=item.get("count", SMALLEST_GROUP),
-                demographics=item.get("demographics", ""),
             )
             for item in value.get("groups", ())
         ),

@@ -25,7 +25,7 @@ var ToolkitCore = (function () {
   const ANSWER_KEYS = ["respondent", "text", "noted", "action"];
   const COMPOSITION_KEYS = ["members", "groups"];
   const MEMBER_FIELDS = ["name", "role", "authority", "experience", "knowledge"];
-  const GROUP_FIELDS = ["group", "count", "demographics"];
+  const GROUP_FIELDS = ["characteristic", "group", "count"];
   const SMALLEST_GROUP = 3; // part 2 merges smaller groups: one or two people could be recognised
   const TOOLKIT_KEYS = ["title", "content_version"];
   const ENTRY_KEYS = ["rating", "criteria", "notes", "action", "carried_criteria"];
@@ -466,10 +466,10 @@ var ToolkitCore = (function () {
             add(spot.concat(["count"]), "a group of " + count + " could name its members; " +
               "merge groups smaller than " + SMALLEST_GROUP);
           }
-          ["group", "demographics"].forEach((name) => {
+          ["characteristic", "group"].forEach((name) => {
             if (!group.has(name)) return;
             const said = group.get(name);
-            text(said, spot.concat([name]), name === "group" ? LINE_LIMIT : TEXT_LIMIT);
+            text(said, spot.concat([name]), LINE_LIMIT);
             const lower = typeof said === "string" ? said.toLowerCase() : "";
             const named = names.find((person) => lower.indexOf(person.toLowerCase()) >= 0);
             if (named) {
@@ -695,8 +695,9 @@ var ToolkitCore = (function () {
           MEMBER_FIELDS.forEach((name) => { member[name] = get(item, name, ""); });
           return member;
         }),
-        groups: get(c, "groups", []).map((item) => ({ group: get(item, "group", ""),
-          count: get(item, "count", SMALLEST_GROUP), demographics: get(item, "demographics", "") })),
+        groups: get(c, "groups", []).map((item) => ({
+          characteristic: get(item, "characteristic", ""), group: get(item, "group", ""),
+          count: get(item, "count", SMALLEST_GROUP) })),
       };
     }
     return result;
@@ -821,8 +822,8 @@ var ToolkitCore = (function () {
           MEMBER_FIELDS.forEach((name) => { item[name] = member[name]; });
           return item;
         }),
-        groups: assessment.composition.groups.map((group) => ({ group: group.group,
-          count: group.count, demographics: group.demographics })),
+        groups: assessment.composition.groups.map((group) => ({
+          characteristic: group.characteristic, group: group.group, count: group.count })),
       };
     }
     return JSON.stringify(document, null, 2) + "\n";
@@ -899,6 +900,6 @@ var ToolkitCore = (function () {
     criterionIds: criterionIds, practicesOf: practicesOf, totals: totals, percent: percent,
     csvCell: csvCell, csv: csv, normaliseText: normaliseText, isDate: isDate,
     controlCharacter: controlCharacter, MODES: MODES, NOTED: NOTED, MEMBER_FIELDS: MEMBER_FIELDS,
-    SMALLEST_GROUP: SMALLEST_GROUP, compositionSummary: compositionSummary,
+    GROUP_FIELDS: GROUP_FIELDS,     SMALLEST_GROUP: SMALLEST_GROUP, compositionSummary: compositionSummary,
   };
 })();
