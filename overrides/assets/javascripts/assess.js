@@ -10,6 +10,8 @@
   const dataNode = document.getElementById("tk-assess-data");
   const Core = window.ToolkitCore;
   if (!dataNode || !Core) return;
+  // qualitative.js: the qualitative assessment and the composition, saved in the same record
+  const Qual = window.TkQualitative || null;
   const DATA = JSON.parse(dataNode.textContent);
   const STORAGE_KEY = "implementation-toolkit-assessment:" + DATA.toolkit.title;
   const VERSIONS_KEY = STORAGE_KEY + ":versions"; // recent versions, newest first
@@ -105,6 +107,8 @@
       practices: practices,
       carried: new Map(carried),
       next_assessment: fieldValue(document.getElementById("plan-next-assessment")),
+      qualitative: Qual ? Qual.qualitative() : null,
+      composition: Qual ? Qual.composition() : null,
     };
   }
 
@@ -154,6 +158,7 @@
       }
     });
     setField(document.getElementById("plan-next-assessment"), assessment.next_assessment);
+    if (Qual) Qual.apply(assessment);
     refresh();
   }
 
@@ -480,6 +485,10 @@
   }
 
   function planRows(file, ids) {
+    return practiceRows(ids).concat(Qual ? Qual.planRows() : []); // carried gaps after them
+  }
+
+  function practiceRows(ids) {
     return ids.filter((id) => chosen.has(id)).map((id) => {
       const practice = PRACTICES.get(id);
       const action = actionOf(id);
@@ -902,7 +911,10 @@
       if (!copyOff) autosave();
       return;
     }
-    if (!target.closest || !target.closest(".tk-assess-head, .tk-assess-item, #tk-plan")) return;
+    if (!target.closest ||
+        !target.closest(".tk-assess-head, .tk-assess-item, #tk-plan, #tk-qual, #tk-composition")) {
+      return;
+    }
     const typed = target.type === "text" || target.type === "textarea";
     if (typed !== (event.type === "input")) return; // typing: each input; choices: each change
     target.removeAttribute("data-kept");
@@ -938,6 +950,9 @@
       showTotals(file);
       showResults(file);
       showPlan(file, id);
+    } else if (target.closest("#tk-qual, #tk-composition")) {
+      const file = collect();
+      showPlanTable(file, candidates(file));
     } else if (target.id === "plan-next-assessment" || target.id.indexOf("header-") === 0) {
       const file = collect();
       showResults(file);
