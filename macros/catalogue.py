@@ -209,7 +209,8 @@ def filled_catalogue(
     toolkit: model.Toolkit, filled: Filled, *, papers: tuple[str, ...] = PAPERS
 ) -> list[Printable]:
     """The printables of saved assessments (`filled.rounds`, oldest first): for each file its
-    filled form and its Drivers Action Plan, and one results report of all the rounds."""
+    filled form and its Drivers Action Plan, its qualitative record and its composition when it
+    has them, and one results report of all the rounds."""
     forms = toolkit.forms
     texts = {"checklist": forms.checklist, "scoring-form": forms.scoring_form}
     # (kind, variants, title, purpose, table, filled)
@@ -220,6 +221,12 @@ def filled_catalogue(
         plan.append((kind, ("print",), texts[kind].title, texts[kind].purpose, None, one))
         action = forms.action_plan
         plan.append(("action-plan", VARIANTS, action.title, action.purpose, action, one))
+        if item.assessment.qualitative is not None:
+            guide = forms.discussion_guide
+            plan.append(("discussion-guide", ("print",), guide.title, guide.purpose, None, one))
+        if item.assessment.composition is not None:
+            team = forms.composition
+            plan.append(("composition", ("print",), team.title, team.purpose, team, one))
     report = forms.results_report
     plan.append(("results-report", ("print",), report.title, report.purpose, None, filled))
     result = [

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from .fileformat import Assessment, Entry, drivers, practices
+from .fileformat import NOTED, Answer, Assessment, Composition, Entry, Group, drivers, practices
 from .reading import AssessmentError, read_assessment
 from .totals import Tally, Totals, totals
 
@@ -41,6 +41,10 @@ class PlanRow:
     rating: str  #: the rating's label, or the Not rated label
     unmet: tuple[str, ...]  #: criteria not ticked
     action: dict[str, str]  #: by action plan column id; empty strings where nothing was chosen
+    #: a gap carried from the qualitative assessment: its answer, who gave it, its question
+    gap: str = ""
+    respondent: str = ""
+    question: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,64 @@ class Filled:
                     action={} if action is None else asdict(action),
                 )
             )
+        return rows + self.carried_gaps()
+
+    def carried_gaps(self) -> list[PlanRow]:
+        """Gaps the team carried from the qualitative assessment, in the rubric's order, each
+        with the question it came from (numbered as on the page and in the record)."""
+        names = {driver["id"]: driver["name"] for driver in drivers(self.data)}
+        rows = []
+        for number, question in enumerate(self.data["questions"], start=1):
+            for answer in self.answers(question["id"]):
+                if answer.action is None:
+                    continue
+                rows.append(
+                    PlanRow(
+                        driver=names[question["driver"]],
+                        number=number,
+                        statement="",
+                        rating="",
+                        unmet=(),
+                        action=asdict(answer.action),
+                        gap=answer.text,
+                        respondent=answer.respondent,
+                        question=question["text"],
+                    )
+                )
         return rows
+
+    # --- the qualitative assessment and the composition --------------------------------------
+
+    def answers(self, question_id: str) -> tuple[Answer, ...]:
+        qualitative = self.assessment.qualitative
+        return qualitative.answers.get(question_id, ()) if qualitative else ()
+
+    @staticmethod
+    def noted_label(answer: Answer) -> str:
+        return NOTED.get(answer.noted, "")
+
+    def kept_answers(self) -> list[tuple[str, tuple[Answer, ...]]]:
+        """Answers to questions this toolkit does not have: printed, never dropped."""
+        known = {question["id"] for question in self.data["questions"]}
+        qualitative = self.assessment.qualitative
+        items = qualitative.answers.items() if qualitative else ()
+        return [(id_, answers) for id_, answers in items if id_ not in known and answers]
+
+    @property
+    def composition(self) -> Composition:
+        return self.assessment.composition or Composition()
+
+    def groups(self, characteristics: tuple[str, ...]) -> list[tuple[str, list[Group]]]:
+        """Part 2 by characteristic: the template's own first, then any the team added."""
+        named = list(characteristics) + [
+            group.characteristic
+            for group in self.composition.groups
+            if group.characteristic not in characteristics
+        ]
+        return [
+            (name, [group for group in self.composition.groups if group.characteristic == name])
+            for name in dict.fromkeys(named)
+        ]
 
     # --- several rounds ---------------------------------------------------------------------
 
