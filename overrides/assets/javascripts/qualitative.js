@@ -109,7 +109,7 @@
     const c = assessment.composition;
     members = c ? c.members.map((member) => Object.assign({}, member)) : [];
     groups = c ? c.groups.map((group) => Object.assign({}, group)) : [];
-    render();
+    render(true);
   }
 
   /** Rows for the action plan: every gap the team carried, with the question it came from. */
@@ -203,8 +203,15 @@
     return block;
   }
 
-  function render() {
+  let shape = null; // the mode and respondents the answer fields were last drawn for
+
+  /** Draw the answer fields again only when who answers changed; the focus stays put. */
+  function render(force) {
     const interview = mode() === "interview";
+    const now = JSON.stringify([mode(), respondents()]);
+    if (!force && now === shape) return;
+    shape = now;
+    const focused = document.activeElement && document.activeElement.id;
     $(".tk-qual-respondents", root).hidden = !interview;
     const names = respondents();
     $$(".tk-qual-question", root).forEach((section) => {
@@ -219,6 +226,8 @@
       if (interview) names.forEach((name, index) => blocks.push(answerBlock(id, index, name, number)));
       box.replaceChildren(...blocks);
     });
+    const again = focused && document.getElementById(focused);
+    if (again && again !== document.activeElement) again.focus();
     const note = $("#tk-qual-kept");
     note.hidden = !kept.size;
     note.textContent = kept.size ? "Kept in the file, not shown (questions this version does " +
@@ -373,7 +382,7 @@
   });
   team.addEventListener("click", clicked);
   $$("[data-q-action]", team).forEach((button) => { button.hidden = false; });
-  render();
+  render(true);
 
   window.TkQualitative = {
     qualitative: qualitative, composition: composition, apply: apply, planRows: planRows,
