@@ -54,7 +54,11 @@ def session_file(data: dict) -> dict:
         ],
         "groups": [
             {"characteristic": "Role", "group": "Everyone (merged)", "count": 3},
-            {"characteristic": "Demographics, including race/ethnicity", "group": GROUP, "count": 3},
+            {
+                "characteristic": "Demographics, including race/ethnicity",
+                "group": GROUP,
+                "count": 3,
+            },
         ],
     }
     return document
@@ -77,7 +81,12 @@ def test_the_record_of_the_answers(printed, fixture_data):
     text = norm(text_of(printed / "session-discussion-guide-print-letter.pdf"))
     question = fixture_data["questions"][0]
     assert norm(question["text"]) in text
-    for answer in ("The program manager.", "Nobody is named for it.", "Not sure.", "Summary: weekly."):
+    for answer in (
+        "The program manager.",
+        "Nobody is named for it.",
+        "Not sure.",
+        "Summary: weekly.",
+    ):
         assert answer in text
     assert "Respondent 2 · Gap noted · carried into the action plan" in text
     assert f"{NAMES[0]} · Strength noted" in text
