@@ -425,3 +425,32 @@ def test_hostile_content_runs_no_script_and_reaches_nothing(open_tab, hostile_pa
     assert listener.requests == [], "the page sent a request to another host"
     assert listener.accepted - before <= allowed
     assert not visit.outside_requests
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_content_ids_cannot_stand_in_for_the_pages_own(open_tab, hostile_pages, scheme):
+    """The hostile statement and criterion set #__config, #header-program,
+    #plan-next-assessment and #tk-assess-data (see conftest): the theme still reads its own
+    settings, and the Assess page its own data and fields, so what the team types reaches the
+    automatic copy and the totals are the page's."""
+    site = hostile_pages["site"].resolve().as_uri() + "/"
+    visit = open_tab((site if scheme == "file" else hostile_pages["http"]) + "assess.html")
+    page = visit.page
+    assert page.locator("text=STATEMENTMARK").count() > 0
+    assert page.evaluate("document.querySelector('#__config').tagName") == "SCRIPT"
+    page.locator("#tk-assess-tools").wait_for(state="visible")
+    page.fill("#header-program", "Home Visiting")
+    page.fill("#plan-next-assessment", "2027-05-03")
+    page.locator(".tk-rating-group input[value=in-place]").first.check()
+    overall = page.locator("[data-row=overall] [data-cell=percent]")
+    assert overall.inner_text().strip() == "100%"
+    copy = page.wait_for_function(
+        """() => {
+            const key = Object.keys(localStorage).find(k => k.startsWith("implementation-"));
+            const copy = key && JSON.parse(localStorage.getItem(key)).file;
+            return copy && copy.next_assessment && copy;
+        }"""
+    ).json_value()
+    assert copy["header"]["program"] == "Home Visiting"
+    assert copy["next_assessment"] == "2027-05-03"
+    assert not visit.outside_requests

@@ -34,7 +34,18 @@ HOSTILE = {
     "file URL": "[f](file:///etc/passwd)",
     "srcdoc attribute": 'x\n{: srcdoc="<script>alert(1)</script>" }',
     "form action": 'x\n{: formaction="javascript:alert(1)" }',
+    # A title becomes live HTML (the theme's tooltips copy it into innerHTML).
+    "link title": '[guide](https://example.org "<meta http-equiv=refresh content=0;url=/x>")',
+    "title attribute": 'x\n{: title="<img src=x onerror=alert(1)>" }',
+    "theme class": "x\n{: .md-typeset .md-header }",
+    "page class": "*x*{: .tk-plan-list }",
+    "protocol-relative link": "[x](//127.0.0.1:9/x)",
+    "backslash host link": "[x](\\\\\\\\127.0.0.1\\\\share)",
+    "slash-backslash host link": "[x](/\\\\127.0.0.1/x)",
+    "deep quotes": "> " * 150 + "lost",
+    "deep quotes that lose text": "> " * 100 + "lost",
 }
+PAGE_IDS = ["__config", "tk-assess-data", "header-program", "plan-next-assessment", "__search"]
 
 
 class Attributes(HTMLParser):
@@ -64,13 +75,18 @@ def filters(renderer, toolkit):
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_content_markup_cannot_carry_script_style_or_foreign_urls(filters, text):
+    from macros.render.sanitize import CLASSES
+
     for render in filters:
         for tag, name, value in Attributes(str(render(text))).found:
             assert not name.startswith("on"), (tag, name, value)
-            assert name not in ("style", "srcdoc", "formaction", "src"), (tag, name, value)
+            assert name not in ("style", "srcdoc", "formaction", "src", "title"), (tag, name)
             if name == "href":
                 scheme = value.split(":", 1)[0].lower() if ":" in value else ""
                 assert scheme in ("", "http", "https", "mailto"), value
+                assert not "".join(value.split()).replace("\\", "/").startswith("//"), value
+            if name == "class":
+                assert set(value.split()) <= CLASSES.get(tag, set()), (tag, value)
 
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
@@ -86,12 +102,72 @@ def test_what_the_sanitizer_strips_is_reported(renderer, text):
         '!!! note "Note"\n    An admonition.',
         "| a | b |\n|:--|--:|\n| 1 | 2 |",
         "Term\n: Definition",
-        "Text with an id\n{: #part .wide }",
+        "Text with an id\n{: #part }",
+        '!!! warning "Careful"\n    An admonition of another kind.',
+        "## A heading\n\nIts permanent link has no title.",
         "<javascript:alert(1)> shows as the text it is (raw HTML and autolinks are off)",
     ],
 )
 def test_ordinary_markdown_passes_untouched(renderer, text):
     assert renderer.problems(text) == []
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_content_ids_cannot_take_the_pages_own(filters, page_id):
+    """An id from content gets a prefix, so the theme (#__config) and the Assess page
+    (#tk-assess-data, #header-program...) always find their own elements; links follow."""
+    text = f"Settings\n{{: #{page_id} }}\n\nSee *them*{{: #{page_id} }} [here](#{page_id})."
+    for render in filters:
+        found = Attributes(str(render(text))).found
+        ids = [value for _, name, value in found if name == "id"]
+        assert ids and all(value == f"user-content-{page_id}" for value in ids), found
+        assert ("a", "href", f"#user-content-{page_id}") in found
+
+
+def test_headings_in_content_link_to_their_prefixed_ids_without_a_title(renderer):
+    html = str(renderer.block("## Intro\n\n[back](#intro), [there](other.html#intro)"))
+    assert '<h2 id="user-content-intro">' in html
+    assert '<a class="headerlink" href="#user-content-intro">' in html
+    assert 'href="#user-content-intro">back' in html
+    assert 'href="other.html#intro"' in html  # another page's anchors are that page's own
+    assert "title" not in html
+
+
+@pytest.mark.parametrize(
+    "href", ["//host/x", "\\\\host\\share", "/\\host/x", " \t//host/x", "\\/host"]
+)
+def test_links_to_another_host_are_not_relative(href):
+    from macros.render.sanitize import clean, removed
+
+    html = f'<a href="{href}">x</a>'
+    assert clean(html) == "<a>x</a>"
+    assert removed(html) == [
+        f"the link target {href!r} is not allowed; use a relative, http(s) or mailto: link"
+    ]
+
+
+def test_deep_nesting_is_reported_before_it_breaks_a_renderer(renderer):
+    assert renderer.problems("> " * 15 + "fine") == []  # 15 quotes and a paragraph
+    assert renderer.problems("> " * 100 + "lost") == [
+        "the text nests 101 levels deep (quotes, lists, admonitions); at most 16 are allowed"
+    ]
+
+
+def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixture_toolkit):
+    """MkDocs makes a heading's id from its text, so a driver named "__config" would take the
+    theme's id: every heading of a generated page has an id the template gives it, or is text
+    the template holds itself."""
+    from macros.project import TEMPLATES
+    from macros.site.pages import PAGES, SitePages
+
+    pages = SitePages(fixture_toolkit, MarkdownRenderer())
+    written = "".join(path.read_text("utf-8") for path in (TEMPLATES / "site").glob("*.j2"))
+    texts = [pages.page(name) for name in PAGES]
+    texts += [pages.driver_page(driver.id) for driver in fixture_toolkit.drivers]
+    headings = [line for text in texts for line in text.splitlines() if line.startswith("#")]
+    assert len(headings) > 20
+    for line in headings:
+        assert re.search(r" \{ #[a-z0-9-]+ \}$", line) or line.lstrip("# ") in written, line
 
 
 def test_table_alignment_survives_without_style(renderer):

@@ -31,6 +31,14 @@
   const $ = (selector, within) => (within || document).querySelector(selector);
   const $$ = (selector, within) => Array.from((within || document).querySelectorAll(selector));
 
+  // The page's own elements, found once (by data- attributes, which content cannot write, and
+  // before the plan adds ids of its own) and kept: no later element can stand in for them.
+  const HEADER_INPUTS = {};
+  HEADER_FIELDS.slice(1).forEach((name) => { HEADER_INPUTS[name] = $("[data-header=" + name + "]"); });
+  const NEXT_ASSESSMENT = $("[data-plan-next]");
+  const planItems = new Map(); // practice id -> its plan item
+  const planHeadings = new Map(); // driver id -> its heading in the plan
+
   // What the page holds besides its form fields: plan rows (kept while unticked, so an
   // accidental untick loses nothing), entries this toolkit version lacks, compared files.
   let actions = {};
@@ -90,7 +98,7 @@
         const kind = $("input[name=header-kind]:checked");
         header.kind = kind ? kind.value : "";
       } else {
-        header[name] = document.getElementById("header-" + name).value;
+        header[name] = HEADER_INPUTS[name].value;
       }
     });
     const practices = {};
@@ -102,7 +110,7 @@
       header: header,
       practices: practices,
       carried: carried,
-      next_assessment: document.getElementById("plan-next-assessment").value,
+      next_assessment: NEXT_ASSESSMENT.value,
     };
   }
 
@@ -110,7 +118,7 @@
     const header = file.header || {};
     $$("input[name=header-kind]").forEach((radio) => { radio.checked = radio.value === header.kind; });
     HEADER_FIELDS.slice(1).forEach((name) => {
-      document.getElementById("header-" + name).value = header[name] || "";
+      HEADER_INPUTS[name].value = header[name] || "";
     });
     actions = {};
     chosen = new Set();
@@ -135,7 +143,7 @@
         chosen.add(id);
       }
     });
-    document.getElementById("plan-next-assessment").value = file.next_assessment || "";
+    NEXT_ASSESSMENT.value = file.next_assessment || "";
     refresh();
   }
 
@@ -466,6 +474,7 @@
       const heading = document.createElement("h3");
       heading.textContent = driver.name;
       heading.id = "plan-driver-" + driver.id;
+      planHeadings.set(driver.id, heading);
       blocks.push(heading);
       driver.practices.forEach((practice) => blocks.push(planItem(practice.id)));
     });
@@ -476,6 +485,7 @@
     const practice = PRACTICES[id];
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
+    planItems.set(id, node);
     node.hidden = true;
     $(".tk-plan-statement", node).textContent =
       practice.driver.name + " " + practice.number + ". " + practice.statement;
@@ -497,7 +507,7 @@
   }
 
   function showPlanItem(id, entry) {
-    const node = document.getElementById("plan-" + id);
+    const node = planItems.get(id);
     $(".tk-plan-rating", node).textContent = "Rating: " +
       (entry.rating ? LABELS[entry.rating] + " (" + SCORES[entry.rating] + ")" : DATA.not_rated);
     const missing = unmet(id);
@@ -506,7 +516,7 @@
   }
 
   function fillPlanFields(id) {
-    const node = document.getElementById("plan-" + id);
+    const node = planItems.get(id);
     $("[data-plan=choose]", node).checked = chosen.has(id);
     $(".tk-plan-fields", node).hidden = !chosen.has(id);
     $$("[data-field]", node).forEach((field) => {
@@ -519,10 +529,10 @@
     const listed = new Set(ids);
     (changedId ? [changedId] : Object.keys(PRACTICES)).forEach((id) => {
       showPlanItem(id, file.practices[id]);
-      document.getElementById("plan-" + id).hidden = !listed.has(id);
+      planItems.get(id).hidden = !listed.has(id);
     });
     DRIVERS.forEach((driver) => {
-      document.getElementById("plan-driver-" + driver.id).hidden =
+      planHeadings.get(driver.id).hidden =
         !driver.practices.some((practice) => listed.has(practice.id));
     });
     $(".tk-plan-empty").hidden = ids.length > 0;
@@ -761,7 +771,7 @@
       } else {
         chosen.delete(practiceId);
       }
-      $(".tk-plan-fields", document.getElementById("plan-" + practiceId)).hidden = !target.checked;
+      $(".tk-plan-fields", planItems.get(practiceId)).hidden = !target.checked;
       const file = collect();
       showPlanTable(file, candidates(file));
     } else if (target.hasAttribute("data-field")) {
