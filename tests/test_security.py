@@ -398,6 +398,34 @@ def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(site, tmp_path):
     assert marker[0] == "implementation-toolkit build output" and marker[1]
 
 
+def test_an_unchanged_build_proves_its_output_whole(site, tmp_path):
+    """The marker lists every file with its size and sha256: a copy of the small site is up to
+    date as it is, and built again once a page is gone and a PDF is gone or cut short."""
+    copy = Path(shutil.copytree(site, tmp_path / "site"))
+    build = ("--site", *SMALL, "--jobs", "1", "--out", str(copy))
+    assert run_cli(*build).stdout.startswith("Up to date")
+    pdfs = sorted((copy / "pdf").glob("*.pdf"))
+    (copy / "assess.html").unlink()
+    pdfs[0].unlink()
+    pdfs[1].write_bytes(pdfs[1].read_bytes()[:100])
+    result = run_cli(*build)
+    assert result.returncode == 0, result.stderr
+    assert not result.stdout.startswith("Up to date"), result.stdout
+    for name in ("assess.html", f"pdf/{pdfs[0].name}", f"pdf/{pdfs[1].name}"):
+        assert digest(copy / name) == digest(site / name), name
+    assert run_cli(*build).stdout.startswith("Up to date")
+
+
+def test_the_zip_ships_no_build_marker(site):
+    """An unzipped copy is the user's: no --out may take its pdf/ folder for a build's."""
+    import zipfile
+
+    with zipfile.ZipFile(site / "implementation-toolkit-site.zip") as archive:
+        names = archive.namelist()
+    assert "implementation-toolkit/pdf/manifest.json" in names
+    assert [name for name in names if name.endswith(".build-stamp")] == []
+
+
 def test_output_gets_the_usual_modes(site):
     umask = os.umask(0o22)
     os.umask(umask)
@@ -416,14 +444,22 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path):
         check=True,
     )
     dead_pid = int(dead.stdout)
-    left = [tmp_path / f".out-new-{dead_pid}-x1", tmp_path / f".out-pdf-{dead_pid}-x2"]
-    alive = tmp_path / f".out-new-{os.getppid()}-x3"  # a build still running: left alone
-    for folder in [*left, alive]:
+    marker = "implementation-toolkit build output\n\n"
+    left = [tmp_path / f".out-new-{dead_pid}-x1abcdef", tmp_path / f".out-pdf-{dead_pid}-x2_bcdef"]
+    alive = tmp_path / f".out-new-{os.getppid()}-x3abcdef"  # a build still running: left alone
+    users = [  # named alike, but not made by a build: never taken for leftovers
+        tmp_path / ".out-old-2023-12-01-backup",
+        tmp_path / f".out-old-{dead_pid}-notmine1",  # no marker
+    ]
+    for folder in [*left, alive, *users]:
         folder.mkdir()
         (folder / "half.pdf").write_bytes(b"%PDF")
+        if folder not in users:
+            (folder / ".build-stamp").write_text(marker, encoding="utf-8")
     assert small_build(out).returncode == 0
     assert not any(folder.exists() for folder in left)
     assert alive.exists()
+    assert all((folder / "half.pdf").exists() for folder in users)
 
 
 def children(pid: int) -> set[int]:
