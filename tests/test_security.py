@@ -221,6 +221,22 @@ def test_every_inline_script_is_allowed_by_its_hash_and_nothing_else_is(site):
         assert csp.inline_hashes(page), f"{file}: the theme's inline scripts were not found"
 
 
+def test_the_seal_allows_only_the_scripts_the_templates_write(tmp_path):
+    """A script that slipped into a page (past the sanitizer) gets no hash, so it never runs;
+    the theme's, whatever its template expressions gave, does."""
+    theme = tmp_path / "theme" / "partials"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text('<script>var base="{{ base_url }}"</script>', "utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp.UNSEALED}">'
+    page = f'{meta}<script>var base=".."</script><p><script>alert(1)</script></p>'
+    (site / "page.html").write_text(page, encoding="utf-8")
+    assert csp.seal(site, [tmp_path / "theme"]) == 1
+    allowed = policy_of((site / "page.html").read_text(encoding="utf-8"))["script-src"]
+    assert allowed == ["'self'", csp.source('var base=".."')]
+
+
 def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
     """The hashes come from a hook, so `mkdocs build` alone gives a working policy too."""
     env = {
