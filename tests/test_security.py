@@ -549,6 +549,31 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     assert "(0 rendered" in again.stdout
 
 
+def test_a_cache_entry_is_bound_to_its_key(site, tmp_path, monkeypatch):
+    """Two entries swapped whole (PDF and record): neither is shipped as the other's."""
+    from macros.catalogue import Workshop, catalogue
+    from macros.pdf.build import PdfPlan
+    from macros.project import Project
+    from macros.source.load import load_rubric
+
+    cache = seeded_cache(tmp_path / "cache", site / "pdf")
+    toolkit = load_rubric(FIXTURE_RUBRIC, shown_from=tmp_path)
+    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=Workshop())
+    plan = PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
+    first, second = (cache / "pdf" / f"{key}.json" for key in sorted(plan.keys.values())[:2])
+    for suffix in (".json", ".pdf"):
+        a, b = first.with_suffix(suffix), second.with_suffix(suffix)
+        a.rename(tmp_path / "swap")
+        b.rename(a)
+        (tmp_path / "swap").rename(b)
+    monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
+    result = small_build(tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("13 PDFs (2 rendered, 11 unchanged), "), result.stdout
+    for pdf in (site / "pdf").glob("*.pdf"):
+        assert digest(tmp_path / "out" / pdf.name) == digest(pdf), pdf.name
+
+
 def build_process(out: Path, cache: Path, *extra: str, **environ: str):
     """The small build in a process of its own, with its own cache."""
     return subprocess.run(
