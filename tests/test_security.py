@@ -633,3 +633,24 @@ def test_a_substituted_font_is_an_error_naming_it(site, tmp_path):
         "the DejaVu Sans font is missing or hidden (Debian: fonts-dejavu-core)"
     ) in result.stderr.splitlines(), result.stderr
     assert not out.exists()
+
+
+def test_no_font_at_all_is_an_error_not_pdfs_in_the_form_font(site, tmp_path):
+    """fontconfig knows no font: WeasyPrint would set all the text in the form fields' font
+    (the only one it is given), and the PDFs would still be written."""
+    (tmp_path / "fonts").mkdir()
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{tmp_path / "fonts"}</dir>'
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    cache = seeded_cache(tmp_path / "cache", site / "pdf")
+    out = tmp_path / "out"
+    result = build_process(out, cache, "--jobs", "1", FONTCONFIG_FILE=str(config))
+    assert result.returncode == 1, result.stdout
+    assert (
+        "error: checklist-mentoring-print-a4.pdf: set in Toolkit Form Sans instead of DejaVu Sans; "
+        "the DejaVu Sans font is missing or hidden (Debian: fonts-dejavu-core)"
+    ) in result.stderr.splitlines(), result.stderr
+    assert not out.exists()
