@@ -521,6 +521,20 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def entries(cache: Path, tmp_path: Path) -> list[Path]:
+    """The .json records of the small build's cache entries in `cache`, by key (a seeded cache
+    may also hold the same PDFs under the keys of older code)."""
+    from macros.catalogue import Workshop, catalogue
+    from macros.pdf.build import PdfPlan
+    from macros.project import Project
+    from macros.source.load import load_rubric
+
+    toolkit = load_rubric(FIXTURE_RUBRIC, shown_from=tmp_path)
+    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=Workshop())
+    plan = PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
+    return [cache / "pdf" / f"{key}.json" for key in sorted(plan.keys.values())]
+
+
 def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_path, monkeypatch):
     """Two of the small build's 13 cache entries cut short: those two are rendered again."""
     from pypdf import PdfReader
@@ -528,7 +542,7 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     cache = seeded_cache(tmp_path / "cache", site / "pdf")
     names = {digest(pdf): pdf.name for pdf in (site / "pdf").glob("*.pdf")}
     damaged = []
-    for entry in sorted((cache / "pdf").glob("*.pdf"))[:2]:
+    for entry in [record.with_suffix(".pdf") for record in entries(cache, tmp_path)[:2]]:
         damaged.append(names[digest(entry)])
         entry.write_bytes(entry.read_bytes()[:100])
     monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
@@ -551,16 +565,8 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
 
 def test_a_cache_entry_is_bound_to_its_key(site, tmp_path, monkeypatch):
     """Two entries swapped whole (PDF and record): neither is shipped as the other's."""
-    from macros.catalogue import Workshop, catalogue
-    from macros.pdf.build import PdfPlan
-    from macros.project import Project
-    from macros.source.load import load_rubric
-
     cache = seeded_cache(tmp_path / "cache", site / "pdf")
-    toolkit = load_rubric(FIXTURE_RUBRIC, shown_from=tmp_path)
-    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=Workshop())
-    plan = PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
-    first, second = (cache / "pdf" / f"{key}.json" for key in sorted(plan.keys.values())[:2])
+    first, second = entries(cache, tmp_path)[:2]
     for suffix in (".json", ".pdf"):
         a, b = first.with_suffix(suffix), second.with_suffix(suffix)
         a.rename(tmp_path / "swap")
