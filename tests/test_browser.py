@@ -454,3 +454,16 @@ def test_content_ids_cannot_stand_in_for_the_pages_own(open_tab, hostile_pages, 
     assert copy["header"]["program"] == "Home Visiting"
     assert copy["next_assessment"] == "2027-05-03"
     assert not visit.outside_requests
+
+
+def test_a_long_name_in_the_navigation_stays_text_when_hovered(open_tab, hostile_pages):
+    """The theme gives a truncated navigation entry a title made of its text; with its tooltips
+    on, that title became HTML (the hostile Mentoring name's picture, with its handler)."""
+    site = hostile_pages["site"].resolve().as_uri() + "/"
+    page = open_tab(site + "drivers/funding.html").page
+    entry = page.locator(".md-ellipsis:visible", has_text="Mentoring <img")  # the footer's Next
+    assert entry.evaluate("e => e.offsetWidth < e.scrollWidth"), "the name is not truncated"
+    entry.hover()
+    page.wait_for_timeout(500)
+    assert page.locator("img[src=x]").count() == 0
+    assert page.locator(".md-tooltip2").count() == 0
