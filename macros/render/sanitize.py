@@ -87,7 +87,8 @@ class _Elements(HTMLParser):
             self.deepest = max(self.deepest, self.depth)
 
     def handle_endtag(self, tag):
-        self.depth -= tag not in self.VOID
+        if tag not in self.VOID:
+            self.depth -= 1
 
 
 def removed(html: str) -> list[str]:

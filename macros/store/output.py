@@ -54,7 +54,9 @@ def remove_dead(parent: Path, prefix: str) -> None:
     pattern = re.compile(rf"{re.escape(prefix)}(\d+)-[a-z0-9_]{{8}}")
     for path in parent.iterdir() if parent.is_dir() else []:
         found = pattern.fullmatch(path.name)
-        if found and not _running(int(found[1])) and is_output(path):
+        if not found or path.is_symlink() or not path.is_dir():
+            continue
+        if not _running(int(found[1])) and is_output(path):
             shutil.rmtree(path, ignore_errors=True)
 
 
