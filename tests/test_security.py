@@ -427,6 +427,7 @@ def test_an_unchanged_build_proves_its_output_whole(site, tmp_path):
     result = run_cli(*build)
     assert result.returncode == 0, result.stderr
     assert not result.stdout.startswith("Up to date"), result.stdout
+    assert f"warning: files in {copy} changed since it was built; building again" in result.stderr
     for name in ("assess.html", f"pdf/{pdfs[0].name}", f"pdf/{pdfs[1].name}"):
         assert digest(copy / name) == digest(site / name), name
     assert run_cli(*build).stdout.startswith("Up to date")

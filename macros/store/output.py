@@ -132,9 +132,20 @@ def is_output(folder: Path) -> bool:
 def is_current(target: Path, stamp: str) -> bool:
     """Whether `target` was built from inputs with this stamp and holds exactly the files it
     was built with (sizes and contents), so that it can be trusted without building again."""
+    marker = _built_with(target, stamp)
+    return marker is not None and marker[2:] == _listing(target)
+
+
+def is_damaged(target: Path, stamp: str) -> bool:
+    """Whether `target` was built from inputs with this stamp but its files changed since."""
+    marker = _built_with(target, stamp)
+    return marker is not None and marker[2:] != _listing(target)
+
+
+def _built_with(target: Path, stamp: str) -> list[str] | None:
     target = Path(target)
     marker = _marker(target) if target.is_dir() and not target.is_symlink() else None
-    return marker is not None and marker[1:2] == [stamp] and marker[2:] == _listing(target)
+    return marker if marker is not None and marker[1:2] == [stamp] else None
 
 
 def _listing(folder: Path) -> list[str]:
