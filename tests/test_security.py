@@ -415,22 +415,26 @@ def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(site, tmp_path):
 
 
 def test_an_unchanged_build_proves_its_output_whole(site, tmp_path):
-    """The marker lists every file with its size and sha256: a copy of the small site is up to
-    date as it is, and built again once a page is gone and a PDF is gone or cut short."""
-    copy = Path(shutil.copytree(site, tmp_path / "site"))
-    build = ("--site", *SMALL, "--jobs", "1", "--out", str(copy))
-    assert run_cli(*build).stdout.startswith("Up to date")
-    pdfs = sorted((copy / "pdf").glob("*.pdf"))
-    (copy / "assess.html").unlink()
+    """The marker lists every file with its size and sha256 (a site's pages and zip too): a
+    build with unchanged inputs is up to date only while its output is, and builds again once
+    a PDF is gone or cut short, or the manifest is gone."""
+    listed = (site / ".build-stamp").read_text(encoding="utf-8")
+    for name in ("assess.html", "implementation-toolkit-site.zip", "pdf/manifest.json"):
+        assert re.search(rf"^[0-9a-f]{{64}} [0-9]+ {re.escape(name)}$", listed, re.M), name
+    out = tmp_path / "out"
+    assert small_build(out).returncode == 0
+    assert small_build(out).stdout.startswith("Up to date")
+    built = {path.name: digest(path) for path in out.iterdir()}
+    pdfs = sorted(out.glob("*.pdf"))
     pdfs[0].unlink()
     pdfs[1].write_bytes(pdfs[1].read_bytes()[:100])
-    result = run_cli(*build)
+    (out / "manifest.json").unlink()
+    result = small_build(out)
     assert result.returncode == 0, result.stderr
     assert not result.stdout.startswith("Up to date"), result.stdout
-    assert f"warning: files in {copy} changed since it was built; building again" in result.stderr
-    for name in ("assess.html", f"pdf/{pdfs[0].name}", f"pdf/{pdfs[1].name}"):
-        assert digest(copy / name) == digest(site / name), name
-    assert run_cli(*build).stdout.startswith("Up to date")
+    assert f"warning: files in {out} changed since it was built; building again" in result.stderr
+    assert {path.name: digest(path) for path in out.iterdir()} == built
+    assert small_build(out).stdout.startswith("Up to date")
 
 
 def test_the_zip_ships_no_build_marker(site):
@@ -522,9 +526,9 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def entries(cache: Path, tmp_path: Path) -> list[Path]:
-    """The .json records of the small build's cache entries in `cache`, by key (a seeded cache
-    may also hold the same PDFs under the keys of older code)."""
+def small_plan(cache: Path, tmp_path: Path):
+    """The small build's printables with their cache keys, on `cache` (a seeded cache may also
+    hold the same PDFs under the keys of older code)."""
     from macros.catalogue import Workshop, catalogue
     from macros.pdf.build import PdfPlan
     from macros.project import Project
@@ -532,8 +536,7 @@ def entries(cache: Path, tmp_path: Path) -> list[Path]:
 
     toolkit = load_rubric(FIXTURE_RUBRIC, shown_from=tmp_path)
     printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=Workshop())
-    plan = PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
-    return [cache / "pdf" / f"{key}.json" for key in sorted(plan.keys.values())]
+    return PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
 
 
 def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_path, monkeypatch):
@@ -543,7 +546,8 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     cache = seeded_cache(tmp_path / "cache", site / "pdf")
     names = {digest(pdf): pdf.name for pdf in (site / "pdf").glob("*.pdf")}
     damaged = []
-    for entry in [record.with_suffix(".pdf") for record in entries(cache, tmp_path)[:2]]:
+    keys = sorted(small_plan(cache, tmp_path).keys.values())
+    for entry in [cache / "pdf" / f"{key}.pdf" for key in keys[:2]]:
         damaged.append(names[digest(entry)])
         entry.write_bytes(entry.read_bytes()[:100])
     monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
@@ -564,21 +568,22 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     assert "(0 rendered" in again.stdout
 
 
-def test_a_cache_entry_is_bound_to_its_key(site, tmp_path, monkeypatch):
-    """Two entries swapped whole (PDF and record): neither is shipped as the other's."""
+def test_a_cache_entry_is_bound_to_its_key(site, tmp_path):
+    """Two entries swapped whole (PDF and record): neither is taken for the other's printable,
+    so the build renders them again; the others are used as they are."""
     cache = seeded_cache(tmp_path / "cache", site / "pdf")
-    first, second = entries(cache, tmp_path)[:2]
+    plan = small_plan(cache, tmp_path)
+    swapped = sorted(plan.printables, key=lambda p: plan.keys[p.filename])[:2]
+    first, second = (cache / "pdf" / plan.keys[p.filename] for p in swapped)
     for suffix in (".json", ".pdf"):
         a, b = first.with_suffix(suffix), second.with_suffix(suffix)
         a.rename(tmp_path / "swap")
         b.rename(a)
         (tmp_path / "swap").rename(b)
-    monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
-    result = small_build(tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("13 PDFs (2 rendered, 11 unchanged), "), result.stdout
-    for pdf in (site / "pdf").glob("*.pdf"):
-        assert digest(tmp_path / "out" / pdf.name) == digest(pdf), pdf.name
+    assert {p.filename for p in plan.missing()} == {p.filename for p in swapped}
+    for printable in [p for p in plan.printables if p not in swapped]:
+        entry = plan.cached(printable)
+        assert entry is not None and entry[0] == (site / "pdf" / printable.filename).read_bytes()
 
 
 def build_process(out: Path, cache: Path, *extra: str, **environ: str):
