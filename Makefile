@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CODE := build_pdf.py macros tests benchmarks
+NU_CHECKER := .cache/tools/node_modules/vnu-jar/build/dist/vnu.jar
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build test check serve bench clean
@@ -12,8 +13,9 @@ build: $(VENV)/.installed
 	bash scripts/system-deps.sh build
 	$(PY) build_pdf.py --site
 
-## test: set up (Python packages, Chromium, poppler), then lint, type-check and run the suite
-test: $(VENV)/.installed
+## test: set up (Python packages, Chromium, poppler, the Nu HTML Checker), then lint, type-check
+## and run the suite
+test: $(VENV)/.installed $(NU_CHECKER)
 	bash scripts/system-deps.sh test
 	$(VENV)/bin/ruff check $(CODE)
 	$(VENV)/bin/ruff format --check $(CODE)
@@ -38,6 +40,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
+
+$(NU_CHECKER):
+	bash scripts/system-deps.sh test
+	npm install --silent --no-audit --no-fund --prefix .cache/tools vnu-jar@26.9.27
 
 clean:
 	rm -rf site .cache .pytest_cache

@@ -129,11 +129,15 @@ def progress_line(project: Project, stream=None) -> Callable[[int, int, str], No
 def assessment_printables(toolkit, files: list[Path], papers: tuple[str, ...]) -> list:
     """The printables of saved assessment files; every problem in them raised at once."""
     from .assessment import rubric_data
+    from .assessment.fileformat import notices
     from .assessment.printing import Filled, read_rounds
     from .pdf.fonts import printable_characters
 
     data = rubric_data(toolkit)
     rounds = read_rounds(files, data, can_print=printable_characters())
+    for item in rounds:  # what the Assess page says when it opens the same file
+        for notice in notices(item.assessment, data):
+            print(f"note: {item.name}: {notice}", file=sys.stderr)
     return filled_catalogue(toolkit, Filled(data, rounds), papers=papers)
 
 

@@ -19,6 +19,9 @@ from typing import Annotated
 
 Key = Annotated[str, "an id, a reference to one, a URL or a language tag: not text to credit"]
 OWN = "toolkit"  #: the origin id of text written for this toolkit rather than transcribed
+#: The criterion id a saved assessment ticks for "another one like these" (criteria that are
+#: examples); no criterion of the rubric may take it.
+ANOTHER_CRITERION = "another"
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,15 @@ class Reference(Sourced):
 
 
 @dataclass(frozen=True)
+class Criterion(Sourced):
+    id: Key  #: stable slug, unique within its best practice; saved assessments tick by it
+    text: str
+
+
+@dataclass(frozen=True)
 class Criteria(Sourced):
     rule: Key  #: "all" or "at_least"
-    items: tuple[str, ...]
+    items: tuple[Criterion, ...]
     count: int | None = None  #: how many must hold, for at_least
     examples: bool = False  #: the items are examples ("such as"): others like them count too
 

@@ -2,12 +2,15 @@
 # System packages the build and the tests need, installed with apt only when missing.
 #   build: Python's venv support, Pango (WeasyPrint draws text with it), HarfBuzz-Subset (its
 #          font subsetter), fontconfig and the DejaVu fonts the PDFs use
-#   test:  the above, plus Debian's Chromium (browser tests) and poppler-utils (PDF to text, PNG)
+#   test:  the above, plus Debian's Chromium (browser tests), poppler-utils (PDF to text, PNG),
+#          and Java and npm for the Nu HTML Checker (npm's vnu-jar; the Makefile fetches it)
 # Each check asks dpkg about one package: exact, and never a pipeline that can fail by itself.
 set -euo pipefail
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
 if [ "${1:-build}" = test ]; then
   packages+=(chromium poppler-utils)
+  command -v java >/dev/null || packages+=(default-jre-headless)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 if ! command -v dpkg-query >/dev/null; then

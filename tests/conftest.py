@@ -120,6 +120,16 @@ def chromium() -> str:
     return path
 
 
+def pytest_report_header() -> str:
+    """The browser the suite drives, in the header: a browser update once broke the suite on
+    every new machine while an older machine stayed green."""
+    path = shutil.which("chromium")
+    if path is None:
+        return "browser: no chromium on PATH"
+    result = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
+    return f"browser: {result.stdout.strip() or 'chromium (version unknown)'} ({path})"
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session; each test opens its own pages."""
@@ -182,7 +192,7 @@ MARKS = {  # field -> (file, the exact line it replaces, the marker put in front
         "    statement: Fixture statement 281.\n",
         "STATEMENTMARK",
     ),
-    "criterion": (MENTORING, "        - Fixture item one.\n", "CRITERIONMARK"),
+    "criterion": (MENTORING, "          text: Fixture item one.\n", "CRITERIONMARK"),
     "prompt": (MENTORING, "      - Fixture prompts 289.\n", "PROMPTMARK"),
     "citation": ("references.yaml", "    citation: Fixture citation 187.\n", "CITATIONMARK"),
 }
@@ -199,6 +209,8 @@ def _hostile_line(field: str, old: str, mark: str, bad: str) -> str:
         return f"{indent}statement: {yaml_quoted(statement)}\n"
     if field == "citation":
         return f"{indent}citation: {yaml_quoted(f'Fixture citation 187. {mark} {bad}')}\n"
+    if field == "criterion":
+        return f"{indent}text: {yaml_quoted(f'Fixture item one. {mark} {bad}')}\n"
     return f"{indent}- {yaml_quoted(old.strip()[2:] + f' {mark} {bad}')}\n"  # a list item
 
 

@@ -1,13 +1,15 @@
-"""The Assess page in Debian's Chromium, as a team uses it: fill in a whole assessment with the
-keyboard alone, reload and find it restored, save the file and check it against the rubric,
-clear the device, open the file again, refuse a file that is not an assessment, keep the items of
-another toolkit version, compare rounds, build and export an action plan, print. Every request
-the page makes is recorded: none may leave the site. The totals the page shows must equal the
-Python ones (macros/assessment) for the same file.
+"""The Assess page in Debian's Chromium, as a team uses it. One test fills in a whole
+assessment with the keyboard alone, reloads and finds it restored, and saves it; the others each
+start from a file written in Python (`files`) and check one thing a team does: save and export,
+clear and open (and refuse a file that is not an assessment), keep the items of another toolkit
+version, compare rounds, build and export an action plan, print. Every request the page makes is
+recorded: none may leave the site. The totals the page shows must equal the Python ones
+(macros/assessment) for the same file.
 
-The whole flow runs from the file system (the toolkit's zip, opened on a laptop); over HTTP, a
-second test repeats what depends on where the page comes from: its storage, saving and opening
-files, and the requests it makes. One browser for the session, one built site for the module.
+No test opens a print dialog: the page's `window.print` is a recorder, and the print layout is
+checked with `page.pdf()` on its own. Most tests run from the file system (the toolkit's zip,
+opened on a laptop); over HTTP, one test repeats what depends on where the page comes from: its
+storage, saving and opening files, and the requests it makes.
 """
 
 from __future__ import annotations
@@ -57,13 +59,21 @@ def practices_in_order() -> list[dict]:
     ]
 
 
+def criterion_ids(practice: dict) -> list[str]:
+    """The boxes of a best practice, in order: its criteria's ids, then "another" when the
+    criteria are examples (read from the YAML)."""
+    criteria = practice.get("criteria", {})
+    ids = [item["id"] for item in criteria.get("items", [])]
+    return [*ids, "another"] if criteria.get("examples") else ids
+
+
 def plan_for(index: int, practice: dict) -> dict:
     """What the team records for the index-th best practice in the keyboard flow."""
     rating = RATINGS[index % 4]
-    count = len(practice.get("criteria", {}).get("items", []))
-    ticked = {"in-place": list(range(1, count + 1)), "partially-in-place": [1] if count else []}
+    ids = [item["id"] for item in practice.get("criteria", {}).get("items", [])]
+    ticked = {"in-place": ids, "partially-in-place": ids[:1]}
     if practice.get("criteria", {}).get("examples") and rating in ticked:
-        ticked[rating] = [*ticked[rating], count + 1]  # and another one like these
+        ticked[rating] = [*ticked[rating], "another"]  # and another one like these
     notes = ""
     if index % 5 == 0:
         notes = f"Note {index}: agreed by the team"
@@ -80,6 +90,13 @@ class Tab:
     def __init__(self, browser, **options) -> None:
         self.context = browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="en-US", **options
+        )
+        # No test drives a print dialog (Chromium 156 refuses page.pdf() once one was opened):
+        # the page's Print buttons call this recorder, and the print layout is checked alone.
+        # Save downloads, as in browsers without a save dialog (the dialog: test_record.py).
+        self.context.add_init_script(
+            "window.print = () => { window.tkPrints = (window.tkPrints || 0) + 1; };"
+            "delete window.showSaveFilePicker;"
         )
         self.page = self.context.new_page()
         self.requests: list[str] = []
@@ -146,6 +163,24 @@ class Tab:
         download = info.value
         return download.suggested_filename, Path(download.path()).read_bytes()
 
+    def prints(self) -> int:
+        """How often the page asked the browser to print."""
+        return self.page.evaluate("() => window.tkPrints || 0")
+
+    def press_button(self, action: str, download: bool = True) -> tuple[str, bytes]:
+        """Focus the button `data-action=action` and press Enter; its download, if it makes one."""
+        self.page.focus(f"button[data-action={action}]")
+        if download:
+            return self.download("Enter")
+        self.press("Enter")
+        return "", b""
+
+    def open_file(self, file: Path) -> None:
+        """Open `file` as the Open button's dialog would, and wait for the page's answer."""
+        before = self.status()
+        self.page.set_input_files("#tk-open-file", str(file))
+        self.wait_for_status_other_than(before)
+
     def choose_files(self, files: list[Path], *keys: str) -> None:
         """Press `keys` (which open the file dialog), pick `files`, wait for the page's answer."""
         before = self.status()
@@ -164,28 +199,12 @@ class Tab:
             timeout=5000,
         )
 
-    def from_the_top(self) -> None:
-        """Reload (F5): the autosave keeps the work, and the focus starts at the top again."""
-        self.page.reload()
-
-    def to_toolbar(self) -> None:
-        """From the top of the page: the skip link, then Tab to Save."""
-        self.from_the_top()
-        self.skip_to_toolbar()
-
     def skip_to_toolbar(self) -> None:
         """On a page just (re)loaded: the skip link, then Tab to Save."""
         self.page.keyboard.press("Tab")
         assert self.page.evaluate("() => document.activeElement.matches('a.md-skip')")
         self.press("Enter")
         self.tab_until("button[data-action=save]", limit=3)
-
-    def back_to_section(self, anchor: str, first: str) -> None:
-        """From the top of the article: Shift+Tab back to the table of contents, its link to
-        `anchor`, then Tab to `first`."""
-        self.tab_until(f"nav.md-nav--secondary a[href='#{anchor}']", limit=10, key="Shift+Tab")
-        self.press("Enter")
-        self.tab_until(first, limit=3)
 
     def close(self) -> None:
         self.context.close()
@@ -229,11 +248,9 @@ def fill_by_keyboard(tab: Tab, practices: list[dict]) -> None:
         if index == 0:
             tab.press("Enter")  # the explanation unfolds
             assert tab.page.locator(f"#assess-{practice['id']} details").get_attribute("open") == ""
-        criteria = practice.get("criteria", {})
-        others = 1 if criteria.get("examples") else 0  # a box for another one like these
-        for number in range(1, len(criteria.get("items", [])) + others + 1):
-            expected.append(f"{practice['id']}-criterion-{number}")
-            tab.press("Tab", *(["Space"] if number in plan["criteria"] else []))
+        for criterion in criterion_ids(practice):
+            expected.append(f"{practice['id']}-criterion-{criterion}")
+            tab.press("Tab", *(["Space"] if criterion in plan["criteria"] else []))
         expected.append(f"{practice['id']}-rating-none")  # the group's checked choice
         tab.press("Tab")
         choices = ["in-place", "partially-in-place", "not-in-place"]
@@ -308,9 +325,96 @@ def outside(requests: list[str], root: str) -> list[str]:
     return left
 
 
-def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
+HEADER = {
+    "kind": "consensus-scoring",
+    "program": "Home Visiting <Pilot>",
+    "organization": "North Clinic & Partners",
+    "date": "2026-11-02",
+    "team": "Ana, director\nBen, coach",
+}
+
+
+def low_rated() -> list[str]:
+    """The best practices the keyboard flow rates 1 or 0: the action plan's candidates."""
     practices = practices_in_order()
-    ids = [practice["id"] for practice in practices]
+    return [p["id"] for i, p in enumerate(practices) if RATINGS[i % 4] in RATINGS[1:3]]
+
+
+def canonical_file(file: Path, document: dict, data: dict) -> Path:
+    """`document` written as the toolkit writes it (read back and saved canonically)."""
+    file.write_text(json.dumps(document), encoding="utf-8")
+    file.write_text(to_json(read_assessment(file, data), data), encoding="utf-8")
+    return file
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, data) -> dict[str, Path]:
+    return make_files(tmp_path_factory.mktemp("assessments"), data)
+
+
+def make_files(folder: Path, data: dict) -> dict[str, Path]:
+    """The states the tests start from, written in Python, never by the page under test:
+    `filled` is what the keyboard flow types; `older` the same from another toolkit version,
+    with a best practice this one lacks; `planned` the filled one with two actions chosen."""
+    practices = practices_in_order()
+    document = {
+        "format": "implementation-toolkit-assessment",
+        "format_version": 2,
+        "toolkit": data["toolkit"],
+        "header": HEADER,
+        "practices": {p["id"]: plan_for(i, p) for i, p in enumerate(practices)},
+        "carried": {},
+        "next_assessment": "",
+    }
+    filled = canonical_file(folder / "saved.json", document, data)
+    older = json.loads(filled.read_text(encoding="utf-8"))
+    older["toolkit"]["content_version"] = "0123456789abcdef"
+    older["practices"]["coaching-retired-practice"] = {
+        "rating": "in-place",
+        "criteria": [],
+        "notes": HOSTILE,
+    }
+    (folder / "older.json").write_text(json.dumps(older), encoding="utf-8")
+    planned = json.loads(filled.read_text(encoding="utf-8"))
+    first, second = low_rated()[:2]
+    planned["practices"][first]["action"] = {
+        "strategy": "Name a lead " + HOSTILE,
+        "priority": "quick-win",
+        "responsible": "Ana",
+        "resources": "Two hours a month",
+        "timeline": "2027-01-15",
+        "status": "Not started",
+    }
+    planned["practices"][second]["action"] = {"strategy": "Write the protocol"}
+    planned["next_assessment"] = "2027-05-03"
+    return {
+        "filled": filled,
+        "older": folder / "older.json",
+        "planned": canonical_file(folder / "planned.json", planned, data),
+    }
+
+
+def opened(browser, url: str, file: Path) -> Tab:
+    """A new tab (nothing stored) on the Assess page with `file` opened."""
+    tab = Tab(browser)
+    tab.page.goto(url)
+    assert tab.status() == ""  # nothing restored
+    tab.open_file(file)
+    assert tab.status().startswith(f"Opened {file.name}")
+    return tab
+
+
+def assert_clean(tab: Tab, root: str) -> None:
+    """No script error, no request that leaves the site, no content run as markup."""
+    assert not tab.errors, tab.errors
+    assert not outside(tab.requests, root), outside(tab.requests, root)
+    assert tab.page.title() != "pwned" and tab.page.locator("article img").count() == 0
+
+
+def test_a_whole_assessment_by_keyboard(browser, roots, data, files):
+    """Every control reached with Tab in reading order, filled with keys alone; a reload
+    restores it; Save (by keyboard) writes exactly what Python writes for the same answers."""
+    practices = practices_in_order()
     tab = Tab(browser)  # a new browser context: nothing stored yet
     page = tab.page
     try:
@@ -318,10 +422,8 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
         assert not page.locator("#tk-assess-tools").is_hidden()
         assert tab.status() == ""  # nothing restored
 
-        # Fill in everything with the keyboard; the totals follow.
         fill_by_keyboard(tab, practices)
         filled = tab.snapshot()
-        assert page.title() != "pwned" and page.locator(".tk-plan-list img").count() == 0
         shown = totals_shown(tab)
 
         # Reload: the autosave brings everything back.
@@ -330,31 +432,33 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
         assert tab.snapshot() == filled
         assert totals_shown(tab) == shown
 
-        # Save: the file names every best practice of the rubric, with what was typed.
+        # Save: every best practice of the rubric, with what was typed.
         tab.skip_to_toolbar()
         name, saved = tab.download("Enter")
         assert name == "assessment-home-visiting-pilot-2026-11-02.json"
         file = json.loads(saved.decode("utf-8"))
-        assert list(file["practices"]) == ids
+        assert list(file["practices"]) == [practice["id"] for practice in practices]
         for index, practice in enumerate(practices):
             assert file["practices"][practice["id"]] == plan_for(index, practice)
-        assert file["header"] == {
-            "kind": "consensus-scoring",
-            "program": "Home Visiting <Pilot>",
-            "organization": "North Clinic & Partners",
-            "date": "2026-11-02",
-            "team": "Ana, director\nBen, coach",
-        }
+        assert file["header"] == HEADER
         assert file["toolkit"] == data["toolkit"]
-        saved_file = tmp_path / "saved.json"
-        saved_file.write_bytes(saved)
-        assessment = read_assessment(saved_file, data)
-        assert to_json(assessment, data).encode("utf-8") == saved  # the same bytes both ways
-        assert shown == totals_expected(data, assessment)  # the same totals both ways
+        assert saved == files["filled"].read_bytes()  # the same bytes both ways
+        assert shown == totals_expected(data, read_assessment(files["filled"], data))
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
 
-        # Export the ratings as CSV.
-        tab.tab_until("button[data-action=export-ratings]", limit=2)
-        name, exported = tab.download("Enter")
+
+def test_save_and_export_ratings(browser, roots, data, files):
+    """Save gives the bytes Python writes; the ratings' CSV has one safe row per practice."""
+    practices = practices_in_order()
+    tab = opened(browser, roots["file"] + "assess.html", files["filled"])
+    try:
+        name, saved = tab.press_button("save")
+        assert name == "assessment-home-visiting-pilot-2026-11-02.json"
+        assert saved == files["filled"].read_bytes()
+
+        name, exported = tab.press_button("export-ratings")
         rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
         assert rows[0] == [
             "driver",
@@ -365,78 +469,92 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
             "points",
             "notes",
         ]
-        assert [row[1] for row in rows[1:]] == ids
+        assert [row[1] for row in rows[1:]] == [practice["id"] for practice in practices]
         assert rows[1 + 2][6] == HOSTILE and rows[1 + 6][6] == "'=SUM(A1:A9)"
         assert rows[1 + 3][4] == "Not rated" and rows[1][4] == "In place"
         assert rows[1 + 1][2] == plain(practices[1]["statement"])
-        assert rows[1 + 9][1] == "coaching-provided" and rows[1 + 9][3] == "1, another like these"
-        assert rows[1][3] == "1, 2" or not practices[0].get("criteria")
+        assert rows[1 + 9][1] == "coaching-provided"
+        assert rows[1 + 9][3] == "reflections, another like these"
+        first = ", ".join(criterion_ids(practices[0]))
+        assert rows[1][3] == first or not practices[0].get("criteria")
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
 
-        # Clear this device: the form empties and nothing is kept in the browser.
-        tab.tab_until("button[data-action=clear]", limit=3)
+
+def test_clear_then_open_and_refuse_bad_files(browser, roots, files, tmp_path):
+    """Clear empties the form and the device; Open brings the file back; a file that is not an
+    assessment is refused and changes nothing."""
+    tab = opened(browser, roots["file"] + "assess.html", files["filled"])
+    page = tab.page
+    try:
+        filled = tab.snapshot()
+        page.focus("button[data-action=clear]")
         tab.press("Enter")
         assert "Cleared" in tab.status()
-        assert (
-            page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
-            == []
-        )
         assert all(
             entry.endswith(("=false", "=")) or "-rating-none=true" in entry
             for entry in tab.snapshot()
         )
-        # Open the saved file: everything is back.
-        tab.to_toolbar()
-        assert "Restored" not in tab.status()
-        tab.choose_files([saved_file], "Tab", "Enter")
+        page.reload()
+        assert tab.status() == ""  # nothing left to restore
+        # What Clear replaced is in Recent versions until the team removes everything.
+        assert "before Clear" in page.locator("#tk-versions").text_content()
+        page.locator("#tk-versions summary").click()
+        tab.press_button("forget-all", download=False)
+        assert "nothing of this assessment is stored" in tab.status()
+        assert (
+            page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
+            == []
+        )
+
+        page.focus("button[data-action=open]")
+        tab.choose_files([files["filled"]], "Enter")
         assert "Opened saved.json" in tab.status()
         assert tab.snapshot() == filled
 
-        # A file that is not an assessment is refused and changes nothing.
         for bad, content in (("notes.csv", "driver,id\n"), ("other.json", '{"name": "x"}')):
             (tmp_path / bad).write_text(content, encoding="utf-8")
             tab.choose_files([tmp_path / bad], "Enter")
             assert f"Could not open {bad}" in tab.status()
             assert "unchanged" in tab.status()
             assert tab.snapshot() == filled
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
 
-        # A file of another toolkit version: its unknown item is listed, kept and saved again.
-        older = json.loads(saved)
-        older["toolkit"]["content_version"] = "0123456789abcdef"
-        older["practices"]["coaching-retired-practice"] = {
-            "rating": "in-place",
-            "criteria": [],
-            "notes": HOSTILE,
-        }
-        (tmp_path / "older.json").write_text(json.dumps(older), encoding="utf-8")
-        tab.choose_files([tmp_path / "older.json"], "Enter")
+
+def test_a_file_of_another_version_keeps_what_this_one_lacks(browser, roots, data, files):
+    """Its unknown best practice is listed (as text), not scored, and saved again in `carried`."""
+    tab = opened(browser, roots["file"] + "assess.html", files["filled"])
+    page = tab.page
+    try:
+        shown = totals_shown(tab)
+        page.focus("button[data-action=open]")
+        tab.choose_files([files["older"]], "Enter")
         assert "coaching-retired-practice" in tab.status()
         kept = page.locator("#tk-assess-kept")
         assert kept.is_visible() and "coaching-retired-practice" in kept.inner_text()
         assert HOSTILE in kept.inner_text() and kept.locator("img").count() == 0
         assert totals_shown(tab) == shown  # not scored
-        _, resaved = tab.download("Shift+Tab", "Enter")
-        older_read = read_assessment(tmp_path / "older.json", data)
-        assert resaved == to_json(older_read, data).encode("utf-8")  # the same bytes both ways
+        _, resaved = tab.press_button("save")
+        assert resaved == to_json(read_assessment(files["older"], data), data).encode("utf-8")
         resaved_file = json.loads(resaved)
         assert "coaching-retired-practice" not in resaved_file["practices"]
         assert resaved_file["carried"]["coaching-retired-practice"]["notes"] == HOSTILE
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
 
-        # Print the whole assessment.
-        tab.tab_until("button[data-action=print]", limit=4)
-        tab.press("Enter")
-        page.emulate_media(media="print")
-        text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
-        rated = [plan_for(i, p)["rating"] for i, p in enumerate(practices)]
-        for rating, label in LABELS.items():
-            # a chosen rating prints alone; an unrated best practice shows every choice
-            assert text.count(label) == rated.count(rating) + rated.count(None), label
-        assert text.count("Note 0: agreed by the team") == 1
-        assert "Home Visiting <Pilot>" in text
-        page.emulate_media(media="screen")
 
-        # Compare with two earlier rounds: numbers equal the Python totals of each file.
-        tab.back_to_section("results", "button[data-action=compare]")
-        tab.choose_files([EXAMPLE, tmp_path / "older.json"], "Enter")
+def test_compare_with_earlier_rounds(browser, roots, data, files):
+    """Each round's column holds the Python totals of its file; what a round's toolkit version
+    lacks is listed, not compared; the chart has one bar per driver and round."""
+    tab = opened(browser, roots["file"] + "assess.html", files["filled"])
+    page = tab.page
+    try:
+        page.focus("button[data-action=compare]")
+        tab.choose_files([EXAMPLE, files["older"]], "Enter")
         header = page.locator(".tk-results-table thead th").all_inner_texts()
         assert header == [
             "Driver or category",
@@ -444,24 +562,33 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
             "assessment-example.json, 2026-11-02",
             "older.json, 2026-11-02",
         ]
-        for column, source in ((2, None), (3, EXAMPLE), (4, tmp_path / "older.json")):
-            assessment = read_assessment(source or saved_file, data)
+        for column, source in ((2, files["filled"]), (3, EXAMPLE), (4, files["older"])):
             cells = page.locator(f".tk-results-table tbody tr td:nth-child({column})")
-            assert cells.all_inner_texts() == result_words(data, assessment)
+            assert cells.all_inner_texts() == result_words(data, read_assessment(source, data))
         not_compared = page.locator(".tk-not-compared")
         assert "older.json: coaching-retired-practice" in not_compared.inner_text()
         chart = page.locator(".tk-chart svg[role=img]")
         assert chart.count() == 1
         assert "This assessment, 2026-11-02" in chart.locator("title").text_content()
         assert chart.locator("rect.tk-series-1").count() == 7  # one bar per driver
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
 
-        # Build the action plan, the next section: choose two best practices rated 0 or 1.
-        tab.tab_until("input[data-plan=choose]", limit=10)
-        low = [p["id"] for i, p in enumerate(practices) if RATINGS[i % 4] in RATINGS[1:3]]
+
+def test_an_action_plan_by_keyboard_and_its_csv(browser, roots, files):
+    """The plan lists every best practice rated 0 or 1; the team chooses and fills two with the
+    keyboard; the CSV holds them, the hostile text as text."""
+    low = low_rated()
+    tab = opened(browser, roots["file"] + "assess.html", files["filled"])
+    page = tab.page
+    try:
         listed = page.locator(".tk-plan-item:not([hidden])").evaluate_all(
             "nodes => nodes.map(n => n.id)"
         )
         assert listed == [f"plan-{id_}" for id_ in low]
+        page.focus("button[data-action=compare]")  # the control before the plan
+        tab.tab_until("input[data-plan=choose]", limit=10)
         assert tab.focused() == f"plan-{low[0]}-choose"
         tab.press("Space")
         tab.tab(f"plan-{low[0]}-strategy")
@@ -492,19 +619,53 @@ def test_a_whole_assessment_by_keyboard(browser, roots, data, tmp_path):
         assert first["Strategy"] == "Name a lead " + HOSTILE
         assert first["Quick win or longer-term"] == "Quick win"
         assert first["Timeline"] == "2027-01-15" and first["next assessment"] == "2027-05-03"
-        assert page.locator(".tk-plan img").count() == 0 and page.title() != "pwned"
 
-        # Print the action plan alone (landscape).
-        tab.tab_until("button[data-action=print-plan]", limit=1)
-        tab.press("Enter")
+        # The same plan, saved, is the file Python writes for it.
+        _, saved = tab.press_button("save")
+        assert saved == files["planned"].read_bytes()
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
+
+
+def test_print_the_whole_assessment(browser, roots, files, tmp_path):
+    """Print asks the browser to print the page; the print layout shows a chosen rating alone
+    and every choice of an unrated best practice, for a pen."""
+    practices = practices_in_order()
+    tab = opened(browser, roots["file"] + "assess.html", files["filled"])
+    page = tab.page
+    try:
+        tab.press_button("print", download=False)
+        assert tab.prints() == 1
+        assert not page.evaluate(
+            "() => document.documentElement.classList.contains('tk-printing-plan')"
+        )
+        page.emulate_media(media="print")
+        text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
+        rated = [plan_for(i, p)["rating"] for i, p in enumerate(practices)]
+        for rating, label in LABELS.items():
+            # a chosen rating prints alone; an unrated best practice shows every choice
+            assert text.count(label) == rated.count(rating) + rated.count(None), label
+        assert text.count("Note 0: agreed by the team") == 1
+        assert "Home Visiting <Pilot>" in text
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
+
+
+def test_print_the_action_plan_alone(browser, roots, files, tmp_path):
+    """Print action plan prints the plan alone: its actions and the next date, no statements."""
+    tab = opened(browser, roots["file"] + "assess.html", files["planned"])
+    page = tab.page
+    try:
+        tab.press_button("print-plan", download=False)
+        assert tab.prints() == 1
         page.emulate_media(media="print")
         plan_text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
         assert "Drivers Action Plan" in plan_text and "Name a lead" in plan_text
         assert "Write the protocol" in plan_text and "Next assessment: 2027-05-03" in plan_text
-        assert plain(practices[0]["statement"]) not in plan_text
-
-        assert not tab.errors, tab.errors
-        assert not outside(tab.requests, roots["file"]), outside(tab.requests, roots["file"])
+        assert plain(practices_in_order()[0]["statement"]) not in plan_text
+        assert_clean(tab, roots["file"])
     finally:
         tab.close()
 
@@ -548,6 +709,8 @@ def test_over_http_the_page_keeps_saves_and_opens_files(browser, roots, data):
             entry.endswith(("=false", "=")) or "-rating-none=true" in entry
             for entry in tab.snapshot()
         )
+        page.locator("#tk-versions summary").click()
+        tab.press_button("forget-all", download=False)
         assert (
             page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
             == []

@@ -415,7 +415,7 @@ def test_hostile_content_runs_no_script_and_reaches_nothing(open_tab, hostile_pa
     page = visit.page
     if name == "injected.html":
         page.locator("#tk-js").click()
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # whatever the page would still load or run
     assert page.evaluate("window.tkRan") is None, "content ran a script"
     assert "STATEMENTMARK {{ config }}" in page.locator("article").inner_text()
     assert "<script>window.tkRan=1</script>" in page.locator("article").inner_text()

@@ -111,8 +111,8 @@ def long_text_build(tmp_path_factory):
     shutil.copytree(FIXTURE_RUBRIC, rubric)
     replace_once(
         rubric / "drivers" / "mentoring.yaml",
-        "        - Fixture item one.\n",
-        f"        - Fixture item one {LONG_WORD}.\n",
+        "          text: Fixture item one.\n",
+        f"          text: Fixture item one {LONG_WORD}.\n",
     )
     replace_once(
         rubric / "forms.yaml",

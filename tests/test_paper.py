@@ -269,7 +269,7 @@ def test_checklist_and_scoring_form_print_the_rule_and_that_it_is_the_toolkits_o
 def test_scoring_form_is_a_tally_sheet(pdf_dir, toolkit):
     text = text_of(pdf_dir / "scoring-form-print-letter.pdf")
     criteria = [
-        md_text(item)
+        md_text(item.text)
         for driver in toolkit.drivers
         for practice in driver.best_practices
         for item in (practice.criteria.items if practice.criteria else ())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..source.load import load_rubric
 from . import AssessmentError, read_assessment, rubric_data, totals
+from .fileformat import notices
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 
@@ -32,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{file}: overall {_words(result.overall)}")
         for driver, tally in result.drivers.items():
             print(f"  {driver}: {_words(tally)}")
-        for id_ in assessment.unknown(data):
-            print(f"  kept, not scored (not in this toolkit version): {id_}")
+        for notice in notices(assessment, data):
+            print(f"  {notice}")
     if problems:
         print(AssessmentError(problems).report(), file=sys.stderr)
         return 1

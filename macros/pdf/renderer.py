@@ -152,7 +152,7 @@ class PdfRenderer:
                 fillable = printable.variant == "fillable"
                 data = document.write_pdf(
                     pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode(),
-                    pdf_variant=None if fillable else "pdf/ua-1",
+                    pdf_variant="pdf/ua-1",  # fillable ones too: their fields are tagged
                     pdf_tags=True,
                     pdf_forms=fillable,
                 )
