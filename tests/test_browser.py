@@ -446,8 +446,9 @@ def test_content_ids_cannot_stand_in_for_the_pages_own(open_tab, hostile_pages, 
     assert overall.inner_text().strip() == "100%"
     copy = page.wait_for_function(
         """() => {
-            const key = Object.keys(localStorage).find(k => k.startsWith("implementation-"));
-            const copy = key && JSON.parse(localStorage.getItem(key)).file;
+            const key = Object.keys(localStorage).find((k) =>
+                k.startsWith("implementation-") && !/:(versions|unreadable)$/.test(k));
+            const copy = key && JSON.parse(JSON.parse(localStorage.getItem(key)).text);
             return copy && copy.next_assessment && copy;
         }"""
     ).json_value()
