@@ -81,6 +81,7 @@ def first_sentence(markdown: str) -> str:
 def test_manifest_lists_every_pdf_in_the_folder_and_no_other(manifest, pdf_dir, toolkit):
     listed = [entry["file"] for entry in manifest]
     assert len(listed) == len(set(listed)), "a PDF is listed twice"
+    assert len(listed) == 76  # as the README says: 38 printables on two papers
     on_disk = {path.name for path in pdf_dir.iterdir() if path.name not in ("manifest.json", STAMP)}
     assert set(listed) == on_disk
     assert on_disk == {printable.filename for printable in catalogue(toolkit)}
