@@ -132,7 +132,7 @@ def test_a_second_build_renders_nothing_and_is_skipped(project_copy, first_build
             "macros/render/styles/print.css",
             "h1 { font-size: 17pt;",
             "h1 { font-size: 18pt;",
-            13,
+            18,
             TIP_SHEET,
             None,
         ),

@@ -214,7 +214,8 @@ def test_long_header_values_wrap_inside_the_header_frame(edition):
             continue
         page = layout_of(pdf)[0]
         inside = norm(page.text_in(header_frame(page)))
-        assert [value for value in LONG.values() if value not in inside] == [], pdf.name
+        shown = ["program"] if pdf.name.startswith("ballot") else LONG  # a ballot: alias, round
+        assert [LONG[name] for name in shown if LONG[name] not in inside] == [], pdf.name
         checked += 1
     assert checked >= 5
 
