@@ -238,7 +238,7 @@ def test_fillable_ballot_has_a_named_vote_note_and_criteria_per_best_practice(pd
         assert len(votes) == 33
         assert {field.options for field in votes} == {(*scores, "not-rated")}  # as scoring form
         coaching = fields["coaching-provided-vote"].tooltip
-        assert coaching.startswith("Coaching best practice 2"), coaching
+        assert coaching == "Vote on Coaching best practice 2", coaching  # the group, named
 
 
 def tally_field_names(toolkit) -> dict[str, str]:
@@ -251,6 +251,8 @@ def tally_field_names(toolkit) -> dict[str, str]:
                     expected[f"{practice.id}-round{round}-{value}"] = "text"
                 expected[f"{practice.id}-round{round}-flag"] = "checkbox"
             expected[f"{practice.id}-agreed"] = "text"
+    for round in range(1, toolkit.forms.vote_tally.rounds + 1):  # what each row adds up to
+        expected[f"voters-round{round}"] = "text"
     return expected
 
 
