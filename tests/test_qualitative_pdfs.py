@@ -112,6 +112,11 @@ def test_the_composition_never_puts_a_name_beside_demographics(printed):
     assert "Everyone (merged)" in with_counts[0]
 
 
+def test_the_results_report_gives_the_team_in_one_line(printed):
+    text = norm(text_of(printed / "session-results-report-print-letter.pdf"))
+    assert "The team: 3 members: 1 senior leader, 1 manager, 1 family member." in text
+
+
 def test_a_part_2_that_names_a_member_stops_the_build(tmp_path, fixture_data):
     document = session_file(fixture_data)
     document["composition"]["groups"][1]["group"] = f"{NAMES[1]}, woman, 41"
