@@ -1024,6 +1024,16 @@
     document.getElementById(id).hidden = false;
   });
   if (location.protocol === "file:") document.getElementById("tk-file-notice").hidden = false;
+  // A focused field or a jump target never lands under the sticky header and toolbar, however
+  // tall the toolbar grows (notices, the other-tab box): the scroll padding follows its height.
+  const toolbar = document.getElementById("tk-assess-tools");
+  const header = document.querySelector(".md-header");
+  const pad = () => {
+    const height = (header ? header.offsetHeight : 0) + toolbar.offsetHeight;
+    document.documentElement.style.scrollPaddingTop = height + 8 + "px";
+  };
+  if (window.ResizeObserver) new ResizeObserver(pad).observe(toolbar);
+  pad();
   try { copyOff = sessionStorage.getItem(STORAGE_KEY + ":off") === "1"; } catch (e) { copyOff = false; }
   document.getElementById("tk-copy-off").checked = copyOff;
   showVersions();
