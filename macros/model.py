@@ -283,6 +283,15 @@ class PrintableText(Sourced):
 
 
 @dataclass(frozen=True)
+class ResultsText(PrintableText):
+    """The results report's own words, around the numbers it prints."""
+
+    strengths: str = ""  #: what the summary's strengths and gaps are, by the rating scale
+    compared: str = ""  #: how the change between rounds is computed
+    followed: str = ""  #: what pairing an action with a later rating does and does not say
+
+
+@dataclass(frozen=True)
 class Tick(Sourced):
     id: Key
     label: str
@@ -337,7 +346,7 @@ class Forms(Sourced):
     action_plan: TableTemplate
     composition: TableTemplate
     stage_guide: PrintableText
-    results_report: PrintableText  #: printed from saved assessment files
+    results_report: ResultsText  #: printed from saved assessment files
 
 
 @dataclass(frozen=True)

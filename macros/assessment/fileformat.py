@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import model
@@ -24,6 +24,15 @@ PRIORITIES = {"quick-win": "Quick win", "longer-term": "Longer-term"}
 #: Keys of a plan action, in file order: the action plan's column ids in rubric/forms.yaml
 #: (its other two columns, driver and best practice, follow from the entry).
 ACTION_FIELDS = ("strategy", "priority", "responsible", "resources", "timeline", "status")
+#: An action's status as the page offers it. The field stays free text, so files that wrote
+#: their own words ("Not started", "waiting for the budget") keep them and stay valid; these
+#: ids are what the page writes, what a new round starts from, and what the report names.
+STATUSES = {
+    "not-started": "Not started",
+    "in-progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
 PLAN_COLUMNS_FROM_ENTRY = ("driver", "best-practice-or-gap")
 #: The criteria texts of each best practice, in order, for every content version that format 1
 #: files were saved with before this one (read from the releases that wrote them): a format 1
@@ -40,7 +49,11 @@ class Action:
     responsible: str = ""
     resources: str = ""
     timeline: str = ""  #: due date, YYYY-MM-DD or empty
-    status: str = ""
+    status: str = ""  #: a key of STATUSES, or the team's own words (older files)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,28 @@ def notices(assessment: Assessment, data: dict) -> list[str]:
             f"{'; '.join(unplaced)}."
         )
     return result
+
+
+def next_round(assessment: Assessment) -> Assessment:
+    """The start of the team's next round from its last file (toolkit-core.js `nextRound`):
+    the header without its date, no ratings, ticks or notes, and every action kept with its
+    due date and status (an empty status becomes not-started), so the plan follows the team.
+    Entries of another version stay in `carried`, as they were."""
+
+    def carry(entry: Entry) -> Entry:
+        if entry.action is None:
+            return Entry()
+        status = entry.action.status or "not-started"
+        return Entry(action=Action(**{**asdict(entry.action), "status": status}))
+
+    return Assessment(
+        toolkit_title=assessment.toolkit_title,
+        content_version=assessment.content_version,
+        header=Header(**{**asdict(assessment.header), "date": ""}),
+        practices={id_: carry(entry) for id_, entry in assessment.practices.items()},
+        carried=dict(assessment.carried),
+        format_version=assessment.format_version,
+    )
 
 
 # --- the rubric as the site's script and the Python see it ---------------------------------
