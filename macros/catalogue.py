@@ -222,6 +222,7 @@ def filled_catalogue(
         plan.append(("action-plan", VARIANTS, action.title, action.purpose, action, one))
     report = forms.results_report
     plan.append(("results-report", ("print",), report.title, report.purpose, None, filled))
+    plan = [(kind, v, named(title, one), purpose, t, one) for kind, v, title, purpose, t, one in plan]
     result = [
         Printable(
             kind,
@@ -239,6 +240,17 @@ def filled_catalogue(
         for paper in papers
     ]
     return _one_file_each(result)
+
+
+def named(title: str, filled: Filled) -> str:
+    """A filled printable's title names the program and the date, so that two teams' PDFs (and
+    two rounds of one team) differ in a reader's list and in the PDF's title metadata; a long
+    program is shortened here only: the header prints it in full."""
+    header = filled.assessment.header
+    program = " ".join(header.program.split())
+    program = program if len(program) <= 60 else program[:59].rstrip() + "…"
+    named_by = ", ".join(part for part in (program, header.date) if part)
+    return f"{title} — {named_by}" if named_by else title
 
 
 def _one_file_each(printables: list[Printable]) -> list[Printable]:

@@ -285,6 +285,7 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
             "consensus-scoring": forms.scoring_form.title,
         },
         "priorities": PRIORITIES,
+        "statuses": STATUSES,
         "plan_columns": {
             key: columns.get(key, key) for key in (*PLAN_COLUMNS_FROM_ENTRY, *ACTION_FIELDS)
         },
