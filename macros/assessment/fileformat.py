@@ -128,13 +128,16 @@ def notices(assessment: Assessment, data: dict) -> list[str]:
     return result
 
 
-def next_round(assessment: Assessment) -> Assessment:
+def next_round(assessment: Assessment, data: dict) -> Assessment:
     """The start of the team's next round from its last file (toolkit-core.js `nextRound`):
     the header without its date, no ratings, ticks or notes, and every action kept with its
     due date and status (an empty status becomes not-started), so the plan follows the team.
-    Entries of another version stay in `carried`, as they were."""
+    Entries this toolkit does not have are kept as they were (they are a record)."""
+    known = set(practice_ids(data))
 
-    def carry(entry: Entry) -> Entry:
+    def carry(id_: str, entry: Entry) -> Entry:
+        if id_ not in known:
+            return entry
         if entry.action is None:
             return Entry()
         status = entry.action.status or "not-started"
@@ -144,7 +147,7 @@ def next_round(assessment: Assessment) -> Assessment:
         toolkit_title=assessment.toolkit_title,
         content_version=assessment.content_version,
         header=Header(**{**asdict(assessment.header), "date": ""}),
-        practices={id_: carry(entry) for id_, entry in assessment.practices.items()},
+        practices={id_: carry(id_, entry) for id_, entry in assessment.practices.items()},
         carried=dict(assessment.carried),
         format_version=assessment.format_version,
     )

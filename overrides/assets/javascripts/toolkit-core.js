@@ -17,6 +17,8 @@ var ToolkitCore = (function () {
   const PRIORITIES = ["quick-win", "longer-term"];
   const HEADER_FIELDS = ["kind", "program", "organization", "date", "team"];
   const ACTION_FIELDS = ["strategy", "priority", "responsible", "resources", "timeline", "status"];
+  // An action's status as the page offers it (fileformat.STATUSES); the field stays free text.
+  const STATUSES = ["not-started", "in-progress", "done", "dropped"];
   const TOP_KEYS = ["format", "format_version", "toolkit", "header", "practices", "carried",
     "next_assessment"];
   const TOOLKIT_KEYS = ["title", "content_version"];
@@ -615,6 +617,35 @@ var ToolkitCore = (function () {
     return result;
   }
 
+  /** The next round from the last one (fileformat.next_round): the header without its date, no
+   * ratings, ticks or notes, every action kept with its due date and status (empty becomes
+   * not-started); entries this toolkit does not have kept as they were. */
+  function nextRound(assessment, data) {
+    const known = practicesOf(data);
+    const header = Object.create(null);
+    HEADER_FIELDS.forEach((name) => { header[name] = name === "date" ? "" : assessment.header[name]; });
+    const practices = new Map();
+    assessment.practices.forEach((entry, id) => {
+      if (!known.has(id)) { practices.set(id, entry); return; }
+      const fresh = emptyEntry();
+      if (entry.action) {
+        fresh.action = Object.create(null);
+        ACTION_FIELDS.forEach((name) => { fresh.action[name] = entry.action[name]; });
+        fresh.action.status = entry.action.status || "not-started";
+      }
+      practices.set(id, fresh);
+    });
+    return {
+      toolkit_title: assessment.toolkit_title,
+      content_version: assessment.content_version,
+      format_version: assessment.format_version,
+      header: header,
+      practices: practices,
+      carried: new Map(assessment.carried),
+      next_assessment: "",
+    };
+  }
+
   /** The canonical file: the bytes fileformat.to_json writes for the same assessment. */
   function toJson(assessment, data) {
     const known = practicesOf(data);
@@ -705,6 +736,7 @@ var ToolkitCore = (function () {
   return {
     FORMAT: FORMAT, FORMAT_VERSION: FORMAT_VERSION, MAX_BYTES: MAX_BYTES, LINE_LIMIT: LINE_LIMIT,
     TEXT_LIMIT: TEXT_LIMIT, HEADER_FIELDS: HEADER_FIELDS, ACTION_FIELDS: ACTION_FIELDS,
+    STATUSES: STATUSES, nextRound: nextRound,
     ANOTHER: ANOTHER, LINE_FIELDS: LINE_FIELDS, MAX_DEPTH: MAX_DEPTH,
     parseJson: parseJson, check: check, readBytes: readBytes, readText: readText,
     upgrade: upgrade, unknown: unknown, notices: notices, toJson: toJson, emptyEntry: emptyEntry,
