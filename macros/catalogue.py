@@ -222,7 +222,9 @@ def filled_catalogue(
         plan.append(("action-plan", VARIANTS, action.title, action.purpose, action, one))
     report = forms.results_report
     plan.append(("results-report", ("print",), report.title, report.purpose, None, filled))
-    plan = [(kind, v, named(title, one), purpose, t, one) for kind, v, title, purpose, t, one in plan]
+    plan = [
+        (kind, v, named(title, one), purpose, t, one) for kind, v, title, purpose, t, one in plan
+    ]
     result = [
         Printable(
             kind,
