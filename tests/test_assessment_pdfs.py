@@ -19,7 +19,7 @@ from pathlib import Path
 import page
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
-from pdf_tools import fields_of, norm, pages_of, pdfua_part, text_of
+from pdf_tools import fields_of, norm, pages_of, pdfua_part, reader_of, text_of
 from test_assessment import GOOD_START
 
 from macros.assessment import read_assessment, rubric_data, totals
@@ -589,3 +589,38 @@ def test_a_plan_carried_to_the_next_round_meets_its_later_rating(
         "Funding 1. Fixture statement 301. Share the budget summary at the team meeting "
         "(2026-11-02) Fixture label 118. Fixture not rated 119. (2027-05-03) Not started"
     ) in text
+
+
+def test_the_summary_fits_one_page_on_letter_and_a4(toolkit, tmp_path):
+    """The real rubric, every best practice rated and acted on with long words: the summary
+    still ends on page 1 (the actions beyond its room are counted, all in the action plan)."""
+    saved = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    ratings = ("in-place", "not-in-place", "partially-in-place")
+    for index, entry in enumerate(saved["practices"].values()):
+        entry["rating"] = ratings[index % 3]
+        entry["action"] = {
+            "strategy": "A strategy described at length " * 20,
+            "priority": "quick-win",
+            "responsible": "Someone with a long title " * 5,
+            "resources": "",
+            "timeline": "2027-01-01",
+            "status": "in-progress",
+        }
+    saved["header"]["program"] = "A program with a long name " * 6
+    (tmp_path / "long.json").write_text(json.dumps(saved), encoding="utf-8")
+    for paper in ("letter", "a4"):
+        pdf = report_of(toolkit, [tmp_path / "long.json"], paper, tmp_path)
+        first, second = pages_of(pdf)[:2]
+        assert "Next assessment: 2027-05-03" in norm(first), paper
+        assert "And 28 more" in norm(first), paper
+        assert "Detail" in second and "Detail" not in first, paper
+        assert words_beyond_the_page(pdf) == []
+
+
+def test_titles_name_the_program_and_the_date(built):
+    for pdf in sorted(built["two"].glob("*.pdf")):
+        title = reader_of(pdf).metadata.title
+        assert "Fixture Program <Pilot>" in title, pdf.name
+        assert re.search(r"20\d\d-\d\d-\d\d$", title), pdf.name
+    text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
+    assert not re.search(r"json\)\.\S", text)  # sentences stay apart
