@@ -283,12 +283,16 @@ class PrintableText(Sourced):
 
 
 @dataclass(frozen=True)
-class ResultsText(PrintableText):
-    """The results report's own words, around the numbers it prints."""
+class ResultsText(Sourced):
+    """The results report's text: a printable's, and its own words around the numbers."""
 
-    strengths: str = ""  #: what the summary's strengths and gaps are, by the rating scale
-    compared: str = ""  #: how the change between rounds is computed
-    followed: str = ""  #: what pairing an action with a later rating does and does not say
+    title: str
+    purpose: str  #: one line for the Downloads page
+    strengths: str  #: what the summary's strengths and gaps are, by the rating scale
+    compared: str  #: how the change between rounds is computed
+    followed: str  #: what pairing an action with a later rating does and does not say
+    introduction: tuple[str, ...] = ()
+    notice: str | None = None
 
 
 @dataclass(frozen=True)
