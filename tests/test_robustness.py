@@ -197,7 +197,7 @@ def test_ctrl_c_leaves_the_site_untouched(good_build, tmp_path):
                 time.sleep(0.05)
             assert list(cache.glob("pdf/*.pdf")), "the build never rendered a PDF"
             assert staging_leftovers(site), "the build never started writing"
-            # One PDF of 13 is done: the build is well inside rendering.
+            # One PDF of 18 is done: the build is well inside rendering.
             assert process.poll() is None, "the build ended before it could be interrupted"
             os.killpg(process.pid, signal.SIGINT)
             _, stderr = process.communicate(timeout=60)
@@ -480,6 +480,78 @@ def test_serve_pdfs_follow_an_edit_and_are_never_stale(served):
         served.driver.write_text(ORIGINAL, encoding="utf-8")
 
 
+def served_response(served, host: str | None = None, path: str = "drivers/mentoring.html"):
+    """Status, headers and text of a page, asking for `host` (default: the server's own)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{served.port}/{path}")
+    if host is not None:
+        request.add_header("Host", host)
+    try:
+        with _LOCAL.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, ""
+
+
+def test_serve_sends_the_sites_policy_with_its_live_reload_script(served):
+    """The built site's policy, as a header (the page has no <meta> one), with the hashes of
+    the theme's inline scripts and of the live-reload script MkDocs adds to this answer."""
+    from macros.site import csp
+
+    served.restore()
+    status, headers, page = served_response(served)
+    assert status == 200
+    policy = headers["Content-Security-Policy"]
+    sources = re.findall(r"'sha256-[^']+'", policy)
+    assert policy == csp.sealed(sources)
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert "livereload" in scripts[-1]
+    assert {csp.source(code) for code in scripts} <= set(sources)  # the site's, like seal
+    assert "Content-Security-Policy" not in page
+
+
+@pytest.mark.parametrize(
+    "host, status",
+    [
+        ("evil.example:{port}", 400),
+        ("127.0.0.1.evil.example:{port}", 400),
+        ("localhost:1", 400),
+        ("localhost:{port}", 200),
+        ("127.0.0.1:{port}", 200),
+    ],
+)
+def test_serve_answers_only_for_its_own_address(served, host, status):
+    """A page of another site whose name resolves to this machine (DNS rebinding) cannot read
+    the preview."""
+    assert served_response(served, host.format(port=served.port))[0] == status
+
+
+def test_a_killed_serves_temporary_folder_goes_when_the_next_starts(tmp_path, monkeypatch):
+    import tempfile
+
+    from macros.site.live_pdfs import LivePdfs
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    killed = tmp_path / f"toolkit-serve-{dead.stdout.strip()}-abcd1234"
+    users = [tmp_path / "toolkit-serve-notes", tmp_path / f"toolkit-serve-{dead.stdout.strip()}-x"]
+    for folder in [killed, *users]:
+        (folder / "pdf").mkdir(parents=True)
+    (killed / ".build-stamp").write_text("implementation-toolkit build output\n\n", "utf-8")
+    live = LivePdfs()
+    try:
+        assert not killed.exists()
+        assert all(folder.exists() for folder in users)
+        assert live.folder.parent.parent == tmp_path
+    finally:
+        live.close()
+    assert not live.folder.parent.exists()
+
+
 # --- 5. hostile content stays text and reaches nothing -------------------------------------------
 
 
@@ -673,7 +745,7 @@ def test_a_git_copy_in_a_path_with_spaces_builds_from_another_folder(copies):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stdout.startswith("13 PDFs (1 rendered, 12 unchanged)"), result.stdout
+    assert result.stdout.startswith("18 PDFs (1 rendered, 17 unchanged)"), result.stdout
     for name in ("index.html", "drivers/mentoring.html", "pdf/tip-sheet-mentoring-print-a4.pdf"):
         assert (copy / "site" / name).is_file(), name
     page = (copy / "site" / "drivers" / "mentoring.html").read_text(encoding="utf-8")
