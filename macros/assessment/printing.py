@@ -81,7 +81,12 @@ class Compared:
         return Filled.change(before, after)
 
     def common(self, driver_id: str | None = None, category_id: str | None = None) -> Tally:
+        """The later round's tally over the common items (its `rated` is how many)."""
         return _pick(self.totals[1], driver_id, category_id)
+
+    def pair(self, driver_id: str | None = None, category_id: str | None = None) -> list[Tally]:
+        """The earlier and the later tally over the common items."""
+        return [_pick(item, driver_id, category_id) for item in self.totals]
 
 
 @dataclass(frozen=True)
