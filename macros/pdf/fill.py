@@ -16,7 +16,7 @@ from __future__ import annotations
 from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint.layout.background import layout_backgrounds
+from weasyprint.layout.background import layout_box_backgrounds
 
 PITCH = 7.5 * 96 / 25.4  # one ruled line, in CSS pixels (WeasyPrint's layout unit)
 SLACK = 2.0  # px kept free, so rounding can never push a block to the next page
@@ -88,11 +88,11 @@ def fill(document) -> bool:
     if not all(_growable(path, later[index]) for index, path, _ in steps):
         return False
     for index, path, count in steps:
-        _grow(path, count, later[index])
-    for index in sorted({index for index, _, _ in steps}):
         page_box = document.pages[index]._page_box
-        layout_backgrounds(page_box, _no_image)  # the lines are grey backgrounds
-        document.pages[index] = Page(page_box)  # its anchors, links and form fields
+        for box, children in _grow(path, count, later[index]):  # the lines are grey backgrounds
+            layout_box_backgrounds(page_box, box, _no_image, layout_children=children)
+    for index in {index for index, _, _ in steps}:
+        document.pages[index] = Page(document.pages[index]._page_box)  # anchors, form fields
     return True
 
 
@@ -133,8 +133,12 @@ def _plain_cell(cell) -> bool:
     )
 
 
-def _grow(path: list, count: int, next_page: set) -> None:
-    """Add `count` lines to the area at the end of `path` and make room for them on its page."""
+def _grow(path: list, count: int, next_page: set) -> list[tuple[object, bool]]:
+    """Add `count` lines to the area at the end of `path` and make room for them on its page.
+
+    Returns the boxes whose backgrounds must be placed again, each with whether its descendants
+    must be too: the area, what moved down, and the ancestors that grew.
+    """
     area = path[-1]
     last = [kid for kid in area.children if "tk-line" in _classes(kid)][-1]
     step = last.margin_height()
@@ -150,24 +154,31 @@ def _grow(path: list, count: int, next_page: set) -> None:
         if isinstance(kid, AbsolutePlaceholder):  # the text field covers the whole area
             kid.height += shift
     area.height += shift
+    moved: list[tuple[object, bool]] = [(area, True)]
     child = area
     for parent in reversed(path[1:-1]):
         if isinstance(parent, boxes.TableRowBox):
             shift = _grow_row(parent, child)
+            moved.append((parent, True))  # its cells were evened out again
             if not shift:
-                return
-        else:
-            for sibling in parent.children[parent.children.index(child) + 1 :]:
-                sibling.translate(dy=shift)
-            if type(parent) is boxes.BlockBox and parent.element in next_page:
-                return  # split at the page's foot: already as tall as the page allows
-            parent.height += shift
+                break
+            child = parent
+            continue
+        for sibling in parent.children[parent.children.index(child) + 1 :]:
+            sibling.translate(dy=shift)
+            moved.append((sibling, True))
+        if type(parent) is boxes.BlockBox and parent.element in next_page:
+            break  # split at the page's foot: already as tall as the page allows
+        parent.height += shift
+        moved.append((parent, False))
         if isinstance(parent, boxes.TableBox):
             for group in parent.column_groups:
                 group.height += shift
                 for column in group.children:
                     column.height += shift
+                moved.append((group, True))
         child = parent
+    return moved
 
 
 def _grow_row(row, cell) -> float:
