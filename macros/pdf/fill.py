@@ -102,7 +102,8 @@ def _elements(page) -> set:
 
 
 def _no_image(**_):
-    raise ValueError("printables have no background images")
+    """The printables' style sheets use no images: fill has no image loader to place one."""
+    raise ValueError("fill.py cannot place a background image: give it the renderer's loader")
 
 
 def _growable(path: list, next_page: set) -> bool:
