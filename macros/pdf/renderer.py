@@ -22,7 +22,7 @@ from ..errors import RenderError
 from ..project import STYLES, TEMPLATES, Project
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer
-from .fill import extra_lines, grow
+from .fill import extra_lines, fill, grow
 from .fonts import FAMILY, SOURCE_FAMILY, form_font
 from .forms import fix_form_fields
 from .wrap import soft_wraps
@@ -144,8 +144,10 @@ class PdfRenderer:
         try:
             with self.project.library_epoch():  # fontTools stamps subset fonts
                 document = self.layout(printable, html)
-                extra = extra_lines(document)
-                if extra:  # give the blank foot of each page to the answer areas on it
+                # Give the blank foot of each page to the answer areas on it: in the laid-out
+                # pages if fill can, else by laying out the HTML with the lines added.
+                extra = {} if fill(document) else extra_lines(document)
+                if extra:
                     filled = self.layout(printable, grow(html, extra))
                     if len(filled.pages) == len(document.pages):
                         document = filled
