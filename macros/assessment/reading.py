@@ -51,7 +51,7 @@ def read_assessment(
 
 def read_bytes(raw: bytes, data: dict, shown: str, *, can_print=None) -> Assessment:
     """Check the bytes of a file as the Assess page checks them (toolkit-core.js `readFile`)."""
-    document, problems = _parse(raw, shown)
+    document, problems = parse_document(raw, shown)
     if document is None:
         raise AssessmentError(problems)
     problems = _check(document, data)
@@ -66,31 +66,35 @@ def read_bytes(raw: bytes, data: dict, shown: str, *, can_print=None) -> Assessm
     return assessment
 
 
-def _parse(raw: bytes, shown: str) -> tuple[Document | None, list[Problem]]:
+def parse_document(
+    raw: bytes, shown: str, noun: str = "an assessment"
+) -> tuple[Document | None, list[Problem]]:
+    """The strict JSON of a file (an assessment, or `noun`: a ballot), with positions."""
+
     def fail(message: str, line: int = 1, column: int = 1, field: str = "(file)"):
         return None, [Problem(shown, line, column, field, message)]
 
     if len(raw) > MAX_BYTES:
-        return fail(too_big(len(raw)))
+        return fail(too_big(len(raw), noun))
     if b"\0" in raw:
-        return fail("this is a binary file, not an assessment (a JSON file)")
+        return fail(f"this is a binary file, not {noun} (a JSON file)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return fail("this file is not UTF-8 text, so not an assessment (a JSON file)")
+        return fail(f"this file is not UTF-8 text, so not {noun} (a JSON file)")
     try:
         value, value_marks, key_marks = jsontext.parse(text)
     except jsontext.JsonError as error:
         if error.location is not None:
             return fail(error.message, error.line, error.column, field_name(error.location))
-        return fail(f"not JSON, so not an assessment: {error.message}", error.line, error.column)
+        return fail(f"not JSON, so not {noun}: {error.message}", error.line, error.column)
     return Document(shown, value, value_marks, key_marks), []
 
 
-def too_big(size: int) -> str:
+def too_big(size: int, noun: str = "an assessment") -> str:
     """Tenths of a megabyte rounded half up in whole numbers: the page's script says the same."""
     tenths = (size + 50_000) // 100_000
-    return f"file is {tenths // 10}.{tenths % 10} MB; an assessment file may be at most 1 MB"
+    return f"file is {tenths // 10}.{tenths % 10} MB; {noun} file may be at most 1 MB"
 
 
 def _check(document: Document, data: dict) -> list[Problem]:
