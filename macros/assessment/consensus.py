@@ -8,6 +8,7 @@ Counts are shown as counts ("2: 3, 1: 4, 0: 1"), never as a mean.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from ..errors import Problem
@@ -181,3 +182,24 @@ def counts_text(counts: dict[str, int], not_rated: int, data: dict) -> str:
 def round_counts(item_: Item) -> dict[str, int]:
     """One round as the assessment file's consensus record keeps it."""
     return {**item_.counts, NOT_RATED: item_.not_rated}
+
+
+def ballot_to_json(ballot: Ballot, data: dict) -> str:
+    """The ballot as the Ballot page saves it: votes in the toolkit's order, ticks in the
+    criteria's order, UTF-8, two-space indent, a final newline. Same data, same bytes."""
+    known = practices(data)
+    votes = {}
+    for id_, practice in known.items():
+        vote = ballot.votes.get(id_, Vote())
+        order = criterion_ids(practice)
+        ticks = [tick for tick in order if tick in vote.criteria]
+        votes[id_] = {"rating": vote.rating, "criteria": ticks, "note": vote.note}
+    document = {
+        "format": BALLOT_FORMAT,
+        "format_version": BALLOT_VERSION,
+        "toolkit": dict(data["toolkit"]),
+        "alias": ballot.alias,
+        "round": ballot.round,
+        "votes": votes,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

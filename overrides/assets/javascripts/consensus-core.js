@@ -89,8 +89,23 @@ var ConsensusCore = (function () {
     return counts;
   }
 
+  /** The ballot as consensus.py `ballot_to_json` writes it: same data, same bytes. */
+  function ballotJson(ballot, data) {
+    const votes = {};
+    ToolkitCore.practicesOf(data).forEach((practice, id) => {
+      const vote = ballot.votes.get(id) || { rating: null, criteria: [], note: "" };
+      const ticks = ToolkitCore.criterionIds(practice).filter((tick) => vote.criteria.indexOf(tick) >= 0);
+      votes[id] = { rating: vote.rating, criteria: ticks, note: vote.note };
+    });
+    return JSON.stringify({
+      format: ToolkitCore.BALLOT_FORMAT, format_version: ToolkitCore.BALLOT_VERSION,
+      toolkit: { title: data.toolkit.title, content_version: data.toolkit.content_version },
+      alias: ballot.alias, round: ballot.round, votes: votes,
+    }, null, 2) + "\n";
+  }
+
   return {
-    EXTREMES: EXTREMES, SPLIT: SPLIT, readBallot: readBallot, merge: merge, item: item,
+    ballotJson: ballotJson, EXTREMES: EXTREMES, SPLIT: SPLIT, readBallot: readBallot, merge: merge, item: item,
     countsText: countsText, roundCounts: roundCounts,
   };
 })();
