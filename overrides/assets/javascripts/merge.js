@@ -117,7 +117,17 @@
     return chosen;
   }
 
+  let drawing = false, again = false;
+
+  /** Draw once at a time: moving a focused row blurs it, and a blur may fire "change". */
   function draw() {
+    if (drawing) { again = true; return; }
+    drawing = true;
+    try { drawNow(); } finally { drawing = false; }
+    if (again) { again = false; draw(); }
+  }
+
+  function drawNow() {
     compute();
     const typing = byId("tk-merge-typed").checked;
     const visible = order();
@@ -137,7 +147,9 @@
         ? roundsText(record) : "No round recorded";
       showRecord(row, id, record);
     });
-    body.append(...visible.map((id) => rows.get(id)));
+    // Rows move only when the order changes: moving the focused row would blur it mid-draw.
+    const now = Array.from(body.children, (row) => row.dataset.practice).filter((id) => inView.has(id));
+    if (now.join(" ") !== visible.join(" ")) body.append(...visible.map((id) => rows.get(id)));
     const needs = Array.from(records.keys()).filter((id) => records.get(id).needs_evidence);
     fillList(byId("tk-needs-evidence"), needs.map(label));
     $("#tk-needs-evidence .tk-none").hidden = needs.length > 0;
@@ -157,6 +169,17 @@
       if (document.activeElement !== field) field.value = record ? record[name] : "";
     });
     $("[data-record=needs_evidence]", row).checked = Boolean(record && record.needs_evidence);
+    const words = [];
+    if (record && agreed.value) {
+      words.push("Agreed: " + agreed.options[agreed.selectedIndex].text +
+        (record.prefilled ? " (prefilled: all alike)" : "") + ".");
+    }
+    if (record) {
+      [["rationale", "Rationale"], ["evidence", "Evidence"], ["dissent", "Dissent"]]
+        .forEach(([name, title]) => { if (record[name]) words.push(title + ": " + record[name]); });
+      if (record.needs_evidence) words.push("Needs evidence.");
+    }
+    $(".tk-merge-summary", row).textContent = words.join(" ");
     $(".tk-merge-prefilled", row).hidden = !(record && record.prefilled);
   }
 
@@ -307,5 +330,5 @@
   root.hidden = false;
   document.dispatchEvent(new CustomEvent("tk-records-wanted"));
   draw();
-  window.TkMerge = { open: open, draw: draw }; // for the benchmark and the tests
+  window.TkMerge = { open: open, draw: draw, order: order, rows: rows }; // for the benchmark and the tests
 })();
