@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from .fileformat import Assessment, Entry, drivers, practices
+from .consensus import counts_text, item
+from .fileformat import NOT_RATED, Assessment, Consensus, Entry, drivers, practices
 from .reading import AssessmentError, read_assessment
 from .totals import Tally, Totals, totals
 
@@ -49,6 +50,19 @@ class Change:
     number: int
     statement: str
     ratings: tuple[str, ...]  #: the rating label in each round, oldest first
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """One best practice's consensus record, as the consensus record PDF prints it."""
+
+    driver: str
+    number: int
+    statement: str
+    rounds: tuple[str, ...]  #: each round's counts as text ("2: 3, 1: 4, 0: 1"), first first
+    flagged: bool  #: the first round's votes flagged the item for discussion
+    rating: str  #: the agreed rating's label (the entry's rating)
+    record: Consensus
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,33 @@ class Filled:
                 )
             )
         return rows
+
+    def agreed(self) -> list[Agreed]:
+        """Every best practice with a consensus record, in the toolkit's order."""
+        names = {driver["id"]: driver["name"] for driver in drivers(self.data)}
+        result = []
+        for id_, practice in practices(self.data).items():
+            entry = self.entry(id_)
+            if entry.consensus is None:
+                continue
+            rounds = [dict(counts) for counts in entry.consensus.rounds]
+            texts = [
+                counts_text(counts, counts.get(NOT_RATED, 0), self.data) for counts in rounds
+            ]
+            first = rounds[0] if rounds else {}
+            flagged = bool(rounds) and bool(item(first, first.get(NOT_RATED, 0), self.data).flags)
+            result.append(
+                Agreed(
+                    names[practice["driver"]],
+                    practice["number"],
+                    practice["statement"],
+                    tuple(texts),
+                    flagged,
+                    self.rating_label(entry.rating),
+                    entry.consensus,
+                )
+            )
+        return result
 
     # --- several rounds ---------------------------------------------------------------------
 
