@@ -228,27 +228,38 @@
   }
 
   function open(files) {
-    readFiles(files).then((results) => {
-      const problems = [], unplaced = [];
-      let added = 0, other = 0;
-      results.forEach(([name, read]) => {
-        if (read.problems) { problems.push(...read.problems); return; }
-        ballots.push(read.ballot);
-        added += 1;
-        if (read.ballot.content_version !== DATA.toolkit.content_version) other += 1;
-        read.ballot.unplaced.forEach((what) => unplaced.push(name + ": " + what));
-      });
-      fillList(byId("tk-merge-problems"), problems);
-      fillList(byId("tk-merge-unplaced"), unplaced);
-      const rounds = ballots.map((ballot) => ballot.round);
-      if (added) byId("tk-merge-round").value = String(Math.max.apply(null, rounds));
-      status("Merged " + added + " ballot" + (added === 1 ? "" : "s") + " (" + ballots.length +
-        " in all; aliases hidden)." + (other ? " " + other + " saved with another version of " +
-        "the best practices: what cannot be placed is listed." : "") +
-        (problems.length ? " " + (results.length - added) + " not merged: see below." : ""),
-      problems.length > 0);
-      draw();
+    readFiles(files).then(add);
+  }
+
+  /** Merge read ballots ([file name, ConsensusCore.readBallot result] pairs) and draw. */
+  function add(results) {
+    const problems = [], unplaced = [];
+    let added = 0, other = 0;
+    results.forEach(([name, read]) => {
+      if (read.problems) { problems.push(...read.problems); return; }
+      ballots.push(read.ballot);
+      added += 1;
+      if (read.ballot.content_version !== DATA.toolkit.content_version) other += 1;
+      read.ballot.unplaced.forEach((what) => unplaced.push(name + ": " + what));
     });
+    fillList(byId("tk-merge-problems"), problems);
+    fillList(byId("tk-merge-unplaced"), unplaced);
+    const rounds = ballots.map((ballot) => ballot.round);
+    if (added) byId("tk-merge-round").value = String(Math.max.apply(null, rounds));
+    status("Merged " + added + " ballot" + (added === 1 ? "" : "s") + " (" + ballots.length +
+      " in all; aliases hidden)." + (other ? " " + other + " saved with another version of " +
+      "the best practices: what cannot be placed is listed." : "") +
+      (problems.length ? " " + (results.length - added) + " not merged: see below." : ""),
+    problems.length > 0);
+    draw();
+  }
+
+  /** Set the ballots aside (the recorded rounds stay). */
+  function clear() {
+    ballots = [];
+    typed.clear();
+    fillList(byId("tk-merge-problems"), []);
+    fillList(byId("tk-merge-unplaced"), []);
   }
 
   function recordChanged(event) {
@@ -306,10 +317,7 @@
     if (action === "open") byId("tk-ballot-files").click();
     else if (action === "keep-round") keepRound();
     else if (action === "clear") {
-      ballots = [];
-      typed.clear();
-      fillList(byId("tk-merge-problems"), []);
-      fillList(byId("tk-merge-unplaced"), []);
+      clear();
       status("The ballots were set aside; the recorded rounds stay in the assessment.");
       draw();
     } else if (action === "projector") {
@@ -330,5 +338,5 @@
   root.hidden = false;
   document.dispatchEvent(new CustomEvent("tk-records-wanted"));
   draw();
-  window.TkMerge = { open: open, draw: draw, order: order, rows: rows }; // for the benchmark and the tests
+  window.TkMerge = { add: add, clear: clear }; // for the benchmark: merging without files // for the benchmark and the tests
 })();
