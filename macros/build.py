@@ -16,7 +16,7 @@ from . import model
 from .errors import SiteBuildError
 from .project import Project
 from .site.pages import SITE_ZIP
-from .store.output import stage_dir, staging
+from .store.output import STAMP, stage_dir, staging
 
 
 def build_site(
@@ -48,11 +48,12 @@ def build_site(
 
 
 def zip_folder(folder: Path, target: Path, *, epoch: int) -> None:
-    """A reproducible zip of the built site (fixed dates, sorted names) to use offline."""
+    """A reproducible zip of the built site (fixed dates, sorted names) to use offline, without
+    the build's markers: an unzipped copy is the user's, never an output a build may replace."""
     stamp = time.gmtime(max(epoch, 315532800))[:6]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path != target:
+            if path.is_file() and path != target and path.name != STAMP:
                 info = zipfile.ZipInfo(
                     f"implementation-toolkit/{path.relative_to(folder).as_posix()}", stamp
                 )

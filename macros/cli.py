@@ -152,7 +152,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
             print(f"error: --assessment cannot be combined with --{given[0]}", file=sys.stderr)
             return 2
     if not args.check:
-        from .store.output import is_current
+        from .store.output import is_current, is_damaged
 
         out = args.out or (project.site if args.site else project.site / "pdf")
         if args.assessment:
@@ -161,6 +161,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if is_current(out, stamp):
             print(f"Up to date: nothing changed since {out} was built.")
             return 0
+        if is_damaged(out, stamp):
+            print(
+                f"warning: files in {out} changed since it was built; building again",
+                file=sys.stderr,
+            )
     from .pdf.fonts import printable_characters
     from .render.markdown import MarkdownRenderer
 

@@ -159,6 +159,13 @@ def hostile_name(base: Path) -> str:
     )
 
 
+# Ids the theme and the Assess page look their own elements up by, taken by content (in the
+# statement only: an id twice in one printable stops WeasyPrint).
+PAGE_IDS = "*s*{: #__config } *h*{: #header-program } *n*{: #plan-next-assessment } " + (
+    "*d*{: #tk-assess-data }"
+)
+
+
 def hostile_text(port: int) -> str:
     return (
         f'{{{{ config }}}} {{% include "x" %}} {{% raw %}} <script>window.tkRan=1</script> '
@@ -198,7 +205,8 @@ def yaml_quoted(text: str) -> str:
 def _hostile_line(field: str, old: str, mark: str, bad: str) -> str:
     indent = old[: len(old) - len(old.lstrip())]
     if field == "statement":
-        return f"{indent}statement: {yaml_quoted(f'{HOSTILE_STATEMENT} {mark} {bad}')}\n"
+        statement = f"{HOSTILE_STATEMENT} {mark} {bad} {PAGE_IDS}"
+        return f"{indent}statement: {yaml_quoted(statement)}\n"
     if field == "citation":
         return f"{indent}citation: {yaml_quoted(f'Fixture citation 187. {mark} {bad}')}\n"
     if field == "criterion":

@@ -426,3 +426,46 @@ def test_hostile_content_runs_no_script_and_reaches_nothing(open_tab, hostile_pa
     assert listener.requests == [], "the page sent a request to another host"
     assert listener.accepted - before <= allowed
     assert not visit.outside_requests
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_content_ids_cannot_stand_in_for_the_pages_own(open_tab, hostile_pages, scheme):
+    """The hostile statement and criterion set #__config, #header-program,
+    #plan-next-assessment and #tk-assess-data (see conftest): the theme still reads its own
+    settings, and the Assess page its own data and fields, so what the team types reaches the
+    automatic copy and the totals are the page's."""
+    site = hostile_pages["site"].resolve().as_uri() + "/"
+    visit = open_tab((site if scheme == "file" else hostile_pages["http"]) + "assess.html")
+    page = visit.page
+    assert page.locator("text=STATEMENTMARK").count() > 0
+    assert page.evaluate("document.querySelector('#__config').tagName") == "SCRIPT"
+    page.locator("#tk-assess-tools").wait_for(state="visible")
+    page.fill("#header-program", "Home Visiting")
+    page.fill("#plan-next-assessment", "2027-05-03")
+    page.locator(".tk-rating-group input[value=in-place]").first.check()
+    overall = page.locator("[data-row=overall] [data-cell=percent]")
+    assert overall.inner_text().strip() == "100%"
+    copy = page.wait_for_function(
+        """() => {
+            const key = Object.keys(localStorage).find((k) =>
+                k.startsWith("implementation-") && !/:(versions|unreadable)$/.test(k));
+            const copy = key && JSON.parse(JSON.parse(localStorage.getItem(key)).text);
+            return copy && copy.next_assessment && copy;
+        }"""
+    ).json_value()
+    assert copy["header"]["program"] == "Home Visiting"
+    assert copy["next_assessment"] == "2027-05-03"
+    assert not visit.outside_requests
+
+
+def test_a_long_name_in_the_navigation_stays_text_when_hovered(open_tab, hostile_pages):
+    """The theme gives a truncated navigation entry a title made of its text; with its tooltips
+    on, that title became HTML (the hostile Mentoring name's picture, with its handler)."""
+    site = hostile_pages["site"].resolve().as_uri() + "/"
+    page = open_tab(site + "drivers/funding.html").page
+    entry = page.locator(".md-ellipsis:visible", has_text="Mentoring <img")  # the footer's Next
+    assert entry.evaluate("e => e.offsetWidth < e.scrollWidth"), "the name is not truncated"
+    entry.hover()
+    page.wait_for_timeout(500)
+    assert page.locator("img[src=x]").count() == 0
+    assert page.locator(".md-tooltip2").count() == 0

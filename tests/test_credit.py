@@ -207,6 +207,7 @@ def test_the_home_page_names_every_origin_and_what_comes_from_it(toolkit, docume
 
 def headings(page: str) -> list[str]:
     lines = [line[3:] for line in page.splitlines() if line.startswith("## ")]
+    lines = [re.sub(r" \{ #[a-z0-9-]+ \}$", "", line) for line in lines]  # the template's id
     return [html.unescape(line.replace("\\", "")) for line in lines]
 
 

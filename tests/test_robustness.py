@@ -480,6 +480,78 @@ def test_serve_pdfs_follow_an_edit_and_are_never_stale(served):
         served.driver.write_text(ORIGINAL, encoding="utf-8")
 
 
+def served_response(served, host: str | None = None, path: str = "drivers/mentoring.html"):
+    """Status, headers and text of a page, asking for `host` (default: the server's own)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{served.port}/{path}")
+    if host is not None:
+        request.add_header("Host", host)
+    try:
+        with _LOCAL.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, ""
+
+
+def test_serve_sends_the_sites_policy_with_its_live_reload_script(served):
+    """The built site's policy, as a header (the page has no <meta> one), with the hashes of
+    the theme's inline scripts and of the live-reload script MkDocs adds to this answer."""
+    from macros.site import csp
+
+    served.restore()
+    status, headers, page = served_response(served)
+    assert status == 200
+    policy = headers["Content-Security-Policy"]
+    sources = re.findall(r"'sha256-[^']+'", policy)
+    assert policy == csp.sealed(sources)
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert "livereload" in scripts[-1]
+    assert {csp.source(code) for code in scripts} <= set(sources)  # the site's, like seal
+    assert "Content-Security-Policy" not in page
+
+
+@pytest.mark.parametrize(
+    "host, status",
+    [
+        ("evil.example:{port}", 400),
+        ("127.0.0.1.evil.example:{port}", 400),
+        ("localhost:1", 400),
+        ("localhost:{port}", 200),
+        ("127.0.0.1:{port}", 200),
+    ],
+)
+def test_serve_answers_only_for_its_own_address(served, host, status):
+    """A page of another site whose name resolves to this machine (DNS rebinding) cannot read
+    the preview."""
+    assert served_response(served, host.format(port=served.port))[0] == status
+
+
+def test_a_killed_serves_temporary_folder_goes_when_the_next_starts(tmp_path, monkeypatch):
+    import tempfile
+
+    from macros.site.live_pdfs import LivePdfs
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    killed = tmp_path / f"toolkit-serve-{dead.stdout.strip()}-abcd1234"
+    users = [tmp_path / "toolkit-serve-notes", tmp_path / f"toolkit-serve-{dead.stdout.strip()}-x"]
+    for folder in [killed, *users]:
+        (folder / "pdf").mkdir(parents=True)
+    (killed / ".build-stamp").write_text("implementation-toolkit build output\n\n", "utf-8")
+    live = LivePdfs()
+    try:
+        assert not killed.exists()
+        assert all(folder.exists() for folder in users)
+        assert live.folder.parent.parent == tmp_path
+    finally:
+        live.close()
+    assert not live.folder.parent.exists()
+
+
 # --- 5. hostile content stays text and reaches nothing -------------------------------------------
 
 

@@ -34,7 +34,18 @@ HOSTILE = {
     "file URL": "[f](file:///etc/passwd)",
     "srcdoc attribute": 'x\n{: srcdoc="<script>alert(1)</script>" }',
     "form action": 'x\n{: formaction="javascript:alert(1)" }',
+    # A title becomes live HTML (the theme's tooltips copy it into innerHTML).
+    "link title": '[guide](https://example.org "<meta http-equiv=refresh content=0;url=/x>")',
+    "title attribute": 'x\n{: title="<img src=x onerror=alert(1)>" }',
+    "theme class": "x\n{: .md-typeset .md-header }",
+    "page class": "*x*{: .tk-plan-list }",
+    "protocol-relative link": "[x](//127.0.0.1:9/x)",
+    "backslash host link": "[x](\\\\\\\\127.0.0.1\\\\share)",
+    "slash-backslash host link": "[x](/\\\\127.0.0.1/x)",
+    "deep quotes": "> " * 150 + "lost",
+    "deep quotes that lose text": "> " * 100 + "lost",
 }
+PAGE_IDS = ["__config", "tk-assess-data", "header-program", "plan-next-assessment", "__search"]
 
 
 class Attributes(HTMLParser):
@@ -64,13 +75,18 @@ def filters(renderer, toolkit):
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_content_markup_cannot_carry_script_style_or_foreign_urls(filters, text):
+    from macros.render.sanitize import CLASSES
+
     for render in filters:
         for tag, name, value in Attributes(str(render(text))).found:
             assert not name.startswith("on"), (tag, name, value)
-            assert name not in ("style", "srcdoc", "formaction", "src"), (tag, name, value)
+            assert name not in ("style", "srcdoc", "formaction", "src", "title"), (tag, name)
             if name == "href":
                 scheme = value.split(":", 1)[0].lower() if ":" in value else ""
                 assert scheme in ("", "http", "https", "mailto"), value
+                assert not "".join(value.split()).replace("\\", "/").startswith("//"), value
+            if name == "class":
+                assert set(value.split()) <= CLASSES.get(tag, set()), (tag, value)
 
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
@@ -86,12 +102,72 @@ def test_what_the_sanitizer_strips_is_reported(renderer, text):
         '!!! note "Note"\n    An admonition.',
         "| a | b |\n|:--|--:|\n| 1 | 2 |",
         "Term\n: Definition",
-        "Text with an id\n{: #part .wide }",
+        "Text with an id\n{: #part }",
+        '!!! warning "Careful"\n    An admonition of another kind.',
+        "## A heading\n\nIts permanent link has no title.",
         "<javascript:alert(1)> shows as the text it is (raw HTML and autolinks are off)",
     ],
 )
 def test_ordinary_markdown_passes_untouched(renderer, text):
     assert renderer.problems(text) == []
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_content_ids_cannot_take_the_pages_own(filters, page_id):
+    """An id from content gets a prefix, so the theme (#__config) and the Assess page
+    (#tk-assess-data, #header-program...) always find their own elements; links follow."""
+    text = f"Settings\n{{: #{page_id} }}\n\nSee *them*{{: #{page_id} }} [here](#{page_id})."
+    for render in filters:
+        found = Attributes(str(render(text))).found
+        ids = [value for _, name, value in found if name == "id"]
+        assert ids and all(value == f"user-content-{page_id}" for value in ids), found
+        assert ("a", "href", f"#user-content-{page_id}") in found
+
+
+def test_headings_in_content_link_to_their_prefixed_ids_without_a_title(renderer):
+    html = str(renderer.block("## Intro\n\n[back](#intro), [there](other.html#intro)"))
+    assert '<h2 id="user-content-intro">' in html
+    assert '<a class="headerlink" href="#user-content-intro">' in html
+    assert 'href="#user-content-intro">back' in html
+    assert 'href="other.html#intro"' in html  # another page's anchors are that page's own
+    assert "title" not in html
+
+
+@pytest.mark.parametrize(
+    "href", ["//host/x", "\\\\host\\share", "/\\host/x", " \t//host/x", "\\/host"]
+)
+def test_links_to_another_host_are_not_relative(href):
+    from macros.render.sanitize import clean, removed
+
+    html = f'<a href="{href}">x</a>'
+    assert clean(html) == "<a>x</a>"
+    assert removed(html) == [
+        f"the link target {href!r} is not allowed; use a relative, http(s) or mailto: link"
+    ]
+
+
+def test_deep_nesting_is_reported_before_it_breaks_a_renderer(renderer):
+    assert renderer.problems("> " * 15 + "fine") == []  # 15 quotes and a paragraph
+    assert renderer.problems("> " * 100 + "lost") == [
+        "the text nests 101 levels deep (quotes, lists, admonitions); at most 16 are allowed"
+    ]
+
+
+def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixture_toolkit):
+    """MkDocs makes a heading's id from its text, so a driver named "__config" would take the
+    theme's id: every heading of a generated page has an id the template gives it, or is text
+    the template holds itself."""
+    from macros.project import TEMPLATES
+    from macros.site.pages import PAGES, SitePages
+
+    pages = SitePages(fixture_toolkit, MarkdownRenderer())
+    written = "".join(path.read_text("utf-8") for path in (TEMPLATES / "site").glob("*.j2"))
+    texts = [pages.page(name) for name in PAGES]
+    texts += [pages.driver_page(driver.id) for driver in fixture_toolkit.drivers]
+    headings = [line for text in texts for line in text.splitlines() if line.startswith("#")]
+    assert len(headings) > 20
+    for line in headings:
+        assert re.search(r" \{ #[a-z0-9-]+ \}$", line) or line.lstrip("# ") in written, line
 
 
 def test_table_alignment_survives_without_style(renderer):
@@ -143,6 +219,22 @@ def test_every_inline_script_is_allowed_by_its_hash_and_nothing_else_is(site):
         allowed = set(policy_of(page)["script-src"][1:])
         assert csp.inline_hashes(page) <= allowed, file
         assert csp.inline_hashes(page), f"{file}: the theme's inline scripts were not found"
+
+
+def test_the_seal_allows_only_the_scripts_the_templates_write(tmp_path):
+    """A script that slipped into a page (past the sanitizer) gets no hash, so it never runs;
+    the theme's, whatever its template expressions gave, does."""
+    theme = tmp_path / "theme" / "partials"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text('<script>var base="{{ base_url }}"</script>', "utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp.UNSEALED}">'
+    page = f'{meta}<script>var base=".."</script><p><script>alert(1)</script></p>'
+    (site / "page.html").write_text(page, encoding="utf-8")
+    assert csp.seal(site, [tmp_path / "theme"]) == 1
+    allowed = policy_of((site / "page.html").read_text(encoding="utf-8"))["script-src"]
+    assert allowed == ["'self'", csp.source('var base=".."')]
 
 
 def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
@@ -322,6 +414,39 @@ def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(site, tmp_path):
     assert marker[0] == "implementation-toolkit build output" and marker[1]
 
 
+def test_an_unchanged_build_proves_its_output_whole(site, tmp_path):
+    """The marker lists every file with its size and sha256 (a site's pages and zip too): a
+    build with unchanged inputs is up to date only while its output is, and builds again once
+    a PDF is gone or cut short, or the manifest is gone."""
+    listed = (site / ".build-stamp").read_text(encoding="utf-8")
+    for name in ("assess.html", "implementation-toolkit-site.zip", "pdf/manifest.json"):
+        assert re.search(rf"^[0-9a-f]{{64}} [0-9]+ {re.escape(name)}$", listed, re.M), name
+    out = tmp_path / "out"
+    assert small_build(out).returncode == 0
+    assert small_build(out).stdout.startswith("Up to date")
+    built = {path.name: digest(path) for path in out.iterdir()}
+    pdfs = sorted(out.glob("*.pdf"))
+    pdfs[0].unlink()
+    pdfs[1].write_bytes(pdfs[1].read_bytes()[:100])
+    (out / "manifest.json").unlink()
+    result = small_build(out)
+    assert result.returncode == 0, result.stderr
+    assert not result.stdout.startswith("Up to date"), result.stdout
+    assert f"warning: files in {out} changed since it was built; building again" in result.stderr
+    assert {path.name: digest(path) for path in out.iterdir()} == built
+    assert small_build(out).stdout.startswith("Up to date")
+
+
+def test_the_zip_ships_no_build_marker(site):
+    """An unzipped copy is the user's: no --out may take its pdf/ folder for a build's."""
+    import zipfile
+
+    with zipfile.ZipFile(site / "implementation-toolkit-site.zip") as archive:
+        names = archive.namelist()
+    assert "implementation-toolkit/pdf/manifest.json" in names
+    assert [name for name in names if name.endswith(".build-stamp")] == []
+
+
 def test_output_gets_the_usual_modes(site):
     umask = os.umask(0o22)
     os.umask(umask)
@@ -340,14 +465,22 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path):
         check=True,
     )
     dead_pid = int(dead.stdout)
-    left = [tmp_path / f".out-new-{dead_pid}-x1", tmp_path / f".out-pdf-{dead_pid}-x2"]
-    alive = tmp_path / f".out-new-{os.getppid()}-x3"  # a build still running: left alone
-    for folder in [*left, alive]:
+    marker = "implementation-toolkit build output\n\n"
+    left = [tmp_path / f".out-new-{dead_pid}-x1abcdef", tmp_path / f".out-pdf-{dead_pid}-x2_bcdef"]
+    alive = tmp_path / f".out-new-{os.getppid()}-x3abcdef"  # a build still running: left alone
+    users = [  # named alike, but not made by a build: never taken for leftovers
+        tmp_path / ".out-old-2023-12-01-backup",
+        tmp_path / f".out-old-{dead_pid}-notmine1",  # no marker
+    ]
+    for folder in [*left, alive, *users]:
         folder.mkdir()
         (folder / "half.pdf").write_bytes(b"%PDF")
+        if folder not in users:
+            (folder / ".build-stamp").write_text(marker, encoding="utf-8")
     assert small_build(out).returncode == 0
     assert not any(folder.exists() for folder in left)
     assert alive.exists()
+    assert all((folder / "half.pdf").exists() for folder in users)
 
 
 def children(pid: int) -> set[int]:
@@ -393,6 +526,19 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def small_plan(cache: Path, tmp_path: Path):
+    """The small build's printables with their cache keys, on `cache` (a seeded cache may also
+    hold the same PDFs under the keys of older code)."""
+    from macros.catalogue import Workshop, catalogue
+    from macros.pdf.build import PdfPlan
+    from macros.project import Project
+    from macros.source.load import load_rubric
+
+    toolkit = load_rubric(FIXTURE_RUBRIC, shown_from=tmp_path)
+    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=Workshop())
+    return PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
+
+
 def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_path, monkeypatch):
     """Two of the small build's 18 cache entries cut short: those two are rendered again."""
     from pypdf import PdfReader
@@ -419,6 +565,24 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     again = small_build(tmp_path / "again")
     assert again.returncode == 0 and "damaged" not in again.stderr
     assert "(0 rendered" in again.stdout
+
+
+def test_a_cache_entry_is_bound_to_its_key(site, tmp_path):
+    """Two entries swapped whole (PDF and record): neither is taken for the other's printable,
+    so the build renders them again; the others are used as they are."""
+    cache = seeded_cache(tmp_path / "cache", site / "pdf")
+    plan = small_plan(cache, tmp_path)
+    swapped = sorted(plan.printables, key=lambda p: plan.keys[p.filename])[:2]
+    first, second = (cache / "pdf" / plan.keys[p.filename] for p in swapped)
+    for suffix in (".json", ".pdf"):
+        a, b = first.with_suffix(suffix), second.with_suffix(suffix)
+        a.rename(tmp_path / "swap")
+        b.rename(a)
+        (tmp_path / "swap").rename(b)
+    assert {p.filename for p in plan.missing()} == {p.filename for p in swapped}
+    for printable in [p for p in plan.printables if p not in swapped]:
+        entry = plan.cached(printable)
+        assert entry is not None and entry[0] == (site / "pdf" / printable.filename).read_bytes()
 
 
 def build_process(out: Path, cache: Path, *extra: str, **environ: str):
@@ -477,6 +641,27 @@ def test_a_substituted_font_is_an_error_naming_it(site, tmp_path):
     assert result.returncode == 1, result.stdout
     assert (
         "error: checklist-mentoring-print-a4.pdf: set in Substitute Sans instead of DejaVu Sans; "
+        "the DejaVu Sans font is missing or hidden (Debian: fonts-dejavu-core)"
+    ) in result.stderr.splitlines(), result.stderr
+    assert not out.exists()
+
+
+def test_no_font_at_all_is_an_error_not_pdfs_in_the_form_font(site, tmp_path):
+    """fontconfig knows no font: WeasyPrint would set all the text in the form fields' font
+    (the only one it is given), and the PDFs would still be written."""
+    (tmp_path / "fonts").mkdir()
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{tmp_path / "fonts"}</dir>'
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    cache = seeded_cache(tmp_path / "cache", site / "pdf")
+    out = tmp_path / "out"
+    result = build_process(out, cache, "--jobs", "1", FONTCONFIG_FILE=str(config))
+    assert result.returncode == 1, result.stdout
+    assert (
+        "error: checklist-mentoring-print-a4.pdf: set in Toolkit Form Sans instead of DejaVu Sans; "
         "the DejaVu Sans font is missing or hidden (Debian: fonts-dejavu-core)"
     ) in result.stderr.splitlines(), result.stderr
     assert not out.exists()

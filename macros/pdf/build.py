@@ -46,14 +46,18 @@ class CacheError(Exception):
     """A cache entry changed between its check and its use (another process wrote to it)."""
 
 
-def _verified(json_file: Path, pdf_file: Path) -> tuple[bytes, int] | None:
+def _verified(key: str, json_file: Path, pdf_file: Path) -> tuple[bytes, int] | None:
     """The cached PDF and its page count, or None when absent or damaged in any way.
 
-    The entry's record holds the PDF's sha256 and page count; the bytes must match the one and
-    parse to the other, so a truncated, edited or half-written file is never shipped.
+    The entry's record holds its key and the PDF's sha256 and page count; the key must be the
+    one asked for (an entry renamed or swapped with another is not this printable's), the bytes
+    must match the sha256 and parse to the page count, so a truncated, edited or half-written
+    file is never shipped.
     """
     try:
         record = json.loads(json_file.read_text(encoding="utf-8"))
+        if record["key"] != key:
+            return None
         data = pdf_file.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != record["sha256"]:
@@ -140,21 +144,22 @@ class PdfPlan:
 
     def cached(self, printable: Printable) -> tuple[bytes, int] | None:
         """The verified cached PDF of `printable` and its page count, if the cache has it."""
-        return _verified(self._entry(printable, ".json"), self._entry(printable, ".pdf"))
+        key = self.keys[printable.filename]
+        return _verified(key, self._entry(printable, ".json"), self._entry(printable, ".pdf"))
 
     def missing(self) -> list[Printable]:
         return [p for p in self.printables if self.cached(p) is None]
 
     def damaged(self, printables: Sequence[Printable]) -> set[str]:
         """Those of `printables` whose entry exists but does not verify (an old-format record,
-        without a checksum, is simply rendered again)."""
+        without its key, is simply rendered again)."""
         found = set()
         for printable in printables:
             try:
                 record = self._entry(printable, ".json").read_text(errors="replace")
             except OSError:
                 continue
-            if "sha256" in record:
+            if "key" in record:
                 found.add(printable.filename)
         return found
 
@@ -173,7 +178,8 @@ class PdfPlan:
             nonlocal done
             # Written under a temporary name, then renamed: another build sharing the cache
             # never copies half a file. The .json marks the entry complete, so it comes last.
-            record = {"pages": pages, "sha256": hashlib.sha256(data).hexdigest()}
+            key = self.keys[printable.filename]
+            record = {"key": key, "pages": pages, "sha256": hashlib.sha256(data).hexdigest()}
             meta = json.dumps(record).encode()
             for suffix, content in ((".pdf", data), (".json", meta)):
                 partial = self._entry(printable, f"{suffix}.{os.getpid()}.tmp")

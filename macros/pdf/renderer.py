@@ -160,11 +160,15 @@ class PdfRenderer:
             logger.removeHandler(warnings)
         if warnings.messages:
             raise RenderError(f"{printable.filename}: " + "; ".join(warnings.messages))
+        # The text in the font the style sheets ask for; the form font only in form fields
+        # (without DejaVu Sans, WeasyPrint would set the whole text in it).
         used = sorted({_family(font) for font in document.fonts.values()})
-        foreign = [family for family in used if family not in (SOURCE_FAMILY, FAMILY)]
-        if foreign:
+        allowed = (SOURCE_FAMILY, FAMILY) if fillable else (SOURCE_FAMILY,)
+        foreign = [family for family in used if family not in allowed]
+        if foreign or SOURCE_FAMILY not in used:
             raise RenderError(
-                f"{printable.filename}: set in {', '.join(foreign)} instead of {SOURCE_FAMILY}; "
+                f"{printable.filename}: set in {', '.join(foreign or used)} instead of "
+                f"{SOURCE_FAMILY}; "
                 f"the {SOURCE_FAMILY} font is missing or hidden (Debian: fonts-dejavu-core)"
             )
         if fillable:

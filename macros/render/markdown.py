@@ -21,8 +21,8 @@ from .sanitize import clean, removed
 # The Markdown the rubric's text may use, in MkDocs' order (its built-ins toc, tables and
 # fenced_code first). mkdocs.yml lists its own for the hand-written pages in content/.
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition", "def_list"]
-EXTENSION_CONFIGS = {
-    "toc": {"permalink": True},
+EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
+    "toc": {"permalink": True, "permalink_title": ""},  # content has no title (see .sanitize)
     "tables": {"use_align_attribute": True},  # content may not set style (see .sanitize)
 }
 

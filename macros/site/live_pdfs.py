@@ -5,6 +5,8 @@ the cache already holds for exactly this content are offered at once; the others
 background thread, and when they are done a file in `done_dir` changes: the server watches that
 folder, so the next rebuild offers them. A PDF of an older version of its content is never
 offered, and a PDF that cannot be rendered is reported, not replaced by an old one.
+Its folder (`toolkit-serve-<pid>-...` in the system's temporary folder) goes when serve stops;
+one that a killed serve left behind goes when the next one starts.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from ..catalogue import Printable, catalogue
 from ..errors import ToolkitError
 from ..project import Project
 from ..render.markdown import MarkdownRenderer
+from ..store.output import made_folder, remove_dead
+
+PREFIX = "toolkit-serve-"
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,9 @@ class Status:
 
 class LivePdfs:
     def __init__(self) -> None:
-        base = Path(tempfile.mkdtemp(prefix="toolkit-serve-"))
+        temp = Path(tempfile.gettempdir())
+        remove_dead(temp, PREFIX)
+        base = made_folder(PREFIX, temp)
         self.folder = base / "pdf"  #: the current PDFs and their manifest.json
         self.done_dir = base / "done"  #: changes when a render ends (watched by the server)
         self.done_dir.mkdir()

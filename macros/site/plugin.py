@@ -33,7 +33,8 @@ from .. import model
 from ..errors import RubricError, SiteBuildError
 from ..project import PACKAGE, Project
 from ..render.markdown import MarkdownRenderer
-from . import csp
+from ..store.output import made_folder, remove_dead
+from . import csp, serving
 from .live_pdfs import LivePdfs
 from .pages import SitePages, driver_page_path
 
@@ -90,6 +91,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.pdf_dir: Path | None = None  #: the PDFs this build copies into the site
         self.kept_pdfs: Path | None = None  #: a copy of site/pdf, which MkDocs empties
         self.pages: SitePages | None = None
+        self.hashes: list[str] = []  #: under serve, the policy's hashes of the theme's scripts
 
     # --- what the macros ask for (page_macros.py) -----------------------------------------------
 
@@ -131,7 +133,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         credit = self.pages.environment.filters["mdi"](self.pages.toolkit.footer_credit)
         config.copyright = str(credit)
         config.extra["toolkit_notices"] = notices or None
-        # Live reload injects a script that changes on every request: no policy under serve.
+        # Live reload injects a script that changes on every request: under serve the server
+        # sends the policy as a header with its hash (serving.guard), not in the page.
         config.extra["content_security_policy"] = None if self.serving else csp.UNSEALED
         return config
 
@@ -146,8 +149,9 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder
     ) -> LiveReloadServer:
-        """Also watch a rubric given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/), and
-        the end of a PDF render."""
+        """Send the site's policy and refuse other hosts (serving.guard); also watch a rubric
+        given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/), and the end of a PDF render."""
+        serving.guard(server, config.dev_addr.host, config.dev_addr.port, lambda: self.hashes)
         project = _project(config)
         if project.rubric != project.root / "rubric":
             server.watch(str(project.rubric))
@@ -159,7 +163,9 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         """Seal the pages' Content-Security-Policy (site.csp); put the PDFs beside the pages
         (the Downloads page links to pdf/)."""
         if config.extra.get("content_security_policy"):
-            csp.seal(Path(config.site_dir))
+            csp.seal(Path(config.site_dir), config.theme.dirs)
+        elif self.serving:
+            self.hashes = csp.site_hashes(Path(config.site_dir), config.theme.dirs)
         target = Path(config.site_dir) / "pdf"
         if self.pdf_dir and self.pdf_dir.is_dir() and not target.exists():
             shutil.copytree(self.pdf_dir, target)
@@ -215,7 +221,9 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         # empty site_dir, which may hold them, so keep a copy until on_post_build.
         source, site_dir = project.pdf_dir, Path(config.site_dir).resolve()
         if source.is_dir() and source.resolve().is_relative_to(site_dir):
-            self.kept_pdfs = Path(tempfile.mkdtemp(prefix="toolkit-pdf-")) / "pdf"
+            temp = Path(tempfile.gettempdir())
+            remove_dead(temp, "toolkit-pdf-")  # left by a killed build
+            self.kept_pdfs = made_folder("toolkit-pdf-", temp) / "pdf"
             shutil.copytree(source, self.kept_pdfs)
             return self.kept_pdfs
         return source

@@ -6,6 +6,7 @@ import dataclasses
 import difflib
 import json
 import os
+import re
 import types
 import typing
 import unicodedata
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from confusable_homoglyphs import categories, confusables
 from referencing import Registry, Resource
 
 from .. import model
@@ -88,6 +90,7 @@ def load_rubric(
         )
     for document in [*documents.values(), *drivers]:
         problems.extend(_invisible(document))
+        problems.extend(_deceptive(document))
         if can_print is not None:
             problems.extend(unprintable(document, document.data, (), can_print))
         if markup_problems is not None:
@@ -420,6 +423,34 @@ def _invisible(document: Document) -> Iterable[Problem]:
             yield document.problem(
                 location, f"must not be empty: it holds only invisible characters ({codes})"
             )
+
+
+# Characters that reorder the text around them: a name can then read as another one.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+NAME_FIELDS = ("name", "title", "heading")
+
+
+def _deceptive(document: Document) -> Iterable[Problem]:
+    """Text that reads as something it is not: bidirectional controls anywhere, and in names a
+    word that mixes look-alike letters of several scripts (a Cyrillic "о" in "Cоaching")."""
+    for location, text in _texts(document.data):
+        control = next((char for char in text if char in BIDI_CONTROLS), None)
+        if control is not None:
+            yield document.problem(
+                location,
+                f"contains the bidirectional control U+{ord(control):04X} "
+                f"({unicodedata.name(control)}), which changes the order text is shown in; "
+                "remove it",
+            )
+        if location and location[-1] in NAME_FIELDS:
+            for word in re.findall(r"\w+", text):
+                if confusables.is_dangerous(word):
+                    scripts = sorted({categories.alias(char) for char in word} - {"COMMON"})
+                    yield document.problem(
+                        location,
+                        f"the word {word!r} mixes look-alike letters of {' and '.join(scripts)}; "
+                        "write it in one script",
+                    )
 
 
 def unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:

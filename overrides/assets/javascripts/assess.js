@@ -36,6 +36,14 @@
   const $ = (selector, within) => (within || document).querySelector(selector);
   const $$ = (selector, within) => Array.from((within || document).querySelectorAll(selector));
 
+  // The page's own elements, found once (by data- attributes, which content cannot write, and
+  // before the plan adds ids of its own) and kept: no later element can stand in for them.
+  const HEADER_INPUTS = {};
+  HEADER_FIELDS.slice(1).forEach((name) => { HEADER_INPUTS[name] = $("[data-header=" + name + "]"); });
+  const NEXT_ASSESSMENT = $("[data-plan-next]");
+  const planItems = new Map(); // practice id -> its plan item
+  const planHeadings = new Map(); // driver id -> its heading in the plan
+
   // What the page holds besides its form fields: plan rows (kept while unticked, so an
   // accidental untick loses nothing), entries and ticks this toolkit version lacks (carried
   // and saved again), values a field cannot show, compared files.
@@ -94,7 +102,7 @@
         const kind = $("input[name=header-kind]:checked");
         header.kind = kind ? kind.value : "";
       } else {
-        header[name] = fieldValue(document.getElementById("header-" + name));
+        header[name] = fieldValue(HEADER_INPUTS[name]);
       }
     });
     const practices = new Map();
@@ -106,7 +114,7 @@
       header: header,
       practices: practices,
       carried: new Map(carried),
-      next_assessment: fieldValue(document.getElementById("plan-next-assessment")),
+      next_assessment: fieldValue(NEXT_ASSESSMENT),
     };
   }
 
@@ -131,7 +139,7 @@
     const header = assessment.header;
     $$("input[name=header-kind]").forEach((radio) => { radio.checked = radio.value === header.kind; });
     HEADER_FIELDS.slice(1).forEach((name) => {
-      setField(document.getElementById("header-" + name), header[name]);
+      setField(HEADER_INPUTS[name], header[name]);
     });
     actions = new Map();
     chosen = new Set();
@@ -157,7 +165,7 @@
         chosen.add(id);
       }
     });
-    setField(document.getElementById("plan-next-assessment"), assessment.next_assessment);
+    setField(NEXT_ASSESSMENT, assessment.next_assessment);
     refresh();
     document.dispatchEvent(new CustomEvent("tk-records", { detail: new Map(records) }));
   }
@@ -441,6 +449,7 @@
       const heading = document.createElement("h3");
       heading.textContent = driver.name;
       heading.id = "plan-driver-" + driver.id;
+      planHeadings.set(driver.id, heading);
       blocks.push(heading);
       driver.practices.forEach((practice) => blocks.push(planItem(practice.id)));
     });
@@ -451,6 +460,7 @@
     const practice = PRACTICES.get(id);
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
+    planItems.set(id, node);
     node.hidden = true;
     // The heading is made here: in the template, an h4 would follow the page's h2 (invalid HTML).
     node.prepend(cell("h4", practice.driver.name + " " + practice.number + ". " + practice.statement));
@@ -473,7 +483,7 @@
   }
 
   function showPlanItem(id, entry) {
-    const node = document.getElementById("plan-" + id);
+    const node = planItems.get(id);
     $(".tk-plan-rating", node).textContent = "Rating: " +
       (entry.rating ? LABELS.get(entry.rating) + " (" + SCORES.get(entry.rating) + ")" : DATA.not_rated);
     const missing = unmet(id);
@@ -482,7 +492,7 @@
   }
 
   function fillPlanFields(id) {
-    const node = document.getElementById("plan-" + id);
+    const node = planItems.get(id);
     $("[data-plan=choose]", node).checked = chosen.has(id);
     $(".tk-plan-fields", node).hidden = !chosen.has(id);
     $$("[data-field]", node).forEach((field) => {
@@ -495,10 +505,10 @@
     const listed = new Set(ids);
     (changedId ? [changedId] : IDS).forEach((id) => {
       showPlanItem(id, file.practices.get(id));
-      document.getElementById("plan-" + id).hidden = !listed.has(id);
+      planItems.get(id).hidden = !listed.has(id);
     });
     DRIVERS.forEach((driver) => {
-      document.getElementById("plan-driver-" + driver.id).hidden =
+      planHeadings.get(driver.id).hidden =
         !driver.practices.some((practice) => listed.has(practice.id));
     });
     $(".tk-plan-empty").hidden = ids.length > 0;
@@ -949,7 +959,7 @@
       } else {
         chosen.delete(practiceId);
       }
-      $(".tk-plan-fields", document.getElementById("plan-" + practiceId)).hidden = !target.checked;
+      $(".tk-plan-fields", planItems.get(practiceId)).hidden = !target.checked;
       const file = collect();
       showPlanTable(file, candidates(file));
     } else if (target.hasAttribute("data-field")) {
