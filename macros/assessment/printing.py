@@ -163,9 +163,7 @@ class Filled:
             if entry.consensus is None:
                 continue
             rounds = [dict(counts) for counts in entry.consensus.rounds]
-            texts = [
-                counts_text(counts, counts.get(NOT_RATED, 0), self.data) for counts in rounds
-            ]
+            texts = [counts_text(counts, counts.get(NOT_RATED, 0), self.data) for counts in rounds]
             first = rounds[0] if rounds else {}
             flagged = bool(rounds) and bool(item(first, first.get(NOT_RATED, 0), self.data).flags)
             result.append(
