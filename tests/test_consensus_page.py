@@ -140,7 +140,7 @@ def test_merge_reveal_record_save_and_reopen(browser, roots, ballots, data, tmp_
         page.click("[data-merge=keep-round]")
         rounds = row(page, ITEM).locator(".tk-merge-rounds").inner_text()
         assert rounds == f"Round 1: {want}; Round 2: 2: 0, 1: 2, 0: 0"
-        row(page, ITEM).locator("summary").click()
+        row(page, ITEM).locator("button[data-merge-toggle]").click()
         page.select_option(f"#merge-{ITEM}-agreed", "partially-in-place")
         page.fill(f"#merge-{ITEM}-rationale", RATIONALE)
         page.fill(f"#merge-{ITEM}-dissent", "Ana: in place")

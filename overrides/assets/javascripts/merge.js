@@ -140,6 +140,7 @@
       $(".tk-merge-flags", row).textContent = item.flags.map((flag) => FLAG_WORDS[flag]).join("; ") +
         (item.unanimous ? "All alike" : "");
       row.classList.toggle("tk-flagged", item.flags.length > 0);
+      row.classList.toggle("tk-no-record", !records.has(id));
       row.hidden = !inView.has(id);
       $(".tk-merge-typed-counts", row).hidden = !typing;
       const record = records.get(id);
@@ -154,6 +155,7 @@
     fillList(byId("tk-needs-evidence"), needs.map(label));
     $("#tk-needs-evidence .tk-none").hidden = needs.length > 0;
     byId("tk-needs-evidence").hidden = false;
+    root.classList.toggle("tk-merge-empty", records.size === 0);
     const aliases = ballots.map((ballot) => ballot.alias || "(no alias)");
     const list = byId("tk-merge-aliases-list");
     list.hidden = !byId("tk-merge-aliases").checked || !ballots.length;
@@ -171,7 +173,8 @@
     $("[data-record=needs_evidence]", row).checked = Boolean(record && record.needs_evidence);
     const words = [];
     if (record && agreed.value) {
-      words.push("Agreed: " + agreed.options[agreed.selectedIndex].text +
+      const rating = DATA.scale.find((r) => r.id === agreed.value);
+      words.push("Agreed: " + (rating ? rating.label + ", " + rating.score : agreed.value) +
         (record.prefilled ? " (prefilled: all alike)" : "") + ".");
     }
     if (record) {
@@ -311,6 +314,13 @@
     }
   });
   root.addEventListener("click", (event) => {
+    const toggle = event.target.closest("button[data-merge-toggle]");
+    if (toggle) { // a row's record fields, shown or hidden
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      $(".tk-merge-fields", toggle.closest("tr")).hidden = !open;
+      return;
+    }
     const button = event.target.closest("button[data-merge]");
     if (!button) return;
     const action = button.getAttribute("data-merge");
