@@ -7,11 +7,13 @@ comes from totals.py, the arithmetic the site's script shares.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import Problem
 from .fileformat import Assessment, Entry, drivers, practices
+from .inputs import STDIN, Input, read_input
 from .reading import AssessmentError, read_assessment
 from .totals import Tally, Totals, totals
 
@@ -20,9 +22,10 @@ from .totals import Tally, Totals, totals
 class Round:
     """One saved assessment file."""
 
-    name: str  #: the file's name without .json: names its PDFs
+    name: str  #: made from the file's name (inputs.safe_name): names its PDFs
     assessment: Assessment
     totals: Totals
+    file: str  #: the file's own name, for the manifest
 
     @property
     def date(self) -> str:
@@ -177,21 +180,27 @@ class Filled:
         return result
 
 
-def read_rounds(files: list[Path], data: dict, *, can_print=None) -> tuple[Round, ...]:
+def read_rounds(files: Sequence[Path | Input], data: dict, *, can_print=None) -> tuple[Round, ...]:
     """Read every file (all problems at once) and order the rounds by date, then as given."""
     rounds, problems = [], []
-    stems = [Path(file).stem for file in files]
-    for file in files:
-        if stems.count(Path(file).stem) > 1:
-            message = "two files given have this name; their PDFs would have the same names"
-            problems.append(Problem(str(file), 1, 1, "(file)", message))
+    inputs = [file if isinstance(file, Input) else read_input(file) for file in files]
+    names = [source.name for source in inputs]
+    for source in inputs:
+        if names.count(source.name) > 1:
+            message = (
+                f"two files given would name their PDFs '{source.name}-...'; rename one of them"
+            )
+            if source.given == STDIN:
+                message = "standard input can be read only once"
+            problems.append(Problem(source.shown, 1, 1, "(file)", message))
             continue
         try:
-            assessment = read_assessment(file, data, can_print=can_print)
+            assessment = read_assessment(source, data, can_print=can_print)
         except AssessmentError as error:
             problems.extend(error.problems)
             continue
-        rounds.append(Round(Path(file).stem, assessment, totals(data, assessment)))
+        result = totals(data, assessment)
+        rounds.append(Round(source.name, assessment, result, source.file))
     if problems:
         raise AssessmentError(problems)
     return tuple(sorted(rounds, key=lambda item: item.date))

@@ -10,15 +10,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import Problem, RubricError
+from ..errors import Problem, RubricError, visible
 from ..project import SCHEMAS
 from ..source.load import explain_schema_error, schema_validator, unprintable
-from ..source.yamldoc import MAX_BYTES, Document, read_text
+from ..source.yamldoc import Document, read_text
 from .fileformat import FORMAT, SCHEMA, Assessment, from_json_data, practices
+from .inputs import Input, read_input
 
 
 class AssessmentError(RubricError):
-    """Everything wrong with one or more assessment files, found in one pass."""
+    """Everything wrong with one or more assessment files, found in one pass.
+
+    Messages quote file names and file content: control characters in them are shown as
+    escapes, so a file can never drive the terminal or fake a line of the report."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            [
+                Problem(visible(p.path), p.line, p.column, visible(p.field), visible(p.message))
+                for p in problems
+            ]
+        )
 
     def report(self) -> str:
         count = len(self.problems)
@@ -27,9 +39,10 @@ class AssessmentError(RubricError):
 
 
 def read_assessment(
-    file: Path, data: dict, shown_as: str | None = None, *, can_print=None
+    file: Path | Input, data: dict, shown_as: str | None = None, *, can_print=None
 ) -> Assessment:
-    """Read and check `file` against the toolkit described by `data` (fileformat.rubric_data).
+    """Read and check `file` (a path, or an Input already read) against the toolkit described
+    by `data` (fileformat.rubric_data).
 
     `can_print(character)`, when given, says whether the PDFs' font can show a character: text
     the team typed that a PDF cannot show is reported where it is in the file.
@@ -37,8 +50,8 @@ def read_assessment(
     A file saved by another version of the same toolkit is accepted: best practices this
     version does not have are kept (Assessment.unknown lists them) and left out of the totals.
     """
-    shown = shown_as or str(file)
-    document, problems = _parse(Path(file), shown)
+    source = file if isinstance(file, Input) else read_input(file)
+    document, problems = _parse(source, shown_as or source.shown)
     if document is None:
         raise AssessmentError(problems)
     problems = _check(document, data)
@@ -53,17 +66,15 @@ def read_assessment(
     return assessment
 
 
-def _parse(file: Path, shown: str) -> tuple[Document | None, list[Problem]]:
+def _parse(source: Input, shown: str) -> tuple[Document | None, list[Problem]]:
     def fail(message: str, line: int = 1, column: int = 1):
         return None, [Problem(shown, line, column, "(file)", message)]
 
-    try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            return fail(f"file is {size / 1e6:.1f} MB; an assessment file may be at most 1 MB")
-        raw = file.read_bytes()
-    except OSError as error:
-        return fail(f"cannot read the file: {error.strerror}")
+    raw = source.data
+    if raw is None:
+        return fail(source.problem)
+    if not raw.strip():
+        return fail("the file is empty; an assessment is a JSON file")
     if b"\0" in raw:
         return fail("this is a binary file, not an assessment (a JSON file)")
     try:

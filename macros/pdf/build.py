@@ -264,7 +264,7 @@ def _assessment_of(printable: Printable) -> dict:
     rounds = (
         printable.filled.rounds if printable.kind == "results-report" else [printable.filled.round]
     )
-    return {"assessments": [{"file": f"{item.name}.json", "date": item.date} for item in rounds]}
+    return {"assessments": [{"file": item.file, "date": item.date} for item in rounds]}
 
 
 def write_manifest(path: Path, built: list[Built]) -> None:
