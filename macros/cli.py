@@ -102,7 +102,11 @@ def inputs_stamp(args: argparse.Namespace, project: Project, inputs: Sequence[In
     from .pdf.fonts import resolved_font_files
     from .store.cache import build_stamp
 
-    assessments = [(source.given, source.name, source.digest) for source in inputs]
+    assessments: list[tuple] = [(source.given, source.name, source.digest) for source in inputs]
+    if inputs:  # a team's text may be set in any installed font
+        from .pdf.fonts import installed_fonts, signature
+
+        assessments += [signature(Path(font.file)) for font in installed_fonts()]
     options = (
         assessments,
         args.site,
@@ -132,13 +136,23 @@ def progress_line(project: Project, stream=None) -> Callable[[int, int, str], No
 
 
 def assessment_printables(toolkit, files: Sequence[Input], papers: tuple[str, ...]) -> list:
-    """The printables of saved assessment files; every problem in them raised at once."""
+    """The printables of saved assessment files; every problem in them raised at once, and
+    every character no installed font has named at once (it prints as U+FFFD)."""
     from .assessment import rubric_data
     from .assessment.printing import Filled, read_rounds
-    from .pdf.fonts import printable_characters
+    from .pdf.fonts import FALLBACK_PACKAGES, TeamFonts
 
     data = rubric_data(toolkit)
-    rounds = read_rounds(files, data, can_print=printable_characters())
+    rounds, replaced = read_rounds(files, data, can_print=TeamFonts().can_print)
+    for problem in replaced:
+        print(f"warning: {problem}", file=sys.stderr)
+    if replaced:
+        print(
+            f"warning: {len(replaced)} text(s) hold characters no installed font has; they are "
+            "printed as \ufffd (U+FFFD). Fonts for most scripts: Debian packages "
+            + ", ".join(FALLBACK_PACKAGES),
+            file=sys.stderr,
+        )
     return filled_catalogue(toolkit, Filled(data, rounds), papers=papers)
 
 

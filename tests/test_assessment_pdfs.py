@@ -20,7 +20,7 @@ import page
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 from pdf_tools import fields_of, norm, pdfua_part, text_of
-from test_assessment import BAD_FILES, GOOD_START
+from test_assessment import BAD_FILES
 
 from macros.assessment import read_assessment, rubric_data, totals
 from macros.assessment.fileformat import practices
@@ -342,11 +342,6 @@ def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
 CLI_CASES = {
     name: BAD_FILES[name] for name in ("not JSON", "wrong type", "unknown item", "another toolkit")
 }
-CLI_CASES["a character the PDFs cannot show"] = (
-    GOOD_START + '"practices": {"coaching-provided": {"rating": null, "notes": "ok \u4e00"}}}',
-    "4:62: practices.coaching-provided.notes: the character '\u4e00' (U+4E00) is not in "
-    "the PDFs' font; the printables cannot show it",
-)
 
 
 def test_bad_files_stop_the_build_and_write_nothing(tmp_path, data):

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import Problem
 from .fileformat import Assessment, Entry, drivers, practices
 from .inputs import STDIN, Input, read_input
-from .reading import AssessmentError, read_assessment
+from .reading import AssessmentError, read_for_print
 from .totals import Tally, Totals, totals
 
 
@@ -142,6 +142,14 @@ class Filled:
             )
         return rows
 
+    def typed(self) -> str:
+        """Everything a team typed, in every round, and the files' names: the text that may
+        be set in a fallback font (see pdf.fonts.TeamFonts)."""
+        parts = []
+        for item in self.rounds:
+            parts += [item.name, item.file, *_strings(asdict(item.assessment))]
+        return "\n".join(parts)
+
     # --- several rounds ---------------------------------------------------------------------
 
     def series(self, driver_id: str | None = None, category_id: str | None = None) -> list[Tally]:
@@ -180,9 +188,24 @@ class Filled:
         return result
 
 
-def read_rounds(files: Sequence[Path | Input], data: dict, *, can_print=None) -> tuple[Round, ...]:
-    """Read every file (all problems at once) and order the rounds by date, then as given."""
-    rounds, problems = [], []
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in (str(key), *_strings(item))]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def read_rounds(
+    files: Sequence[Path | Input], data: dict, *, can_print=None
+) -> tuple[tuple[Round, ...], list[Problem]]:
+    """Read every file (all problems at once) and order the rounds by date, then as given.
+
+    Also returns, field by field, the characters no installed font has (`can_print`), which
+    print as U+FFFD: reported, never refused."""
+    rounds, problems, replaced = [], [], []
     inputs = [file if isinstance(file, Input) else read_input(file) for file in files]
     names = [source.name for source in inputs]
     for source in inputs:
@@ -195,12 +218,13 @@ def read_rounds(files: Sequence[Path | Input], data: dict, *, can_print=None) ->
             problems.append(Problem(source.shown, 1, 1, "(file)", message))
             continue
         try:
-            assessment = read_assessment(source, data, can_print=can_print)
+            assessment, unprintable = read_for_print(source, data, can_print=can_print)
         except AssessmentError as error:
             problems.extend(error.problems)
             continue
+        replaced.extend(unprintable)
         result = totals(data, assessment)
         rounds.append(Round(source.name, assessment, result, source.file))
     if problems:
         raise AssessmentError(problems)
-    return tuple(sorted(rounds, key=lambda item: item.date))
+    return tuple(sorted(rounds, key=lambda item: item.date)), AssessmentError(replaced).problems

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from ..errors import Problem, RubricError, visible
 from ..project import SCHEMAS
-from ..source.load import explain_schema_error, schema_validator, unprintable
+from ..source.load import explain_schema_error, schema_validator
 from ..source.yamldoc import Document, read_text
 from .fileformat import FORMAT, SCHEMA, Assessment, from_json_data, practices
 from .inputs import Input, read_input
+
+REPLACEMENT = "\ufffd"  #: printed for a character no installed font has
 
 
 class AssessmentError(RubricError):
@@ -38,32 +40,61 @@ class AssessmentError(RubricError):
         return f"{self}\n{count} {noun} in the assessment; nothing was written."
 
 
-def read_assessment(
-    file: Path | Input, data: dict, shown_as: str | None = None, *, can_print=None
-) -> Assessment:
+def read_assessment(file: Path | Input, data: dict, shown_as: str | None = None) -> Assessment:
     """Read and check `file` (a path, or an Input already read) against the toolkit described
     by `data` (fileformat.rubric_data).
-
-    `can_print(character)`, when given, says whether the PDFs' font can show a character: text
-    the team typed that a PDF cannot show is reported where it is in the file.
 
     A file saved by another version of the same toolkit is accepted: best practices this
     version does not have are kept (Assessment.unknown lists them) and left out of the totals.
     """
+    return read_for_print(file, data, shown_as)[0]
+
+
+def read_for_print(
+    file: Path | Input, data: dict, shown_as: str | None = None, *, can_print=None
+) -> tuple[Assessment, list[Problem]]:
+    """read_assessment, and with `can_print(character)` (whether any installed font has it)
+    every character of the team's text that cannot be printed replaced by U+FFFD: each field
+    holding some is returned as a Problem naming them all (a warning, never a refusal)."""
     source = file if isinstance(file, Input) else read_input(file)
     document, problems = _parse(source, shown_as or source.shown)
     if document is None:
         raise AssessmentError(problems)
     problems = _check(document, data)
-    if not problems and can_print is not None:
-        problems = list(unprintable(document, document.data, (), can_print))
     if problems:
         raise AssessmentError(problems)
-    assessment = from_json_data(document.data)
+    replaced: list[Problem] = []
+    value = document.data
+    if can_print is not None:
+        value = _printable(document, value, (), can_print, replaced)
+    assessment = from_json_data(value)
     known = practices(data)
     for id_ in [id_ for id_ in assessment.carried if id_ in known]:  # back in this version
         assessment.practices.setdefault(id_, assessment.carried.pop(id_))
-    return assessment
+    return assessment, replaced
+
+
+def _printable(document: Document, value, location: tuple, can_print, found: list[Problem]):
+    """`value` with every character `can_print` refuses replaced by REPLACEMENT."""
+    if isinstance(value, dict):
+        return {
+            key: _printable(document, item, (*location, key), can_print, found)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            _printable(document, item, (*location, index), can_print, found)
+            for index, item in enumerate(value)
+        ]
+    if not isinstance(value, str):
+        return value
+    missing = list(dict.fromkeys(char for char in value if not can_print(char)))
+    if not missing:
+        return value
+    named = ", ".join(f"'{char}' (U+{ord(char):04X})" for char in missing)
+    message = f"no installed font has {named}; printed as {REPLACEMENT} (U+FFFD)"
+    found.append(document.problem(location, message))
+    return "".join(REPLACEMENT if char in missing else char for char in value)
 
 
 def _parse(source: Input, shown: str) -> tuple[Document | None, list[Problem]]:

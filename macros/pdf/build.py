@@ -27,7 +27,7 @@ from ..project import Project
 from ..render.markdown import MarkdownRenderer
 from ..store.cache import pdf_environment_key, printable_key
 from ..store.output import staging
-from .fonts import form_font, resolved_font_files
+from .fonts import form_font, resolved_font_files, signature
 from .renderer import PdfRenderer, harfbuzz_subset
 
 CACHE_DAYS = 30  # entries unused for this long are removed
@@ -131,7 +131,11 @@ class PdfPlan:
         self.htmls: dict[str, str] = {}
         for printable in printables:
             html = self.renderer.html(printable)
-            options = (printable.variant, printable.paper, printable.landscape, printable.filename)
+            options: tuple = (printable.variant, printable.paper, printable.landscape)
+            options += (printable.filename,)
+            if printable.filled is not None:  # fonts the team's text may be set in
+                files = self.renderer.team_fonts.files(printable.filled.typed())
+                options += tuple(signature(Path(file)) for file in files)
             self.keys[printable.filename] = printable_key(environment, options, html)
             self.htmls[printable.filename] = html
 

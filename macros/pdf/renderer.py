@@ -7,6 +7,7 @@ and nothing else, so content can never make it reach the network.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from ..project import STYLES, TEMPLATES, Project
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer
 from .fill import extra_lines, grow
-from .fonts import FAMILY, SOURCE_FAMILY, form_font
+from .fonts import FAMILY, SOURCE_FAMILY, TeamFonts, form_font
 from .forms import fix_form_fields
 from .wrap import soft_wraps
 
@@ -116,6 +117,10 @@ class PdfRenderer:
             weasyprint.CSS(string=form_font_face, url_fetcher=self.fetcher, font_config=self.fonts),
         ]
 
+    @functools.cached_property
+    def team_fonts(self) -> TeamFonts:
+        return TeamFonts()
+
     def html(self, printable: Printable) -> str:
         return soft_wraps(self.environment.get_template(printable.template).render(doc=printable))
 
@@ -161,7 +166,10 @@ class PdfRenderer:
         if warnings.messages:
             raise RenderError(f"{printable.filename}: " + "; ".join(warnings.messages))
         used = sorted({_family(font) for font in document.fonts.values()})
-        foreign = [family for family in used if family not in (SOURCE_FAMILY, FAMILY)]
+        allowed = {SOURCE_FAMILY, FAMILY}
+        if printable.filled is not None:  # text a team typed may need another font, and only it
+            allowed |= self.team_fonts.families(printable.filled.typed())
+        foreign = [family for family in used if family not in allowed]
         if foreign:
             raise RenderError(
                 f"{printable.filename}: set in {', '.join(foreign)} instead of {SOURCE_FAMILY}; "
