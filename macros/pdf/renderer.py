@@ -176,7 +176,7 @@ class PdfRenderer:
                 f"the {SOURCE_FAMILY} font is missing or hidden (Debian: fonts-dejavu-core)"
             )
         if fillable:
-            data = fix_form_fields(data)
+            data = fix_form_fields(data, fit_text=printable.filled is not None)
         return Rendered(printable, data, len(document.pages))
 
 
