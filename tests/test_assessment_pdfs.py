@@ -229,14 +229,16 @@ def test_action_plan_lists_exactly_the_chosen_best_practices(built, fixture_data
         assert norm(assessment.practices[id_].action.strategy) in text
 
 
-def test_fillable_action_plan_keeps_the_empty_cells_fillable(built, fixture_data, rounds):
+def test_fillable_action_plan_keeps_every_cell_fillable(built, fixture_data, rounds):
+    """Cells the file filled are fields holding its values (test_fillable_plan.py checks how
+    they print); the others, and the blank rows after them, are empty fields."""
     assessment = read_assessment(rounds / "team.json", fixture_data)
     chosen = [entry for entry in assessment.practices.values() if entry.action]
     fields = fields_of(built["one"] / "team-action-plan-fillable-letter.pdf")
     for row, entry in enumerate(chosen, start=1):
         for column in ("strategy", "responsible", "timeline", "status"):
-            assert (f"row{row}-{column}" in fields) == (not getattr(entry.action, column))
-        assert f"row{row}-driver" not in fields
+            assert fields[f"row{row}-{column}"].value == getattr(entry.action, column)
+        assert f"row{row}-driver" not in fields  # printed: the driver of the chosen practice
     last = len(chosen) + 1
     assert {f"row{last}-driver", f"row{last}-strategy", f"row{last}-status"} <= set(fields)
 
