@@ -118,9 +118,11 @@ class PdfPlan:
         printables: list[Printable],
         cache_dir: Path | None = None,
     ) -> None:
-        # Pre-filled header values (a workshop's, an assessment's) must show in fillable fields,
-        # whatever their script.
+        # Pre-filled values (a workshop's, an assessment's) must show in fillable fields: the
+        # form font gets every character of them that DejaVu Sans has.
         prefilled = {char for p in printables for _, _, value in p.header_fields for char in value}
+        # and a saved assessment's values, which its fillable plan's fields hold
+        prefilled |= {char for p in printables if p.filled for char in p.filled.typed()}
         self.project, self.toolkit, self.markdown = project, toolkit, markdown
         self.printables = printables
         self.characters = "".join(sorted(prefilled))
