@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CODE := build_pdf.py macros tests benchmarks
+NODE_TOOLS := .cache/node
+PDFJS := pdfjs-dist@5.6.205
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build test check serve bench clean
@@ -13,7 +15,7 @@ build: $(VENV)/.installed
 	$(PY) build_pdf.py --site
 
 ## test: set up (Python packages, Chromium, poppler), then lint, type-check and run the suite
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(NODE_TOOLS)/.installed
 	bash scripts/system-deps.sh test
 	$(VENV)/bin/ruff check $(CODE)
 	$(VENV)/bin/ruff format --check $(CODE)
@@ -37,6 +39,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# pdf.js, which a test renders the fillable action plan with (as a browser's viewer draws it)
+$(NODE_TOOLS)/.installed: Makefile
+	npm install --prefix $(NODE_TOOLS) --no-audit --no-fund --no-save --loglevel=error $(PDFJS)
 	touch $@
 
 clean:
