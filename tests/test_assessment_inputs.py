@@ -250,3 +250,21 @@ def test_two_files_that_would_share_pdf_names_are_refused(tmp_path, team_json, m
         "team.json:1:1: (file): two files given would name their PDFs 'team-...'; "
         "rename one of them",
     ]
+
+
+def test_the_checking_command_shows_names_with_escapes(tmp_path, team_json):
+    """`python -m macros.assessment FILE` echoes the file's name: never its control characters."""
+    name = "team\x1b]0;owned\x07.json"
+    (tmp_path / name).write_text(team_json, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "macros.assessment", name, "--rubric", str(FIXTURE_RUBRIC)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("team\\x1b]0;owned\\x07.json: overall 1 of 2 points")
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
