@@ -147,10 +147,10 @@ def assessment_printables(toolkit, files: Sequence[Input], papers: tuple[str, ..
     for problem in replaced:
         print(f"warning: {problem}", file=sys.stderr)
     if replaced:
+        texts = "1 text holds" if len(replaced) == 1 else f"{len(replaced)} texts hold"
         print(
-            f"warning: {len(replaced)} text(s) hold characters no installed font has; they are "
-            "printed as \ufffd (U+FFFD). Fonts for most scripts: Debian packages "
-            + ", ".join(FALLBACK_PACKAGES),
+            f"warning: {texts} characters no installed font has, printed as \ufffd (U+FFFD); "
+            "fonts for most scripts: Debian packages " + ", ".join(FALLBACK_PACKAGES),
             file=sys.stderr,
         )
     return filled_catalogue(toolkit, Filled(data, rounds), papers=papers)

@@ -99,8 +99,8 @@ def test_the_file_prints_and_every_unprintable_character_is_named_at_once(printe
     assert result.stderr.splitlines()[:2] == [
         "warning: team.json:26:13: practices.mentoring-provided.notes: no installed font has "
         "'\u0378' (U+0378), '\u0379' (U+0379); printed as \ufffd (U+FFFD)",
-        "warning: 1 text(s) hold characters no installed font has; they are printed as \ufffd "
-        "(U+FFFD). Fonts for most scripts: Debian packages " + ", ".join(FALLBACK_PACKAGES),
+        "warning: 1 text holds characters no installed font has, printed as \ufffd (U+FFFD); "
+        "fonts for most scripts: Debian packages " + ", ".join(FALLBACK_PACKAGES),
     ]
 
 
