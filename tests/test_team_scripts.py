@@ -17,6 +17,7 @@ import pytest
 from conftest import FIXTURE_RUBRIC, run_cli
 from pdf_tools import norm, text_of
 from test_assessment_pdfs import fixture_file
+from test_fillable_plan import ink, rects, render
 
 from macros.assessment import rubric_data
 from macros.pdf.fonts import FALLBACK_PACKAGES, TeamFonts
@@ -160,3 +161,15 @@ def test_fallback_fonts_are_allowed_for_team_text_only(fonts):
     assert any(family.startswith("Noto Sans CJK") for family in fonts.families(TEXTS["Chinese"]))
     assert "Noto Sans Devanagari" in fonts.families(TEXTS["Devanagari"])
     assert "Noto Color Emoji" in fonts.families("😀")  # DejaVu Sans has it, Pango picks emoji
+
+
+def test_fillable_fields_holding_cjk_show_it_in_pdfjs(printed, tmp_path):
+    """A field's text is drawn by the reader with the one font its /DA names: a field holding
+    Chinese, Japanese or Korean gets a CJK form font, so pdf.js (a browser's viewer) shows it.
+    (poppler cannot draw that font in a field: the README says so.)"""
+    pdf = printed["out"] / "team-action-plan-fillable-letter.pdf"
+    image = render(pdf, "pdf.js", tmp_path / "page")
+    boxes = rects(pdf)
+    for name in ("team-1", "team-2", "row1-responsible"):  # Japanese, Korean, Chinese
+        left, top, right, bottom = (round(value) for value in boxes[name])
+        assert ink(image, (left + 1, top, right - 1, bottom - 1)), name

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..render.environment import is_cjk
 from ..store.cache import form_font_key
 
 FAMILY = "Toolkit Form Sans"
@@ -88,13 +89,52 @@ def form_font(cache_dir: Path, extra: str = "") -> Path:
     source = source_font()
     unicodes = sorted(set(UNICODES) | {ord(char) for char in extra})
     target = cache_dir / f"form-sans-{form_font_key(source, unicodes, Path(__file__))}.ttf"
-    if target.is_file() and _is_form_font(target):
+    return _subset(source, 0, unicodes, FAMILY, target)
+
+
+CJK_FAMILY = "Toolkit Form CJK"
+CJK_SOURCE = "Noto Sans CJK SC"  #: fonts-noto-cjk; it has the Japanese kana and Korean Hangul
+
+
+def cjk_form_font(cache_dir: Path, extra: str) -> Path | None:
+    """A font for form fields that hold Chinese, Japanese or Korean (a saved assessment's):
+    the characters of `extra` that Noto Sans CJK has, and Latin; None when it has none of them.
+
+    A reader draws a field's text with the one font its /DA names, so such a field gets this
+    font instead of the DejaVu Sans one, which has no CJK."""
+    found = _fc_match(CJK_SOURCE, "%{file}\t%{index}\t%{family[0]}").split("\t")
+    if len(found) != 3 or found[2] != CJK_SOURCE or not Path(found[0]).is_file():
+        return None
+    source, index = Path(found[0]), int(found[1])
+    from fontTools.ttLib import TTFont
+
+    with TTFont(source, fontNumber=index, lazy=True) as font:
+        covered = set(font.getBestCmap())
+    wanted = {ord(char) for char in extra if is_cjk(char) and ord(char) in covered}
+    if not wanted:
+        return None
+    unicodes = sorted(set(UNICODES) & covered | wanted)
+    key = form_font_key(source, [index, *unicodes], Path(__file__))
+    return _subset(source, index, unicodes, CJK_FAMILY, cache_dir / f"form-cjk-{key}.otf")
+
+
+def _fc_match(family: str, pattern: str) -> str:
+    if not shutil.which("fc-match"):
+        return ""
+    command = ["fc-match", "-f", pattern, family]
+    return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
+
+
+def _subset(source: Path, index: int, unicodes: list[int], family: str, target: Path) -> Path:
+    """`target`: the characters `unicodes` of font `index` of `source`, named `family`; made
+    once, then taken from the cache."""
+    if target.is_file() and _is_form_font(target, family):
         return target
     from fontTools import subset  # only needed once per machine: the result is cached
     from fontTools.ttLib import TTFont
 
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with TTFont(source, recalcTimestamp=False) as font:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with TTFont(source, fontNumber=index, recalcTimestamp=False) as font:
         options = subset.Options()
         options.name_IDs = ["*"]
         options.notdef_outline = True
@@ -105,22 +145,22 @@ def form_font(cache_dir: Path, extra: str = "") -> Path:
         subsetter.subset(font)
         for record in font["name"].names:
             if record.nameID in (1, 4, 16):
-                record.string = FAMILY
+                record.string = family
             elif record.nameID == 6:
-                record.string = FAMILY.replace(" ", "")
+                record.string = family.replace(" ", "")
         partial = target.with_suffix(f".{os.getpid()}.tmp")
         font.save(partial)
     partial.replace(target)
     return target
 
 
-def _is_form_font(path: Path) -> bool:
+def _is_form_font(path: Path, family: str = FAMILY) -> bool:
     """Whether a cached form font is whole (a damaged one is made again, not kept forever)."""
     from fontTools.ttLib import TTFont
 
     try:
         with path.open("rb") as file, TTFont(file, lazy=True) as font:  # closed if it fails
-            return font["name"].getDebugName(1) == FAMILY and bool(font.getBestCmap())
+            return font["name"].getDebugName(1) == family and bool(font.getBestCmap())
     except Exception:  # noqa: BLE001 (fontTools raises many kinds on a damaged file)
         return False
 

@@ -21,10 +21,10 @@ from .. import model
 from ..catalogue import Printable
 from ..errors import RenderError
 from ..project import STYLES, TEMPLATES, Project
-from ..render.environment import make_environment
+from ..render.environment import has_cjk, make_environment
 from ..render.markdown import MarkdownRenderer
 from .fill import extra_lines, grow
-from .fonts import FAMILY, SOURCE_FAMILY, TeamFonts, form_font
+from .fonts import CJK_FAMILY, FAMILY, SOURCE_FAMILY, TeamFonts, cjk_form_font, form_font
 from .forms import fix_form_fields
 from .wrap import soft_wraps
 
@@ -110,6 +110,14 @@ class PdfRenderer:
             f'src: url("{form_font(project.font_cache, form_characters).as_uri()}"); }}'
             f'input, textarea {{ font-family: "{FAMILY}"; }}'
         )
+        cjk = (
+            cjk_form_font(project.font_cache, form_characters) if has_cjk(form_characters) else None
+        )
+        if cjk is not None:  # fields holding a team's Chinese, Japanese or Korean
+            form_font_face += (
+                f'@font-face {{ font-family: "{CJK_FAMILY}"; src: url("{cjk.as_uri()}"); }}'
+                f'input.tk-field-cjk {{ font-family: "{CJK_FAMILY}"; }}'
+            )
         self.stylesheets = [
             weasyprint.CSS(
                 filename=str(STYLES / "print.css"), url_fetcher=self.fetcher, font_config=self.fonts
@@ -168,7 +176,7 @@ class PdfRenderer:
         used = sorted({_family(font) for font in document.fonts.values()})
         allowed = {SOURCE_FAMILY, FAMILY}
         if printable.filled is not None:  # text a team typed may need another font, and only it
-            allowed |= self.team_fonts.families(printable.filled.typed())
+            allowed |= self.team_fonts.families(printable.filled.typed()) | {CJK_FAMILY}
         foreign = [family for family in used if family not in allowed]
         if foreign:
             raise RenderError(
