@@ -163,13 +163,23 @@ def test_fallback_fonts_are_allowed_for_team_text_only(fonts):
     assert "Noto Color Emoji" in fonts.families("😀")  # DejaVu Sans has it, Pango picks emoji
 
 
-def test_fillable_fields_holding_cjk_show_it_in_pdfjs(printed, tmp_path):
-    """A field's text is drawn by the reader with the one font its /DA names: a field holding
-    Chinese, Japanese or Korean gets a CJK form font, so pdf.js (a browser's viewer) shows it.
-    (poppler cannot draw that font in a field: the README says so.)"""
+@pytest.mark.parametrize("viewer", ["poppler", "pdf.js"])
+def test_fillable_fields_show_every_script(printed, viewer, tmp_path):
+    """Readers draw a field's text themselves, without shaping or right-to-left order, and
+    poppler without CJK: each field the file filled carries an appearance laid out as the
+    print variant sets it, which both readers show until the team edits the field."""
     pdf = printed["out"] / "team-action-plan-fillable-letter.pdf"
-    image = render(pdf, "pdf.js", tmp_path / "page")
+    with pikepdf.open(pdf) as document:
+        form = document.Root.AcroForm
+        assert not form.get("/NeedAppearances", False)
+        filled = [f for f in form.Fields if f.get("/FT") == "/Tx" and str(f.get("/V", ""))]
+        assert filled and all("/AP" in field for field in filled)
+    image = render(pdf, viewer, tmp_path / "page")
     boxes = rects(pdf)
-    for name in ("team-1", "team-2", "row1-responsible"):  # Japanese, Korean, Chinese
+    # Chinese and Devanagari, Arabic and Hebrew, Japanese, Korean, Chinese, Arabic, emoji
+    for name in ("program", "organization", "team-1", "team-2", "row1-responsible"):
         left, top, right, bottom = (round(value) for value in boxes[name])
-        assert ink(image, (left + 1, top, right - 1, bottom - 1)), name
+        assert ink(image, (left + 1, top, right - 1, bottom - 1)), (viewer, name)
+    for name in ("row1-strategy", "row1-status"):
+        left, top, right, bottom = (round(value) for value in boxes[name])
+        assert ink(image, (left + 1, top + 1, right - 1, bottom - 1)), (viewer, name)

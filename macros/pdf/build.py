@@ -76,7 +76,10 @@ def environment_key(project: Project) -> str:
     return pdf_environment_key(
         project,
         fonts=[*resolved_font_files(), form_font(project.font_cache)],  # the ones used
-        code=[Path(__file__).with_name(f"{name}.py") for name in ("renderer", "fill", "forms")],
+        code=[
+            Path(__file__).with_name(f"{name}.py")
+            for name in ("renderer", "fill", "forms", "appearances")
+        ],
         harfbuzz_subset=harfbuzz_subset(),
     )
 

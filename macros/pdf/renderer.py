@@ -23,6 +23,7 @@ from ..errors import RenderError
 from ..project import STYLES, TEMPLATES, Project
 from ..render.environment import has_cjk, make_environment
 from ..render.markdown import MarkdownRenderer
+from .appearances import with_appearances
 from .fill import extra_lines, grow
 from .fonts import CJK_FAMILY, FAMILY, SOURCE_FAMILY, TeamFonts, cjk_form_font, form_font
 from .forms import fix_form_fields
@@ -185,7 +186,32 @@ class PdfRenderer:
             )
         if fillable:
             data = fix_form_fields(data, fit_text=printable.filled is not None)
+        if fillable and printable.filled is not None:  # the team's words, in any script
+            data = with_appearances(data, lambda page: self._draw(printable, page, allowed))
         return Rendered(printable, data, len(document.pages))
+
+    def _draw(self, printable: Printable, html: str, allowed: set[str]) -> bytes:
+        """Field appearances (appearances.page_html) as a PDF, checked like a printable."""
+        warnings = _Warnings()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(warnings)
+        try:
+            with self.project.library_epoch():
+                document = weasyprint.HTML(
+                    string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=self.fetcher
+                ).render(font_config=self.fonts, cache=self.cache)
+                data = document.write_pdf(
+                    pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode()
+                )
+        finally:
+            logger.removeHandler(warnings)
+        used = {_family(font) for font in document.fonts.values()}
+        if warnings.messages or used - allowed:
+            raise RenderError(
+                f"{printable.filename}: its fields' text: "
+                + "; ".join([*warnings.messages, *sorted(used - allowed)])
+            )
+        return data
 
 
 def _family(font) -> str:
