@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CODE := build_pdf.py macros tests benchmarks
-NODE_TOOLS := .cache/node
-PDFJS := pdfjs-dist@5.6.205
+NU_CHECKER := .cache/tools/node_modules/vnu-jar/build/dist/vnu.jar
+PDFJS := .cache/tools/node_modules/pdfjs-dist/package.json
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build test check serve bench clean
@@ -14,8 +14,9 @@ build: $(VENV)/.installed
 	bash scripts/system-deps.sh build
 	$(PY) build_pdf.py --site
 
-## test: set up (Python packages, Chromium, poppler), then lint, type-check and run the suite
-test: $(VENV)/.installed $(NODE_TOOLS)/.installed
+## test: set up (Python packages, Chromium, poppler, the Nu HTML Checker, pdf.js), then lint,
+## type-check and run the suite
+test: $(VENV)/.installed $(NU_CHECKER) $(PDFJS)
 	bash scripts/system-deps.sh test
 	$(VENV)/bin/ruff check $(CODE)
 	$(VENV)/bin/ruff format --check $(CODE)
@@ -41,10 +42,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# pdf.js, which a test renders the fillable action plan with (as a browser's viewer draws it)
-$(NODE_TOOLS)/.installed: Makefile
-	npm install --prefix $(NODE_TOOLS) --no-audit --no-fund --no-save --loglevel=error $(PDFJS)
-	touch $@
+$(NU_CHECKER):
+	bash scripts/system-deps.sh test
+	npm install --silent --no-audit --no-fund --prefix .cache/tools vnu-jar@26.9.27
+
+# pdf.js, which a test renders the fillable action plan with (as a browser's viewer draws it);
+# after the checker, as npm keeps in .cache/tools only what its package.json lists
+$(PDFJS): $(NU_CHECKER)
+	npm install --silent --no-audit --no-fund --prefix .cache/tools pdfjs-dist@5.6.205
 
 clean:
 	rm -rf site .cache .pytest_cache

@@ -22,6 +22,9 @@ VARIANTS = ("print", "fillable")
 KINDS = (
     "checklist",
     "scoring-form",
+    "ballot",
+    "vote-tally",
+    "run-sheet",
     "discussion-guide",
     "tip-sheet",
     "action-plan",
@@ -119,13 +122,20 @@ class Printable:
 
     @property
     def landscape(self) -> bool:
-        return self.kind == "action-plan"
+        """Wide tables: the plan's columns, the tally sheet's count boxes for each round."""
+        return self.kind in ("action-plan", "vote-tally")
 
     @property
     def header_fields(self) -> tuple[tuple[str, str, str], ...]:
         values: Workshop | Header = self.workshop
         if self.filled is not None:
             values = self.filled.assessment.header
+        if self.kind == "ballot":  # one member's: who (if they wish) and which round
+            return (
+                ("program", "Program or practice being assessed", values.program),
+                ("alias", "Alias (optional)", ""),
+                ("round", "Round", ""),
+            )
         return (
             ("program", "Program or practice being assessed", values.program),
             ("organization", "Organization or site", values.organization),
@@ -170,6 +180,9 @@ def catalogue(
             driver.id,
         )
     add("scoring-form", several(forms.scoring_form.title), forms.scoring_form.purpose)
+    add("ballot", several(forms.ballot.title), forms.ballot.purpose)
+    add("vote-tally", several(forms.vote_tally.title), forms.vote_tally.purpose)
+    add("run-sheet", forms.run_sheet.title, forms.run_sheet.purpose, (), variants=("print",))
     add("discussion-guide", several(forms.discussion_guide.title), forms.discussion_guide.purpose)
     for driver in chosen:
         add(
@@ -183,7 +196,7 @@ def catalogue(
     add("action-plan", forms.action_plan.title, forms.action_plan.purpose, table=forms.action_plan)
     add("composition", forms.composition.title, forms.composition.purpose, table=forms.composition)
     add("stage-guide", forms.stage_guide.title, forms.stage_guide.purpose, ())
-    several_kinds = ("checklist", "scoring-form", "discussion-guide")
+    several_kinds = ("checklist", "scoring-form", "ballot", "vote-tally", "discussion-guide")
     result = [
         Printable(
             kind,

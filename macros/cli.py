@@ -139,6 +139,7 @@ def assessment_printables(toolkit, files: Sequence[Input], papers: tuple[str, ..
     """The printables of saved assessment files; every problem in them raised at once, and
     every character no installed font has named at once (it prints as U+FFFD)."""
     from .assessment import rubric_data
+    from .assessment.fileformat import notices
     from .assessment.printing import Filled, read_rounds
     from .pdf.fonts import FALLBACK_PACKAGES, TeamFonts
 
@@ -153,6 +154,9 @@ def assessment_printables(toolkit, files: Sequence[Input], papers: tuple[str, ..
             "fonts for most scripts: Debian packages " + ", ".join(FALLBACK_PACKAGES),
             file=sys.stderr,
         )
+    for item in rounds:  # what the Assess page says when it opens the same file
+        for notice in notices(item.assessment, data):
+            print(f"note: {item.name}: {visible(notice)}", file=sys.stderr)
     return filled_catalogue(toolkit, Filled(data, rounds), papers=papers)
 
 

@@ -19,6 +19,9 @@ from typing import Annotated
 
 Key = Annotated[str, "an id, a reference to one, a URL or a language tag: not text to credit"]
 OWN = "toolkit"  #: the origin id of text written for this toolkit rather than transcribed
+#: The criterion id a saved assessment ticks for "another one like these" (criteria that are
+#: examples); no criterion of the rubric may take it.
+ANOTHER_CRITERION = "another"
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,15 @@ class Reference(Sourced):
 
 
 @dataclass(frozen=True)
+class Criterion(Sourced):
+    id: Key  #: stable slug, unique within its best practice; saved assessments tick by it
+    text: str
+
+
+@dataclass(frozen=True)
 class Criteria(Sourced):
     rule: Key  #: "all" or "at_least"
-    items: tuple[str, ...]
+    items: tuple[Criterion, ...]
     count: int | None = None  #: how many must hold, for at_least
     examples: bool = False  #: the items are examples ("such as"): others like them count too
 
@@ -318,6 +327,64 @@ class TableTemplate(Sourced):
 
 
 @dataclass(frozen=True)
+class Consensus(Sourced):
+    """When a team's votes on a best practice call for discussion: read by the tally sheet, the
+    run sheet and the site's merge of ballots, so paper and screen flag the same items."""
+
+    agreement: int  #: percent of the ratings given the most common rating needs, or it is flagged
+
+
+@dataclass(frozen=True)
+class TallySheet(Sourced):
+    """The vote-tally sheet: per best practice and round, a count for each rating."""
+
+    title: str
+    purpose: str
+    introduction: tuple[str, ...]
+    rounds: int  #: rounds of count boxes per best practice
+
+
+@dataclass(frozen=True)
+class Role(Sourced):
+    id: Key
+    name: str
+    votes: str  #: whether the role votes, in words
+    duties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Step(Sourced):
+    id: Key
+    name: str
+    minutes: int
+    who: str  #: the roles that act in this step
+    does: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Quote(Sourced):
+    text: str  #: word for word from a source
+    where: str  #: the passage quoted, in words
+
+
+@dataclass(frozen=True)
+class RunSheet(Sourced):
+    """The facilitation run sheet: the toolkit's own protocol, which says that it is."""
+
+    title: str
+    purpose: str
+    provenance: str  #: that no source gives this protocol
+    introduction: tuple[str, ...]
+    roles: tuple[Role, ...]
+    steps: tuple[Step, ...]  #: in order; their minutes add up to the session's length
+    sources_say: tuple[Quote, ...]  #: what the sources do say about facilitation
+
+    @property
+    def minutes(self) -> int:
+        return sum(step.minutes for step in self.steps)
+
+
+@dataclass(frozen=True)
 class Forms(Sourced):
     rating_scale: tuple[Rating, ...]
     scoring: Scoring
@@ -329,6 +396,10 @@ class Forms(Sourced):
     composition: TableTemplate
     stage_guide: PrintableText
     results_report: PrintableText  #: printed from saved assessment files
+    consensus: Consensus
+    ballot: PrintableText
+    vote_tally: TallySheet
+    run_sheet: RunSheet
 
 
 @dataclass(frozen=True)

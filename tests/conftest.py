@@ -185,7 +185,7 @@ MARKS = {  # field -> (file, the exact line it replaces, the marker put in front
         "    statement: Fixture statement 281.\n",
         "STATEMENTMARK",
     ),
-    "criterion": (MENTORING, "        - Fixture item one.\n", "CRITERIONMARK"),
+    "criterion": (MENTORING, "          text: Fixture item one.\n", "CRITERIONMARK"),
     "prompt": (MENTORING, "      - Fixture prompts 289.\n", "PROMPTMARK"),
     "citation": ("references.yaml", "    citation: Fixture citation 187.\n", "CITATIONMARK"),
 }
@@ -201,6 +201,8 @@ def _hostile_line(field: str, old: str, mark: str, bad: str) -> str:
         return f"{indent}statement: {yaml_quoted(f'{HOSTILE_STATEMENT} {mark} {bad}')}\n"
     if field == "citation":
         return f"{indent}citation: {yaml_quoted(f'Fixture citation 187. {mark} {bad}')}\n"
+    if field == "criterion":
+        return f"{indent}text: {yaml_quoted(f'Fixture item one. {mark} {bad}')}\n"
     return f"{indent}- {yaml_quoted(old.strip()[2:] + f' {mark} {bad}')}\n"  # a list item
 
 

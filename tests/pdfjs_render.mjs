@@ -1,7 +1,7 @@
 // Render one page of a PDF with pdf.js, as a browser's PDF viewer draws it (form fields
 // included, their appearance made by pdf.js from their values):
 //   node tests/pdfjs_render.mjs MODULES IN.pdf OUT.png PAGE SCALE
-// MODULES is the node_modules folder `make test` installs pdfjs-dist into (.cache/node).
+// MODULES is the node_modules folder `make test` installs pdfjs-dist into (.cache/tools).
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";

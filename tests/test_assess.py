@@ -59,13 +59,21 @@ def practices_in_order() -> list[dict]:
     ]
 
 
+def criterion_ids(practice: dict) -> list[str]:
+    """The boxes of a best practice, in order: its criteria's ids, then "another" when the
+    criteria are examples (read from the YAML)."""
+    criteria = practice.get("criteria", {})
+    ids = [item["id"] for item in criteria.get("items", [])]
+    return [*ids, "another"] if criteria.get("examples") else ids
+
+
 def plan_for(index: int, practice: dict) -> dict:
     """What the team records for the index-th best practice in the keyboard flow."""
     rating = RATINGS[index % 4]
-    count = len(practice.get("criteria", {}).get("items", []))
-    ticked = {"in-place": list(range(1, count + 1)), "partially-in-place": [1] if count else []}
+    ids = [item["id"] for item in practice.get("criteria", {}).get("items", [])]
+    ticked = {"in-place": ids, "partially-in-place": ids[:1]}
     if practice.get("criteria", {}).get("examples") and rating in ticked:
-        ticked[rating] = [*ticked[rating], count + 1]  # and another one like these
+        ticked[rating] = [*ticked[rating], "another"]  # and another one like these
     notes = ""
     if index % 5 == 0:
         notes = f"Note {index}: agreed by the team"
@@ -85,8 +93,10 @@ class Tab:
         )
         # No test drives a print dialog (Chromium 156 refuses page.pdf() once one was opened):
         # the page's Print buttons call this recorder, and the print layout is checked alone.
+        # Save downloads, as in browsers without a save dialog (the dialog: test_record.py).
         self.context.add_init_script(
             "window.print = () => { window.tkPrints = (window.tkPrints || 0) + 1; };"
+            "delete window.showSaveFilePicker;"
         )
         self.page = self.context.new_page()
         self.requests: list[str] = []
@@ -238,11 +248,9 @@ def fill_by_keyboard(tab: Tab, practices: list[dict]) -> None:
         if index == 0:
             tab.press("Enter")  # the explanation unfolds
             assert tab.page.locator(f"#assess-{practice['id']} details").get_attribute("open") == ""
-        criteria = practice.get("criteria", {})
-        others = 1 if criteria.get("examples") else 0  # a box for another one like these
-        for number in range(1, len(criteria.get("items", [])) + others + 1):
-            expected.append(f"{practice['id']}-criterion-{number}")
-            tab.press("Tab", *(["Space"] if number in plan["criteria"] else []))
+        for criterion in criterion_ids(practice):
+            expected.append(f"{practice['id']}-criterion-{criterion}")
+            tab.press("Tab", *(["Space"] if criterion in plan["criteria"] else []))
         expected.append(f"{practice['id']}-rating-none")  # the group's checked choice
         tab.press("Tab")
         choices = ["in-place", "partially-in-place", "not-in-place"]
@@ -341,14 +349,17 @@ def canonical_file(file: Path, document: dict, data: dict) -> Path:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory, data) -> dict[str, Path]:
+    return make_files(tmp_path_factory.mktemp("assessments"), data)
+
+
+def make_files(folder: Path, data: dict) -> dict[str, Path]:
     """The states the tests start from, written in Python, never by the page under test:
     `filled` is what the keyboard flow types; `older` the same from another toolkit version,
     with a best practice this one lacks; `planned` the filled one with two actions chosen."""
-    folder = tmp_path_factory.mktemp("assessments")
     practices = practices_in_order()
     document = {
         "format": "implementation-toolkit-assessment",
-        "format_version": 1,
+        "format_version": 2,
         "toolkit": data["toolkit"],
         "header": HEADER,
         "practices": {p["id"]: plan_for(i, p) for i, p in enumerate(practices)},
@@ -462,8 +473,10 @@ def test_save_and_export_ratings(browser, roots, data, files):
         assert rows[1 + 2][6] == HOSTILE and rows[1 + 6][6] == "'=SUM(A1:A9)"
         assert rows[1 + 3][4] == "Not rated" and rows[1][4] == "In place"
         assert rows[1 + 1][2] == plain(practices[1]["statement"])
-        assert rows[1 + 9][1] == "coaching-provided" and rows[1 + 9][3] == "1, another like these"
-        assert rows[1][3] == "1, 2" or not practices[0].get("criteria")
+        assert rows[1 + 9][1] == "coaching-provided"
+        assert rows[1 + 9][3] == "reflections, another like these"
+        first = ", ".join(criterion_ids(practices[0]))
+        assert rows[1][3] == first or not practices[0].get("criteria")
         assert_clean(tab, roots["file"])
     finally:
         tab.close()
@@ -479,16 +492,21 @@ def test_clear_then_open_and_refuse_bad_files(browser, roots, files, tmp_path):
         page.focus("button[data-action=clear]")
         tab.press("Enter")
         assert "Cleared" in tab.status()
-        assert (
-            page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
-            == []
-        )
         assert all(
             entry.endswith(("=false", "=")) or "-rating-none=true" in entry
             for entry in tab.snapshot()
         )
         page.reload()
         assert tab.status() == ""  # nothing left to restore
+        # What Clear replaced is in Recent versions until the team removes everything.
+        assert "before Clear" in page.locator("#tk-versions").text_content()
+        page.locator("#tk-versions summary").click()
+        tab.press_button("forget-all", download=False)
+        assert "nothing of this assessment is stored" in tab.status()
+        assert (
+            page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
+            == []
+        )
 
         page.focus("button[data-action=open]")
         tab.choose_files([files["filled"]], "Enter")
@@ -691,6 +709,8 @@ def test_over_http_the_page_keeps_saves_and_opens_files(browser, roots, data):
             entry.endswith(("=false", "=")) or "-rating-none=true" in entry
             for entry in tab.snapshot()
         )
+        page.locator("#tk-versions summary").click()
+        tab.press_button("forget-all", download=False)
         assert (
             page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('assessment'))")
             == []

@@ -134,7 +134,7 @@ def test_a_pipe_named_by_path_is_refused_and_points_to_dash(tmp_path, team_json)
 
 def test_empty_standard_input_is_an_empty_file_not_up_to_date(tmp_path):
     result = build_process("--assessment", "-", cwd=tmp_path)
-    refused(result, "(standard input)", "the file is empty; an assessment is a JSON file")
+    refused(result, "(standard input)", "not JSON, so not an assessment: the file ends too early")
 
 
 def piped(text: str):

@@ -20,12 +20,12 @@ import page
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 from pdf_tools import fields_of, norm, pdfua_part, text_of
-from test_assessment import BAD_FILES
 
 from macros.assessment import read_assessment, rubric_data, totals
-from macros.assessment.fileformat import practices
+from macros.assessment.fileformat import criterion_ids, practices
 
 EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
+CASES = PROJECT_ROOT / "tests" / "cases"
 # Typed by a team: must print as it is, never run as a template nor read as HTML.
 HOSTILE_NOTE = "{{ 7 * 7 }} {% if x %}<b>not bold</b> & <script>alert(1)</script>"
 FIXTURE = ("--paper", "letter", "--rubric", str(FIXTURE_RUBRIC))
@@ -45,7 +45,9 @@ def second_round(saved: dict) -> dict:
     """A later, invented round of the real example: a checklist where Selection improved."""
     later = json.loads(json.dumps(saved))
     later["header"].update(kind="checklist", date="2027-05-03")
-    later["practices"]["selection-protocols"].update(rating="in-place", criteria=[1, 2, 3, 4, 5])
+    protocols = later["practices"]["selection-protocols"]
+    every = ["core-skills", "skill-procedures", "feedback-procedures", "adherence-review"]
+    protocols.update(rating="in-place", criteria=[*every, "rating-record"])
     later["practices"]["selection-review"]["rating"] = "in-place"
     later["practices"]["coaching-effectiveness"]["rating"] = "partially-in-place"
     later["practices"]["training-accountable"]["notes"] = HOSTILE_NOTE
@@ -55,10 +57,12 @@ def second_round(saved: dict) -> dict:
 
 
 def fixture_file(data: dict, kind: str, date: str, entries: dict) -> dict:
-    """An assessment file of the fixture rubric; `entries`: id -> (rating, criteria, notes)."""
+    """An assessment file of the fixture rubric; `entries`: id -> (rating, criteria, notes),
+    the criteria by number (from 1), written as their ids."""
+    known = practices(data)
     return {
         "format": "implementation-toolkit-assessment",
-        "format_version": 1,
+        "format_version": 2,
         "toolkit": dict(data["toolkit"]),
         "header": {
             "kind": kind,
@@ -68,7 +72,11 @@ def fixture_file(data: dict, kind: str, date: str, entries: dict) -> dict:
             "team": "Ana, director\nBen, coach",
         },
         "practices": {
-            id_: {"rating": rating, "criteria": criteria, "notes": notes}
+            id_: {
+                "rating": rating,
+                "criteria": [criterion_ids(known[id_])[n - 1] for n in criteria],
+                "notes": notes,
+            }
             for id_, (rating, criteria, notes) in entries.items()
         },
     }
@@ -130,6 +138,7 @@ def rounds(tmp_path_factory, fixture_data) -> Path:
         },
     )
     autumn["toolkit"]["content_version"] = "0123456789abcdef"
+    autumn["practices"]["mentoring-provided"]["criteria"] = ["retired-criterion"]
     spring = fixture_file(
         fixture_data,
         "checklist",
@@ -159,7 +168,7 @@ def built(tmp_path_factory, rounds) -> dict[str, Path]:
     two = tmp_path_factory.mktemp("two") / "pdfs"
     result = build(*TWO, "--jobs", "1", "--out", str(two), cwd=rounds, cache=cache)
     assert result.returncode == 0, result.stderr
-    return {"one": one, "two": two, "cache": cache}
+    return {"one": one, "two": two, "cache": cache, "two_said": result.stderr}
 
 
 def test_the_set_and_its_manifest(built):
@@ -258,9 +267,9 @@ def test_without_a_plan_the_action_plan_lists_what_is_rated_below_the_top(
         assert (statement in text) == (id_ in low), id_
     mentoring = practices(data)["mentoring-provided"]  # rated partially; two criteria unticked
     unticked = [
-        c
-        for n, c in enumerate(mentoring["criteria"]["items"], 1)
-        if n not in later.practices["mentoring-provided"].criteria
+        c["text"]
+        for c in mentoring["criteria"]["items"]
+        if c["id"] not in later.practices["mentoring-provided"].criteria
     ]
     assert len(unticked) == 2
     for criterion in unticked:
@@ -315,8 +324,24 @@ def test_two_rounds_give_the_change_per_driver_and_per_best_practice(built, fixt
 def test_items_of_another_version_are_listed_not_scored(built):
     text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
     assert "Kept from another version of the toolkit: 2026-11-02" in text
+    compact = re.sub(r"[\s-]+", "", text)  # the table's narrow columns wrap ids at hyphens
     # its id, its rating (In place: label 116), no criteria ticked, its notes
-    assert "mentoring-retired-practice Fixture label 116. none Kept from the older version" in text
+    assert "mentoringretiredpracticeFixturelabel116.noneKeptfromtheolderversion" in compact
+    # a criterion this version lost: listed under its best practice, never counted
+    assert "mentoringprovidedFixturelabel118.none;notplaced:retiredcriterion" in compact
+
+
+def test_the_build_says_what_the_page_says_when_a_file_opens(built):
+    said = built["two_said"].splitlines()
+    assert (
+        "note: autumn: It was saved with another version of this toolkit's best practices"
+        in (said[0])
+    )
+    assert said[1:] == [
+        "note: autumn: Kept, not scored (not in this version): mentoring-retired-practice.",
+        "note: autumn: Ticks that could not be placed (kept in the file, not counted): "
+        "mentoring-provided: retired-criterion.",
+    ]
 
 
 def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
@@ -341,8 +366,16 @@ def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
     assert again.returncode == 0 and again.stdout.startswith("Up to date"), again
 
 
+def corpus_case(name: str) -> tuple[str, str]:
+    """A bad file of tests/cases/ (all run through Python and the page in test_cases.py)."""
+    case = json.loads((CASES / f"record-bad-{name}.json").read_text("utf-8"))
+    text = case["input"].replace("{title}", EXAMPLE_TITLE).replace("{content_version}", "VERSION")
+    return text, case["expect"]["problems"][0]
+
+
+EXAMPLE_TITLE = "Best Practices and Tools to Assess Implementation Infrastructure"
 CLI_CASES = {
-    name: BAD_FILES[name] for name in ("not JSON", "wrong type", "unknown item", "another toolkit")
+    name: corpus_case(name) for name in ("not-json", "unknown-practice", "another-toolkit")
 }
 
 
@@ -365,35 +398,30 @@ def test_bad_files_stop_the_build_and_write_nothing(tmp_path, data):
     assert not (tmp_path / "assessment-pdfs").exists()
 
 
-ASSESS_JS = PROJECT_ROOT / "overrides" / "assets" / "javascripts" / "assess.js"
+CORE_JS = PROJECT_ROOT / "overrides" / "assets" / "javascripts" / "toolkit-core.js"
 
 
 def browser_totals(page, script: str, data: dict, saved: dict) -> dict:
-    """The Assess page script's own totals of `saved`, computed in Chromium by its `tally` and
-    `percent`, taken from assess.js as they are (its scale constants and its totals section)."""
-    lines = script.splitlines()
-    start = next(i for i, line in enumerate(lines) if "const SCORES" in line)
-    end = next(i for i, line in enumerate(lines) if "const TOP" in line)
-    first = next(i for i, line in enumerate(lines) if line.strip().startswith("// --- totals"))
-    last = next(i for i in range(first + 1, len(lines)) if lines[i].strip().startswith("// ---"))
-    program = "\n".join(
-        [
-            "([DATA, file]) => {",
-            *lines[start : end + 1],
-            *lines[first:last],
-            "const result = tally(file);",
-            "const all = {overall: result.overall, ...result.drivers, ...result.categories};",
-            "for (const key in all) all[key].percent = percent(all[key]);",
-            "return all;",
-            "}",
-        ]
+    """The Assess page's own totals of `saved`, computed in Chromium by toolkit-core.js (the
+    script the page loads), from the file's text as the page reads it."""
+    page.set_content("<!doctype html><title>totals</title>")
+    page.add_script_tag(content=script)
+    return page.evaluate(
+        """([data, text]) => {
+        const read = ToolkitCore.readText(text, data, "file");
+        if (read.problems) return read.problems;
+        const result = ToolkitCore.totals(data, read.assessment);
+        const all = {overall: result.overall, ...result.drivers, ...result.categories};
+        for (const key in all) all[key].percent = ToolkitCore.percent(all[key]);
+        return all;
+        }""",
+        [data, json.dumps(saved)],
     )
-    return page.evaluate(program, [data, saved])
 
 
 def test_the_browser_and_python_compute_the_same_totals(data, browser, tmp_path):
     """One formula: the site's script and totals.py agree on every total of the same files."""
-    script = ASSESS_JS.read_text(encoding="utf-8")
+    script = CORE_JS.read_text(encoding="utf-8")
     saved = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     nothing = json.loads(json.dumps(saved))
     for entry in nothing["practices"].values():

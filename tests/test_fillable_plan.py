@@ -3,7 +3,7 @@ field holding it, with nothing printed beneath; every text field lets the reader
 to fit (auto font size); and after a value is edited, pdf.js (a browser's viewer) and poppler
 both draw it inside its field, on its rule, not cut off.
 
-pdf.js runs in Node (pdfjs-dist, which `make test` installs into .cache/node); poppler is
+pdf.js runs in Node (pdfjs-dist, which `make test` installs into .cache/tools); poppler is
 pdftoppm. Both render at 72 dpi, so one pixel is one PDF point.
 """
 
@@ -23,7 +23,7 @@ from test_assessment_pdfs import fixture_file
 
 from macros.assessment import rubric_data
 
-PDFJS_MODULES = PROJECT_ROOT / ".cache" / "node" / "node_modules"
+PDFJS_MODULES = PROJECT_ROOT / ".cache" / "tools" / "node_modules"
 RENDER = PROJECT_ROOT / "tests" / "pdfjs_render.mjs"
 ORGANIZATION = "North Clinic & Partners of the Greater Metropolitan Health District"  # 67
 STRATEGY = (
@@ -139,7 +139,7 @@ def render(pdf: Path, viewer: str, out: Path) -> Image.Image:
         return Image.open(out.with_suffix(".png")).convert("L")
     if shutil.which("node") is None or not (PDFJS_MODULES / "pdfjs-dist").is_dir():
         pytest.fail(
-            "pdf.js is missing: `make test` installs pdfjs-dist into .cache/node (needs Node.js "
+            "pdf.js is missing: `make test` installs pdfjs-dist into .cache/tools (needs Node.js "
             "and npm)",
             pytrace=False,
         )

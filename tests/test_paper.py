@@ -214,7 +214,8 @@ def test_long_header_values_wrap_inside_the_header_frame(edition):
             continue
         page = layout_of(pdf)[0]
         inside = norm(page.text_in(header_frame(page)))
-        assert [value for value in LONG.values() if value not in inside] == [], pdf.name
+        shown = ["program"] if pdf.name.startswith("ballot") else LONG  # a ballot: alias, round
+        assert [LONG[name] for name in shown if LONG[name] not in inside] == [], pdf.name
         checked += 1
     assert checked >= 5
 
@@ -269,7 +270,7 @@ def test_checklist_and_scoring_form_print_the_rule_and_that_it_is_the_toolkits_o
 def test_scoring_form_is_a_tally_sheet(pdf_dir, toolkit):
     text = text_of(pdf_dir / "scoring-form-print-letter.pdf")
     criteria = [
-        md_text(item)
+        md_text(item.text)
         for driver in toolkit.drivers
         for practice in driver.best_practices
         for item in (practice.criteria.items if practice.criteria else ())
@@ -342,6 +343,7 @@ def test_radio_buttons_store_the_rating_itself(pdf_dir, toolkit):
     for name, field_end, options in (
         ("checklist-fillable-a4.pdf", "-rating", scores),
         ("scoring-form-fillable-a4.pdf", "-score", (*scores, "not-rated")),
+        ("ballot-fillable-letter.pdf", "-vote", (*scores, "not-rated")),  # as the scoring form
     ):
         radios = {n: f for n, f in fields_of(pdf_dir / name).items() if f.kind == "radio"}
         assert len(radios) == 33, name
@@ -383,6 +385,61 @@ def on_state(pdf: Path, name: str) -> str:
             if str(widget.get("/T")) == name:
                 return next(str(s)[1:] for s in widget["/AP"]["/N"] if s != "/Off")
     raise KeyError(name)
+
+
+# --- consensus scoring: counts a pen can write --------------------------------------------------
+
+
+def widget_boxes(pdf: Path) -> dict[str, list[tuple[float, float]]]:
+    """Each field's widgets as (width, height) in points, from every page."""
+    boxes: dict[str, list[tuple[float, float]]] = {}
+    for page in reader_of(pdf).pages:
+        for annotation in page.get("/Annots") or []:
+            widget = annotation.get_object()
+            field = widget["/Parent"].get_object() if "/Parent" in widget else widget
+            x0, y0, x1, y1 = (float(value) for value in widget["/Rect"])
+            boxes.setdefault(str(field["/T"]), []).append((abs(x1 - x0), abs(y1 - y0)))
+    return boxes
+
+
+def test_every_count_box_of_the_tally_sheet_takes_a_pen(pdf_dir, toolkit):
+    """At least 11 mm wide and 8 mm tall (a two-digit number written by hand), on both papers:
+    the boxes are the table's cells, which the fillable variant covers with its fields."""
+    rounds = toolkit.forms.vote_tally.rounds
+    for paper in PAPERS:
+        boxes = widget_boxes(pdf_dir / f"vote-tally-fillable-{paper}.pdf")
+        counts = {
+            name: box
+            for name, (box,) in boxes.items()
+            if re.search(r"-round\d-(\d|not-rated)$", name)
+            or name.endswith("-agreed")
+            or name.startswith("voters-round")
+        }
+        assert len(counts) == 33 * (rounds * 4 + 1) + rounds, paper
+        small = {name: box for name, box in counts.items() if box[0] < 11 * MM or box[1] < 8 * MM}
+        assert small == {}, paper
+        first = layout_of(pdf_dir / f"vote-tally-print-{paper}.pdf")[0]
+        assert first.width > first.height, f"{paper}: the tally sheet is landscape"
+
+
+def test_ballot_gives_each_vote_and_note_a_line_of_its_own(pdf_dir):
+    """Each best practice's vote is one line of choices, and its note a frame below it at least
+    one ruled line (7.5 mm) tall and most of the page wide."""
+    pdf = pdf_dir / "ballot-print-a4.pdf"
+    pages = layout_of(pdf)
+    votes = [(page, box) for page in pages for text, box in page.words if text == "Vote"]
+    notes = [(page, box) for page in pages for text, box in page.words if text == "Note"]
+    assert len(votes) == len(notes) == 33
+    for (vote_page, vote), (note_page, note) in zip(votes, notes):
+        assert vote_page.number == note_page.number and vote.bottom <= note.top, vote_page.number
+        line = [w for t, w in vote_page.words if abs(w.top - vote.top) < 2 and w.x0 > vote.x0]
+        assert len(line) >= 8, vote_page.number  # 2 In place ... Not rated, side by side
+        frames = [
+            frame
+            for frame in note_page.filled(0.0)
+            if abs(frame.top - note.top) < 3 * MM and frame.width > 0.7 * note_page.body.width
+        ]
+        assert frames and max(f.height for f in frames) >= 7.5 * MM - 1, note_page.number
 
 
 # --- workshop editions --------------------------------------------------------------------------

@@ -81,6 +81,7 @@ def first_sentence(markdown: str) -> str:
 def test_manifest_lists_every_pdf_in_the_folder_and_no_other(manifest, pdf_dir, toolkit):
     listed = [entry["file"] for entry in manifest]
     assert len(listed) == len(set(listed)), "a PDF is listed twice"
+    assert len(listed) == 76  # as the README says: 38 printables on two papers
     on_disk = {path.name for path in pdf_dir.iterdir() if path.name not in ("manifest.json", STAMP)}
     assert set(listed) == on_disk
     assert on_disk == {printable.filename for printable in catalogue(toolkit)}
@@ -187,6 +188,141 @@ def test_stage_guide_names_the_three_stages(pdf_dir, toolkit):
         assert missing(stages, pdf_dir / f"stage-guide-{variant}-a4.pdf") == [], variant
 
 
+# --- consensus scoring on paper: ballot, vote-tally sheet, run sheet ------------------------------
+
+
+def positions(texts: list[str], text: str) -> list[int]:
+    return [text.find(item) for item in texts]
+
+
+def test_ballot_lists_every_best_practice_with_its_criteria_in_rubric_order(pdf_dir, toolkit):
+    criteria = [
+        md_text(item)
+        for driver in toolkit.drivers
+        for practice in driver.best_practices
+        for item in (practice.criteria.items if practice.criteria else ())
+    ]
+    for variant in VARIANTS:
+        for paper in PAPERS:
+            pdf = pdf_dir / f"ballot-{variant}-{paper}.pdf"
+            assert missing(statements(toolkit.drivers) + criteria, pdf) == [], pdf.name
+            found = positions(statements(toolkit.drivers), text_of(pdf))
+            assert found == sorted(found), f"{pdf.name}: best practices out of rubric order"
+
+
+def test_print_ballot_has_an_optional_alias_the_round_and_a_vote_line_per_item(pdf_dir, toolkit):
+    scoring = toolkit.forms.scoring
+    votes = " ".join(f"{r.score} {md_text(r.label)}" for r in toolkit.forms.rating_scale)
+    pdf = pdf_dir / "ballot-print-letter.pdf"
+    first, text = pages_of(pdf)[0], text_of(pdf)
+    assert "Alias (optional)" in first and "Round" in first
+    assert "Team members" not in text  # a ballot is one member's
+    line = f"Vote {votes} {md_text(scoring.not_rated)} Note"
+    assert text.count(line) == 33, line
+
+
+def test_fillable_ballot_has_a_named_vote_note_and_criteria_per_best_practice(pdf_dir, toolkit):
+    scores = tuple(str(rating.score) for rating in toolkit.forms.rating_scale)
+    for paper in PAPERS:
+        fields = fields_of(pdf_dir / f"ballot-fillable-{paper}.pdf")
+        expected = {"program": "text", "alias": "text", "round": "text"}
+        for name, kind in checklist_field_names(toolkit.drivers).items():
+            if "-criterion-" in name:
+                expected[name] = kind
+        for driver in toolkit.drivers:
+            for practice in driver.best_practices:
+                expected[f"{practice.id}-vote"] = "radio"
+                expected[f"{practice.id}-note"] = "text"
+        assert {name: field.kind for name, field in fields.items()} == expected, paper
+        votes = [field for field in fields.values() if field.kind == "radio"]
+        assert len(votes) == 33
+        assert {field.options for field in votes} == {(*scores, "not-rated")}  # as scoring form
+        coaching = fields["coaching-provided-vote"].tooltip
+        assert coaching == "Vote on Coaching best practice 2", coaching  # the group, named
+
+
+def tally_field_names(toolkit) -> dict[str, str]:
+    expected = {"program": "text", "organization": "text", "date": "text", "team": "text"}
+    counted = [str(rating.score) for rating in toolkit.forms.rating_scale] + ["not-rated"]
+    for driver in toolkit.drivers:
+        for practice in driver.best_practices:
+            for round in range(1, toolkit.forms.vote_tally.rounds + 1):
+                for value in counted:
+                    expected[f"{practice.id}-round{round}-{value}"] = "text"
+                expected[f"{practice.id}-round{round}-flag"] = "checkbox"
+            expected[f"{practice.id}-agreed"] = "text"
+    for round in range(1, toolkit.forms.vote_tally.rounds + 1):  # what each row adds up to
+        expected[f"voters-round{round}"] = "text"
+    return expected
+
+
+def test_vote_tally_has_a_count_for_each_rating_and_round_and_the_agreed_rating(pdf_dir, toolkit):
+    assert toolkit.forms.vote_tally.rounds == 2
+    heads = [f"Round {round} {score}" for round in (1, 2) for score in (2, 1, 0)]
+    heads += [f"Round 2 {md_text(toolkit.forms.scoring.not_rated)}", "Round 2 Flag"]
+    heads += ["Agreed rating"]
+    for variant in VARIANTS:
+        for paper in PAPERS:
+            pdf = pdf_dir / f"vote-tally-{variant}-{paper}.pdf"
+            assert missing(statements(toolkit.drivers) + heads, pdf) == [], pdf.name
+            found = positions(statements(toolkit.drivers), text_of(pdf))
+            assert found == sorted(found), pdf.name
+    for paper in PAPERS:
+        fields = fields_of(pdf_dir / f"vote-tally-fillable-{paper}.pdf")
+        assert {name: field.kind for name, field in fields.items()} == tally_field_names(toolkit)
+
+
+def test_vote_tally_and_run_sheet_print_the_flag_rule_from_the_rubric(pdf_dir, toolkit):
+    agreement = toolkit.forms.consensus.agreement
+    for name in ("vote-tally-print-letter.pdf", "run-sheet-print-a4.pdf"):
+        text = text_of(pdf_dir / name)
+        assert f"less than {agreement}% of the ratings given" in text, name
+        assert "both 0 (Not in place) and 2 (In place) were voted" in text, name
+        # the counts that rule means: 7 of 10 is 70%, enough; 4 of 6 is 67%, not enough
+        assert "Ratings given 3 4 5 6 7 8 9 10 11 12" in text, name
+        assert "Most common needs 3 3 4 5 5 6 7 7 8 9" in text, name
+
+
+def test_run_sheet_says_no_source_gives_its_protocol(pdf_dir, toolkit):
+    sheet = toolkit.forms.run_sheet
+    assert sheet.origin.own is False  # it quotes the sources, and says which text is whose
+    for paper in PAPERS:
+        pdf = pdf_dir / f"run-sheet-print-{paper}.pdf"
+        first = pages_of(pdf)[0]
+        assert "No source document gives this protocol." in first, paper
+        assert md_text(sheet.provenance) in first, paper
+
+
+def test_run_sheet_has_the_roles_and_timed_steps_of_a_three_hour_session(pdf_dir, toolkit):
+    sheet = toolkit.forms.run_sheet
+    assert [role.id for role in sheet.roles] == [
+        "administrator",
+        "facilitator",
+        "note-taker",
+        "voters",
+    ]
+    assert sheet.minutes == 180
+    expected = [md_text(role.name) for role in sheet.roles]
+    expected += [md_text(item) for role in sheet.roles for item in role.duties]
+    expected += [f"{number}. {md_text(step.name)}" for number, step in enumerate(sheet.steps, 1)]
+    expected += [f"{step.minutes} min" for step in sheet.steps]
+    expected += ["Steps: 3 hours", "0:00–0:10", "2:50–3:00", "Total 180 minutes"]
+    for paper in PAPERS:
+        text = text_of(pdf_dir / f"run-sheet-print-{paper}.pdf")
+        assert missing(expected, pdf_dir / f"run-sheet-print-{paper}.pdf") == [], paper
+        steps = positions([md_text(step.name) for step in sheet.steps], text)
+        assert steps == sorted(steps), paper
+
+
+def test_run_sheet_quotes_what_the_sources_say_and_names_where(pdf_dir, toolkit):
+    quotes = toolkit.forms.run_sheet.sources_say
+    assert [quote.origin.of("text") for quote in quotes] == ["assessment-guide"] * len(quotes)
+    title = md_text(toolkit.source("assessment-guide").title)
+    expected = [md_text(quote.text) for quote in quotes]
+    expected += [f"Quoted from the {title}: {md_text(quote.where)}" for quote in quotes]
+    assert missing(expected, pdf_dir / "run-sheet-print-letter.pdf") == []
+
+
 def test_checklists_and_scoring_forms_say_never_to_rank_or_grade(entries):
     checked = [pdf for entry, pdf in entries if entry["kind"] in ("checklist", "scoring-form")]
     assert len(checked) > 4
@@ -203,6 +339,9 @@ SHOWS = {
     "action-plan": ("assessment-guide", "toolkit"),
     "composition": ("assessment-guide", "toolkit"),
     "stage-guide": ("implementation-support", "toolkit"),
+    "ballot": ("tip-sheets", "toolkit"),
+    "vote-tally": ("tip-sheets", "toolkit"),
+    "run-sheet": ("assessment-guide", "toolkit"),
 }
 
 
@@ -308,7 +447,7 @@ def test_fillable_fields_have_distinct_accessible_names(entries):
 def test_page_sizes_match_the_paper(entries):
     for entry, pdf in entries:
         width, height = PAPER_POINTS[entry["paper"]]
-        if entry["kind"] == "action-plan":
+        if entry["kind"] in ("action-plan", "vote-tally"):  # landscape
             width, height = height, width
         for number, (w, h) in enumerate(page_sizes(pdf), start=1):
             assert abs(w - width) <= 1 and abs(h - height) <= 1, (
@@ -350,7 +489,7 @@ def test_first_pages_render_to_something_visible(entries, tmp_path):
     firsts = {}
     for entry, pdf in entries:
         firsts.setdefault((entry["kind"], entry["variant"], entry["driver"] is None), pdf)
-    assert len(firsts) == 15  # checklists all-drivers and per driver; tip sheets print only
+    assert len(firsts) == 20  # checklists all-drivers and per driver; tip sheets, run sheet print
     for pdf in firsts.values():
         with Image.open(render_first_page(pdf, tmp_path / pdf.stem)) as image:
             gray = image.convert("L")

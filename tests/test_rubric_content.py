@@ -610,3 +610,16 @@ def test_cli_check_passes_on_the_real_rubric():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Rubric OK: 7 drivers, 33 best practices.")
     assert result.stderr == ""
+
+
+def test_consensus_printables_are_the_toolkits_own_text_but_for_the_run_sheets_quotes(toolkit):
+    """No source gives a ballot, a tally or a protocol for consensus scoring: all of their text
+    is the toolkit's, and only what the run sheet quotes (checked word for word above) is not."""
+    forms = toolkit.forms
+    assert forms.ballot.origin.own and forms.vote_tally.origin.own and forms.consensus.origin.own
+    origins = {path: origin for path, origin, _ in texts(forms.run_sheet)}
+    quoted = {path for path in origins if re.fullmatch(r"sources_say\[\d+\]\.text", path)}
+    assert len(quoted) == len(forms.run_sheet.sources_say) > 0
+    assert {origins[path] for path in quoted} == {"assessment-guide"}
+    assert {origin for path, origin in origins.items() if path not in quoted} == {OWN}
+    assert forms.run_sheet.minutes == 180  # a three-hour session

@@ -112,7 +112,7 @@ def test_driver_page_words_each_criteria_rule_and_lists_its_items(built_site, dr
             continue
         assert [rule.text() for rule in rules] == [expected_rule(criteria) + ":"], data["id"]
         items = practice.one("ul", "tk-criteria-items").find_all("li")
-        assert [item.text() for item in items] == [plain(text) for text in criteria["items"]]
+        assert [item.text() for item in items] == [plain(i["text"]) for i in criteria["items"]]
 
 
 @pytest.mark.parametrize(
@@ -406,7 +406,11 @@ EXAMPLE_DRIVER = {
             "criteria": {
                 "rule": "at_least",
                 "count": 2,
-                "items": ["a first item;", "a second item;", "a third item."],
+                "items": [
+                    {"id": "first", "text": "a first item;"},
+                    {"id": "second", "text": "a second item;"},
+                    {"id": "third", "text": "a third item."},
+                ],
             },
         },
         {

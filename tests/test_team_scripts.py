@@ -59,28 +59,28 @@ def printed(tmp_path_factory, fixture_toolkit, fonts) -> dict:
     """One file holding every script, in its header, notes and plan, built on Letter."""
     folder = tmp_path_factory.mktemp("scripts")
     data = rubric_data(fixture_toolkit)
-    content = fixture_file(data, "consensus-scoring", "2026-11-02", {})
+    notes = " / ".join(TEXTS.values())
+    entries = {
+        "mentoring-accountable": ("in-place", [1], notes),
+        "mentoring-provided": (
+            "partially-in-place",
+            [],
+            f"before {NO_FONT} after {TEXTS['emoji']}",
+        ),
+    }
+    content = fixture_file(data, "consensus-scoring", "2026-11-02", entries)
     content["header"].update(
         program=TEXTS["Chinese"] + " " + TEXTS["Devanagari"],
         organization=f"{TEXTS['Arabic']} | {TEXTS['Hebrew']}",
         team="\n".join(TEXTS[name] for name in ("Japanese", "Korean", "Cyrillic", "Greek")),
     )
-    notes = " / ".join(TEXTS.values())
-    content["practices"] = {
-        "mentoring-accountable": {"rating": "in-place", "criteria": [1], "notes": notes},
-        "mentoring-provided": {
-            "rating": "partially-in-place",
-            "criteria": [],
-            "notes": f"before {NO_FONT} after {TEXTS['emoji']}",
-            "action": {
-                "strategy": TEXTS["Arabic"],
-                "priority": "quick-win",
-                "responsible": TEXTS["Chinese"],
-                "resources": TEXTS["Hebrew"],
-                "timeline": "",
-                "status": TEXTS["emoji"],
-            },
-        },
+    content["practices"]["mentoring-provided"]["action"] = {
+        "strategy": TEXTS["Arabic"],
+        "priority": "quick-win",
+        "responsible": TEXTS["Chinese"],
+        "resources": TEXTS["Hebrew"],
+        "timeline": "",
+        "status": TEXTS["emoji"],
     }
     (folder / "team.json").write_text(
         json.dumps(content, indent=1, ensure_ascii=False), encoding="utf-8"

@@ -1,8 +1,9 @@
 """Saved assessments: the file format, reading a file with `file:line:col` errors, and totals.
 
-The site's Assess page (macros/templates/site/assess.md.j2 and
-overrides/assets/javascripts/assess.js) writes and reads the same files and scores them with
-the same data (fileformat.rubric_data) and the same arithmetic (totals.py).
+The site's Assess page (macros/render/templates/site/assess.md.j2, with
+overrides/assets/javascripts/toolkit-core.js and assess.js) writes and reads the same files:
+toolkit-core.js keeps the contract of jsontext.py, checking.py, fileformat.py and totals.py,
+and tests/cases/ runs every case through both.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from .fileformat import (
     Entry,
     Header,
     content_version,
+    notices,
     rubric_data,
     to_json,
 )
-from .reading import AssessmentError, read_assessment
+from .reading import AssessmentError, read_assessment, read_bytes
 from .totals import Tally, Totals, totals
 
 __all__ = [
@@ -34,7 +36,9 @@ __all__ = [
     "Tally",
     "Totals",
     "content_version",
+    "notices",
     "read_assessment",
+    "read_bytes",
     "rubric_data",
     "to_json",
     "totals",

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import visible
 from ..source.load import load_rubric
 from . import AssessmentError, read_assessment, rubric_data, totals
+from .fileformat import notices
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 
@@ -35,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{visible(str(file))}: overall {_words(result.overall)}")
         for driver, tally in result.drivers.items():
             print(f"  {driver}: {_words(tally)}")
-        for id_ in assessment.unknown(data):
-            print(f"  kept, not scored (not in this toolkit version): {visible(id_)}")
+        for notice in notices(assessment, data):
+            print(f"  {visible(notice)}")
     if problems:
         print(AssessmentError(problems).report(), file=sys.stderr)
         return 1

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import model
 from ..render.markdown import plain
 
 FORMAT = "implementation-toolkit-assessment"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  #: 2: criteria ticked by id; 1 (still read, upgraded): by position
+ANOTHER = model.ANOTHER_CRITERION  #: the criterion id of "another one like these"
 SCHEMA = "assessment.schema.json"
 KINDS = ("checklist", "consensus-scoring")  #: the two kinds of assessment the page records
 HEADER_FIELDS = ("kind", "program", "organization", "date", "team")
@@ -23,6 +25,10 @@ PRIORITIES = {"quick-win": "Quick win", "longer-term": "Longer-term"}
 #: (its other two columns, driver and best practice, follow from the entry).
 ACTION_FIELDS = ("strategy", "priority", "responsible", "resources", "timeline", "status")
 PLAN_COLUMNS_FROM_ENTRY = ("driver", "best-practice-or-gap")
+#: The criteria texts of each best practice, in order, for every content version that format 1
+#: files were saved with before this one (read from the releases that wrote them): a format 1
+#: file names its version, so its numbers are texts, and a text still in the rubric is an id.
+FORMAT_1_HISTORY = Path(__file__).with_name("format-1-history.json")
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,13 @@ class Entry:
     """What the team recorded for one best practice."""
 
     rating: str | None = None  #: a rating id of the scale; None is Not rated
-    #: numbers (from 1) of the criteria ticked as holding; when the criteria are examples, the
-    #: number after the last one stands for "another one like these"
-    criteria: tuple[int, ...] = ()
+    #: ids of the criteria ticked as holding; ANOTHER for "another one like these"
+    criteria: tuple[str, ...] = ()
     notes: str = ""
     action: Action | None = None  #: set when the team chose to act on it
+    #: ticks this toolkit cannot place: ids of criteria it no longer has, or "N@version", the
+    #: number N of a version 1 file of another content version. Kept, listed, never counted.
+    carried_criteria: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,11 +76,43 @@ class Assessment:
     practices: dict[str, Entry] = field(default_factory=dict)
     carried: dict[str, Entry] = field(default_factory=dict)  #: ids no version here has
     next_assessment: str = ""
+    format_version: int = FORMAT_VERSION  #: of the file as read (1 is upgraded on reading)
 
     def unknown(self, data: dict) -> tuple[str, ...]:
         """Ids of entries that `data`'s toolkit does not have (kept, never scored)."""
         known = set(practice_ids(data))
         return tuple(id_ for id_ in [*self.practices, *self.carried] if id_ not in known)
+
+
+def notices(assessment: Assessment, data: dict) -> list[str]:
+    """What to say when a file opens (toolkit-core.js `notices` says the same): another content
+    version, an upgrade from format 1, entries kept and ticks that could not be placed."""
+    result = []
+    named = data["content_version_1"] if assessment.format_version == 1 else None
+    current = data["toolkit"]["content_version"]
+    if assessment.content_version != (named or current):
+        result.append(
+            "It was saved with another version of this toolkit's best practices "
+            f"({assessment.content_version}; this is {current})."
+        )
+    if assessment.format_version == 1:
+        result.append(
+            "It is in format 1 (criteria by number); it will be saved in format 2 (criteria by id)."
+        )
+    lost = assessment.unknown(data)
+    if lost:
+        result.append(f"Kept, not scored (not in this version): {', '.join(lost)}.")
+    unplaced = [
+        f"{id_}: {', '.join(entry.carried_criteria)}"
+        for id_, entry in assessment.practices.items()
+        if entry.carried_criteria and id_ not in lost
+    ]
+    if unplaced:
+        result.append(
+            "Ticks that could not be placed (kept in the file, not counted): "
+            f"{'; '.join(unplaced)}."
+        )
+    return result
 
 
 # --- the rubric as the site's script and the Python see it ---------------------------------
@@ -95,7 +135,7 @@ def content_version(toolkit: model.Toolkit) -> str:
                         else [
                             practice.criteria.rule,
                             practice.criteria.count,
-                            list(practice.criteria.items),
+                            [[item.id, item.text] for item in practice.criteria.items],
                             practice.criteria.examples,
                         ],
                     ]
@@ -105,6 +145,78 @@ def content_version(toolkit: model.Toolkit) -> str:
             for driver in toolkit.drivers
         ],
     }
+    return _hash(content)
+
+
+def content_version_1(toolkit: model.Toolkit) -> str:
+    """The content version a format 1 file of this very content names (criteria by text only).
+
+    A version 1 file that names it ticked criteria by their position in today's lists, so its
+    numbers map to today's ids; any other version 1 file cannot be placed safely."""
+    content = {
+        "scale": [[rating.id, rating.score] for rating in toolkit.forms.rating_scale],
+        "drivers": [
+            [
+                driver.id,
+                driver.category,
+                [
+                    [
+                        practice.id,
+                        practice.statement,
+                        None
+                        if practice.criteria is None
+                        else [
+                            practice.criteria.rule,
+                            practice.criteria.count,
+                            [item.text for item in practice.criteria.items],
+                            practice.criteria.examples,
+                        ],
+                    ]
+                    for practice in driver.best_practices
+                ],
+            ]
+            for driver in toolkit.drivers
+        ],
+    }
+    return _hash(content)
+
+
+def format_1_ids(toolkit: model.Toolkit) -> dict[str, dict[str, list[str | None]]]:
+    """For each content version a format 1 file may name: each best practice's criterion ids
+    by number (from 1), None where that number's criterion is not in the rubric any more.
+
+    This very content's numbers are today's positions (and the number after the last is
+    another one like these); an older version's go through their texts."""
+    current = {
+        practice.id: practice.criteria
+        for driver in toolkit.drivers
+        for practice in driver.best_practices
+        if practice.criteria is not None
+    }
+    result: dict[str, dict[str, list[str | None]]] = {
+        content_version_1(toolkit): {id_: _ids_now(criteria) for id_, criteria in current.items()}
+    }
+    history = json.loads(FORMAT_1_HISTORY.read_text(encoding="utf-8"))
+    for version, texts in history.items():
+        then = {
+            id_: [
+                next((item.id for item in current[id_].items if item.text == text), None)
+                for text in old
+            ]
+            for id_, old in texts.items()
+            if id_ in current
+        }
+        if then and version not in result:  # a version of this toolkit
+            result[version] = then
+    return result
+
+
+def _ids_now(criteria: model.Criteria) -> list[str | None]:
+    ids: list[str | None] = [item.id for item in criteria.items]
+    return [*ids, ANOTHER] if criteria.examples else ids
+
+
+def _hash(content: dict) -> str:
     text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -121,6 +233,8 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "toolkit": {"title": toolkit.title, "content_version": content_version(toolkit)},
+        "content_version_1": content_version_1(toolkit),
+        "format_1": format_1_ids(toolkit),
         "scale": [
             {"id": rating.id, "label": plain(rating.label), "score": rating.score}
             for rating in forms.rating_scale
@@ -164,9 +278,11 @@ def _driver_data(driver: model.Driver) -> dict:
                 if practice.criteria is None
                 else {
                     "required": practice.criteria.required,
-                    "items": [plain(item) for item in practice.criteria.items],
-                    # examples ("such as"): one more number, after the items, ticks another
-                    # one like them
+                    "items": [
+                        {"id": item.id, "text": plain(item.text)}
+                        for item in practice.criteria.items
+                    ],
+                    # examples ("such as"): the id ANOTHER ticks another one like them
                     "examples": practice.criteria.examples,
                 },
             }
@@ -199,10 +315,13 @@ def to_json(assessment: Assessment, data: dict) -> str:
     """The file as the site saves it for `data`'s toolkit: every best practice in the toolkit's
     order, entries the toolkit does not have moved to `carried`, keys in a fixed order, UTF-8,
     two-space indent, a final newline. Same data, same bytes."""
-    known = practice_ids(data)
-    practices_out = {id_: _entry_json(assessment.practices.get(id_, Entry())) for id_ in known}
+    known = practices(data)
+    practices_out = {
+        id_: _entry_json(assessment.practices.get(id_, Entry()), practice)
+        for id_, practice in known.items()
+    }
     carried = {
-        id_: _entry_json(entry)
+        id_: _entry_json(entry, None)
         for id_, entry in [*assessment.practices.items(), *assessment.carried.items()]
         if id_ not in practices_out
     }
@@ -218,37 +337,68 @@ def to_json(assessment: Assessment, data: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _entry_json(entry: Entry) -> dict:
-    result: dict[str, object] = {
-        "rating": entry.rating,
-        "criteria": sorted(entry.criteria),
-        "notes": entry.notes,
-    }
+def criterion_ids(practice: dict | None) -> list[str]:
+    """The ids a file may tick for one best practice of rubric_data, in the toolkit's order."""
+    criteria = (practice or {}).get("criteria")
+    if not criteria:
+        return []
+    ids = [item["id"] for item in criteria["items"]]
+    return [*ids, ANOTHER] if criteria["examples"] else ids
+
+
+def _entry_json(entry: Entry, practice: dict | None) -> dict:
+    """Ticks in the toolkit's order (carried ones as the file had them): same data, same bytes."""
+    order = criterion_ids(practice)
+    ticked = [id_ for id_ in order if id_ in entry.criteria]
+    ticked += [id_ for id_ in entry.criteria if id_ not in order]  # a carried best practice's
+    result: dict[str, object] = {"rating": entry.rating, "criteria": ticked, "notes": entry.notes}
     if entry.action is not None:
         result["action"] = {name: getattr(entry.action, name) for name in ACTION_FIELDS}
+    if entry.carried_criteria:
+        result["carried_criteria"] = list(entry.carried_criteria)
     return result
 
 
-def from_json_data(value: dict) -> Assessment:
-    """Build an Assessment from already validated file data."""
+def from_json_data(value: dict, data: dict) -> Assessment:
+    """Build an Assessment from already checked file data (checking.problems found nothing).
+
+    Ticks the toolkit cannot place go to the entry's carried_criteria: ids it no longer has (a
+    file of another content version), and the numbers of a format 1 file, unless the file
+    names a content version whose criteria this toolkit knows (format_1_ids): then each
+    number is the criterion it was then, by its id today."""
     header = value.get("header", {})
+    known = practices(data)
+    version = value["format_version"]
+    from_version = value["toolkit"]["content_version"]
+    then = data["format_1"].get(from_version, {}) if version == 1 else {}
+
+    def entry(id_: str, item: dict) -> Entry:
+        ids = criterion_ids(known.get(id_))
+        ticks, carried = [], list(item.get("carried_criteria", ()))
+        for tick in item.get("criteria", ()):
+            if version == 2 and (tick in ids or id_ not in known):
+                ticks.append(tick)
+            elif version == 1 and 0 < tick <= len(then.get(id_, [])) and then[id_][tick - 1]:
+                ticks.append(then[id_][tick - 1])
+            else:
+                carried.append(tick if version == 2 else f"{tick}@{from_version}")
+        action = item.get("action")
+        return Entry(
+            rating=item["rating"],
+            criteria=tuple(ticks),
+            notes=item.get("notes", ""),
+            action=None
+            if action is None
+            else Action(**{name: action.get(name, "") for name in ACTION_FIELDS}),
+            carried_criteria=tuple(dict.fromkeys(carried)),
+        )
+
     return Assessment(
         toolkit_title=value["toolkit"]["title"],
-        content_version=value["toolkit"]["content_version"],
+        content_version=from_version,
         header=Header(**{name: header.get(name, "") for name in HEADER_FIELDS}),
-        practices={id_: _entry(item) for id_, item in value["practices"].items()},
-        carried={id_: _entry(item) for id_, item in value.get("carried", {}).items()},
+        practices={id_: entry(id_, item) for id_, item in value["practices"].items()},
+        carried={id_: entry(id_, item) for id_, item in value.get("carried", {}).items()},
         next_assessment=value.get("next_assessment", ""),
-    )
-
-
-def _entry(value: dict) -> Entry:
-    action = value.get("action")
-    return Entry(
-        rating=value["rating"],
-        criteria=tuple(value.get("criteria", ())),
-        notes=value.get("notes", ""),
-        action=None
-        if action is None
-        else Action(**{name: action.get(name, "") for name in ACTION_FIELDS}),
+        format_version=version,
     )

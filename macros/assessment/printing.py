@@ -109,9 +109,12 @@ class Filled:
         return result
 
     def kept(self) -> list[tuple[str, Entry]]:
-        """Entries of another toolkit version: kept in the file, shown, never scored."""
+        """Entries of another toolkit version, and ticks this version cannot place (criteria it
+        no longer has, numbers of an old file): kept in the file, shown, never scored."""
         entries = {**self.assessment.carried, **self.assessment.practices}
-        return [(id_, entries[id_]) for id_ in self.assessment.unknown(self.data)]
+        unknown = self.assessment.unknown(self.data)
+        unplaced = [id_ for id_, entry in entries.items() if entry.carried_criteria]
+        return [(id_, entries[id_]) for id_ in dict.fromkeys([*unknown, *unplaced])]
 
     def plan(self) -> list[PlanRow]:
         """The action plan's rows: the best practices the team chose to act on, or, when it
@@ -134,9 +137,7 @@ class Filled:
                     number=practice["number"],
                     statement=practice["statement"],
                     rating=self.rating_label(entry.rating),
-                    unmet=tuple(
-                        item for n, item in enumerate(items, start=1) if n not in entry.criteria
-                    ),
+                    unmet=tuple(item["text"] for item in items if item["id"] not in entry.criteria),
                     action={} if action is None else asdict(action),
                 )
             )

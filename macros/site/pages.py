@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from .. import model
 from ..assessment import PRIORITIES, rubric_data
+from ..assessment.checking import LINE_LIMIT, TEXT_LIMIT
 from ..assessment.fileformat import ACTION_FIELDS
 from ..catalogue import PAPER_NAMES, PAPERS, Printable, Workshop, catalogue, pdf_filename
 from ..render.environment import make_environment
@@ -81,6 +82,7 @@ class SitePages:
             assessment_data=script_json(rubric_data(toolkit)),
             assessment_priorities=PRIORITIES,
             assessment_action_fields=ACTION_FIELDS,
+            assessment_limits={"line": LINE_LIMIT, "text": TEXT_LIMIT},
         )
 
     def nav(self) -> list:

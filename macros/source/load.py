@@ -442,6 +442,15 @@ def _unsafe_markup(document: Document, markup_problems) -> Iterable[Problem]:
 
 def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iterable[Problem]:
     items = len(criteria["items"])
+    seen: dict[str, str] = {}
+    for index, item in enumerate(criteria["items"]):
+        location = (*where, "items", index, "id")
+        if item["id"] == model.ANOTHER_CRITERION:
+            yield document.problem(
+                location,
+                f"'{item['id']}' is reserved for \"another one like these\"; choose another id",
+            )
+        yield from _first_use(document, location, item["id"], seen, "criterion id")
     if criteria["rule"] == "at_least" and "count" not in criteria:
         yield document.problem(where + ("count",), "is required with rule at_least")
     if criteria["rule"] == "all" and "count" in criteria:

@@ -1,239 +1,166 @@
-/* The Assess page: live totals, autosave, Save and Open, CSV exports, the results chart with
-   comparisons, and the action plan. Plain script: no framework, no build step, no network.
-   Text typed by the team is only ever set as a form value or as textContent, never as HTML.
-   The arithmetic is the one of macros/assessment/totals.py, on the same data (the JSON that the
-   page embeds); tests/test_assess.py checks that both agree. */
+/* The Assess page: live totals, the automatic copy and its recent versions, Save and Open,
+   CSV exports, the results chart with comparisons, and the action plan. Plain script: no
+   framework, no build step, no network. Text typed by the team is only ever set as a form value
+   or as textContent, never as HTML. Everything about the record that needs no page (reading and
+   checking a file, totals, the canonical file, CSV cells) is toolkit-core.js, the contract it
+   shares with macros/assessment/ (tests/cases/ runs through both). */
 (function () {
   "use strict";
 
   const dataNode = document.getElementById("tk-assess-data");
-  if (!dataNode) return;
+  const Core = window.ToolkitCore;
+  if (!dataNode || !Core) return;
   const DATA = JSON.parse(dataNode.textContent);
   const STORAGE_KEY = "implementation-toolkit-assessment:" + DATA.toolkit.title;
-  const MAX_BYTES = 1000000;
+  const VERSIONS_KEY = STORAGE_KEY + ":versions"; // recent versions, newest first
+  const UNREADABLE_KEY = STORAGE_KEY + ":unreadable"; // stored copies this page cannot read
+  const MAX_VERSIONS = 10;
+  const VERSION_EVERY = 5 * 60 * 1000; // while typing, a version at most every five minutes
   const MAX_COMPARED = 3; // besides this assessment
-  const HEADER_FIELDS = ["kind", "program", "organization", "date", "team"];
-  const ACTION_FIELDS = ["strategy", "priority", "responsible", "resources", "timeline", "status"];
-  const SCORES = {};
-  DATA.scale.forEach((rating) => { SCORES[rating.id] = rating.score; });
+  const HEADER_FIELDS = Core.HEADER_FIELDS;
+  const ACTION_FIELDS = Core.ACTION_FIELDS;
+  const TAB = Math.random().toString(36).slice(2); // this tab, in what it stores
+  const SCORES = new Map(DATA.scale.map((rating) => [rating.id, rating.score]));
+  const LABELS = new Map(DATA.scale.map((rating) => [rating.id, rating.label]));
   const TOP = Math.max(...DATA.scale.map((rating) => rating.score));
-  const LABELS = {};
-  DATA.scale.forEach((rating) => { LABELS[rating.id] = rating.label; });
   const DRIVERS = [];
-  const PRACTICES = {};
+  const PRACTICES = new Map(); // Maps throughout: no id is ever a name on Object.prototype
   DATA.categories.forEach((category) => category.drivers.forEach((driver) => {
     DRIVERS.push(driver);
     driver.practices.forEach((practice) => {
-      PRACTICES[practice.id] = Object.assign({ driver: driver, category: category.id }, practice);
+      PRACTICES.set(practice.id, Object.assign({ driver: driver, category: category.id }, practice));
     });
   }));
+  const IDS = Array.from(PRACTICES.keys());
 
   const $ = (selector, within) => (within || document).querySelector(selector);
   const $$ = (selector, within) => Array.from((within || document).querySelectorAll(selector));
 
   // What the page holds besides its form fields: plan rows (kept while unticked, so an
-  // accidental untick loses nothing), entries this toolkit version lacks, compared files.
-  let actions = {};
+  // accidental untick loses nothing), entries and ticks this toolkit version lacks (carried
+  // and saved again), values a field cannot show, compared files.
+  let actions = new Map();
   let chosen = new Set();
-  let carried = {};
+  let carried = new Map();
+  let carriedTicks = new Map();
   let compared = [];
-  let dirty = false;
+  let savedText = null; // the file last known to be saved (or opened): unsaved work differs
+  let copyOff = false; // the team turned the automatic copy off for this session
+  let otherTab = null; // set when another tab changed the stored copy: neither overwrites
+  let lastVersion = 0;
 
-  // --- the file: read from the form, write into it -------------------------------------------
+  // --- the record: read from the form, write into it ------------------------------------------
 
   function section(id) { return document.getElementById("assess-" + id); }
+
+  function fieldValue(field) {
+    // A value from a file the field cannot show (a date input and an impossible date) is kept
+    // until the team changes the field.
+    return field.hasAttribute("data-kept") ? field.getAttribute("data-kept") : field.value;
+  }
+
+  function setField(field, value) {
+    field.removeAttribute("data-kept");
+    field.value = value || "";
+    if (field.value !== (value || "")) field.setAttribute("data-kept", value);
+    showCount(field);
+  }
 
   function entryOf(id) {
     const node = section(id);
     const checked = $("input[type=radio]:checked", node);
-    const entry = {
-      rating: checked && checked.value ? checked.value : null,
-      criteria: $$("input[type=checkbox]:checked", node).map((box) => Number(box.value)),
-      notes: $("textarea", node).value,
-    };
+    const entry = Core.emptyEntry();
+    entry.rating = checked && checked.value ? checked.value : null;
+    entry.criteria = $$("input[type=checkbox]:checked", node).map((box) => box.value);
+    entry.notes = $("textarea", node).value;
+    entry.carried_criteria = (carriedTicks.get(id) || []).slice();
     if (chosen.has(id)) entry.action = actionOf(id);
     return entry;
   }
 
-  function actionOf(id) { return actionFrom(actions[id] || {}); }
-
-  function actionFrom(source) {
-    const action = {};
+  function actionOf(id) {
+    const source = actions.get(id) || {};
+    const action = Object.create(null);
     ACTION_FIELDS.forEach((name) => { action[name] = source[name] || ""; });
     return action;
   }
 
-  // An entry in the file's own order of keys, as macros/assessment/fileformat.py writes it.
-  function canonical(entry) {
-    const result = {
-      rating: entry.rating === undefined ? null : entry.rating,
-      criteria: (entry.criteria || []).slice().sort((a, b) => a - b),
-      notes: entry.notes || "",
-    };
-    if (entry.action) result.action = actionFrom(entry.action);
-    return result;
-  }
-
-  // Every entry of a file by id: its practices, then the carried ones it does not repeat (a
-  // best practice carried by another version may be one this version has: it counts again).
-  function entriesOf(file) {
-    const entries = Object.assign({}, file.practices);
-    const kept = isObject(file.carried) ? file.carried : {};
-    Object.keys(kept).forEach((id) => { if (!(id in entries)) entries[id] = kept[id]; });
-    return entries;
-  }
-
   function collect() {
-    const header = {};
+    const header = Object.create(null);
     HEADER_FIELDS.forEach((name) => {
       if (name === "kind") {
         const kind = $("input[name=header-kind]:checked");
         header.kind = kind ? kind.value : "";
       } else {
-        header[name] = document.getElementById("header-" + name).value;
+        header[name] = fieldValue(document.getElementById("header-" + name));
       }
     });
-    const practices = {};
-    Object.keys(PRACTICES).forEach((id) => { practices[id] = entryOf(id); });
+    const practices = new Map();
+    IDS.forEach((id) => practices.set(id, entryOf(id)));
     return {
-      format: DATA.format,
-      format_version: DATA.format_version,
-      toolkit: { title: DATA.toolkit.title, content_version: DATA.toolkit.content_version },
+      toolkit_title: DATA.toolkit.title,
+      content_version: DATA.toolkit.content_version,
+      format_version: Core.FORMAT_VERSION,
       header: header,
       practices: practices,
-      carried: carried,
-      next_assessment: document.getElementById("plan-next-assessment").value,
+      carried: new Map(carried),
+      next_assessment: fieldValue(document.getElementById("plan-next-assessment")),
     };
   }
 
-  function apply(file) {
-    const header = file.header || {};
+  function currentText() { return Core.toJson(collect(), DATA); }
+
+  function isEmpty(assessment) {
+    const blank = Core.toJson({
+      header: Object.fromEntries(HEADER_FIELDS.map((name) => [name, ""])),
+      practices: new Map(), carried: new Map(), next_assessment: "",
+    }, DATA);
+    return Core.toJson(assessment, DATA) === blank;
+  }
+
+  function blankAssessment() {
+    const header = Object.create(null);
+    HEADER_FIELDS.forEach((name) => { header[name] = ""; });
+    return { header: header, practices: new Map(), carried: new Map(), next_assessment: "" };
+  }
+
+  /** Put a read assessment (ToolkitCore's shape) into the form. */
+  function apply(assessment) {
+    const header = assessment.header;
     $$("input[name=header-kind]").forEach((radio) => { radio.checked = radio.value === header.kind; });
     HEADER_FIELDS.slice(1).forEach((name) => {
-      document.getElementById("header-" + name).value = header[name] || "";
+      setField(document.getElementById("header-" + name), header[name]);
     });
-    actions = {};
+    actions = new Map();
     chosen = new Set();
-    carried = {};
-    const entries = entriesOf(file);
-    Object.keys(entries).forEach((id) => {
-      if (!PRACTICES[id]) carried[id] = canonical(entries[id]);
-    });
-    Object.keys(PRACTICES).forEach((id) => {
-      const entry = entries[id] || { rating: null };
+    carried = new Map();
+    carriedTicks = new Map();
+    assessment.practices.forEach((entry, id) => { if (!PRACTICES.has(id)) carried.set(id, entry); });
+    assessment.carried.forEach((entry, id) => { if (!PRACTICES.has(id)) carried.set(id, entry); });
+    IDS.forEach((id) => {
+      const entry = assessment.practices.get(id) || Core.emptyEntry();
       const node = section(id);
       $$("input[type=radio]", node).forEach((radio) => {
         radio.checked = radio.value === (entry.rating || "");
       });
-      const ticked = entry.criteria || [];
       $$("input[type=checkbox]", node).forEach((box) => {
-        box.checked = ticked.indexOf(Number(box.value)) >= 0;
+        box.checked = entry.criteria.indexOf(box.value) >= 0;
       });
-      $("textarea", node).value = entry.notes || "";
+      setField($("textarea", node), entry.notes);
+      if (entry.carried_criteria.length) carriedTicks.set(id, entry.carried_criteria.slice());
       if (entry.action) {
-        actions[id] = Object.assign({}, entry.action);
+        actions.set(id, Object.assign({}, entry.action));
         chosen.add(id);
       }
     });
-    document.getElementById("plan-next-assessment").value = file.next_assessment || "";
+    setField(document.getElementById("plan-next-assessment"), assessment.next_assessment);
     refresh();
   }
 
-  // --- checking a file before it replaces anything (mirrors macros/assessment/reading.py) -----
+  // --- totals ----------------------------------------------------------------------------------
 
-  function problemsOf(file) {
-    if (!file || typeof file !== "object" || Array.isArray(file) || file.format !== DATA.format) {
-      return ["It is not an assessment file of this toolkit."];
-    }
-    if (file.format_version !== DATA.format_version) {
-      return ["It uses format version " + file.format_version + "; this page reads version " +
-        DATA.format_version + "."];
-    }
-    const toolkit = file.toolkit || {};
-    if (toolkit.title !== DATA.toolkit.title) {
-      return ["It was made with another toolkit (\u201c" + toolkit.title + "\u201d)."];
-    }
-    const problems = [];
-    const text = (value) => typeof value === "string";
-    if (!isObject(file.practices)) return ["It has no best practices."];
-    const header = file.header || {};
-    HEADER_FIELDS.forEach((name) => {
-      if (header[name] !== undefined && !text(header[name])) {
-        problems.push("header." + name + " is not text.");
-      }
-    });
-    if (header.kind && !DATA.kinds[header.kind]) {
-      problems.push("header.kind is not a kind of assessment.");
-    }
-    const sameVersion = toolkit.content_version === DATA.toolkit.content_version;
-    const entries = entriesOf(file);
-    Object.keys(entries).forEach((id) => {
-      const entry = entries[id];
-      const practice = PRACTICES[id];
-      const where = "Best practice \u201c" + id + "\u201d: ";
-      const criteria = isObject(entry) ? entry.criteria || [] : [];
-      const count = !practice ? Infinity : !practice.criteria ? 0
-        : practice.criteria.items.length + (practice.criteria.examples ? 1 : 0); // + another like these
-      if (!isObject(entry) || !(entry.rating === null || text(entry.rating))) {
-        problems.push(where + "not an entry with a rating.");
-      } else if (!practice && sameVersion && id in file.practices) {
-        problems.push(where + "this toolkit has no such best practice.");
-      } else if (practice && entry.rating !== null && !(entry.rating in SCORES)) {
-        problems.push(where + "unknown rating.");
-      } else if (!Array.isArray(criteria) ||
-          criteria.some((n) => !Number.isInteger(n) || n < 1 || (practice && n > count))) {
-        problems.push(where + "criteria that do not exist.");
-      } else if (entry.notes !== undefined && !text(entry.notes)) {
-        problems.push(where + "notes are not text.");
-      } else if (entry.action !== undefined && (!isObject(entry.action) ||
-          ACTION_FIELDS.some((name) => entry.action[name] !== undefined && !text(entry.action[name])))) {
-        problems.push(where + "the action is not text.");
-      }
-    });
-    return problems;
-  }
-
-  function isObject(value) {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-  }
-
-  function unknownIds(file) {
-    return Object.keys(entriesOf(file)).filter((id) => !PRACTICES[id]);
-  }
-
-  // --- totals (the same arithmetic as macros/assessment/totals.py) ----------------------------
-
-  function tally(file) {
-    const zero = () => ({ points: 0, possible: 0, rated: 0, not_rated: 0 });
-    const add = (a, b) => ({
-      points: a.points + b.points, possible: a.possible + b.possible,
-      rated: a.rated + b.rated, not_rated: a.not_rated + b.not_rated,
-    });
-    const result = { drivers: {}, categories: {}, overall: zero() };
-    DATA.categories.forEach((category) => {
-      let categoryTally = zero();
-      category.drivers.forEach((driver) => {
-        let driverTally = zero();
-        driver.practices.forEach((practice) => {
-          const entry = file.practices[practice.id];
-          const rating = entry ? entry.rating : null;
-          driverTally = add(driverTally, rating === null || rating === undefined
-            ? { points: 0, possible: 0, rated: 0, not_rated: 1 }
-            : { points: SCORES[rating], possible: TOP, rated: 1, not_rated: 0 });
-        });
-        result.drivers[driver.id] = driverTally;
-        categoryTally = add(categoryTally, driverTally);
-      });
-      result.categories[category.id] = categoryTally;
-      result.overall = add(result.overall, categoryTally);
-    });
-    return result;
-  }
-
-  function percent(t) {
-    // Rounded half up, in whole numbers, as in Python: no floating-point surprises.
-    return t.possible ? Math.floor((200 * t.points + t.possible) / (2 * t.possible)) : null;
-  }
+  function tally(assessment) { return Core.totals(DATA, assessment); }
+  function percent(t) { return Core.percent(t); }
 
   function tallyWords(t) {
     const p = percent(t);
@@ -246,16 +173,17 @@
 
   function refresh() {
     const file = collect();
-    Object.keys(PRACTICES).forEach((id) => showRule(id));
+    IDS.forEach((id) => showRule(id));
     showTotals(file);
     showResults(file);
-    Object.keys(PRACTICES).forEach(fillPlanFields);
+    IDS.forEach(fillPlanFields);
     showPlan(file);
     showKept();
+    $$("[data-limit]").forEach(showCount);
   }
 
   function showRule(id) {
-    const practice = PRACTICES[id];
+    const practice = PRACTICES.get(id);
     if (!practice.criteria) return;
     const node = section(id);
     const ticked = $$("input[type=checkbox]:checked", node).length;
@@ -267,7 +195,7 @@
       ? " ticked (at least " + practice.criteria.required + " needed)"
       : " of " + practice.criteria.items.length + " ticked";
     status.textContent = ticked + of + ": rule " + (met ? "met" : "not met") +
-      ". Suggested rating: " + LABELS[suggested] + ".";
+      ". Suggested rating: " + LABELS.get(suggested) + ".";
     status.classList.toggle("tk-met", met);
   }
 
@@ -295,9 +223,12 @@
 
   function showKept() {
     const box = document.getElementById("tk-assess-kept");
-    const ids = Object.keys(carried);
-    box.hidden = !ids.length;
-    fillList($("ul", box), ids.map((id) => id + describe(carried[id])));
+    const items = Array.from(carried.keys()).map((id) => id + describe(carried.get(id)));
+    carriedTicks.forEach((ticks, id) => {
+      items.push(id + ": ticks not placed (" + ticks.join(", ") + ")");
+    });
+    box.hidden = !items.length;
+    fillList($("ul", box), items);
   }
 
   function describe(entry) {
@@ -313,6 +244,23 @@
       item.textContent = text;
       return item;
     }));
+  }
+
+  /** "N of LIMIT characters" under a field that can grow, updated as the team types. */
+  function showCount(field) {
+    const limit = Number(field.getAttribute("data-limit"));
+    if (!limit) return;
+    let counter = field.nextElementSibling;
+    if (!counter || !counter.classList.contains("tk-count")) {
+      counter = document.createElement("span");
+      counter.className = "tk-count";
+      counter.id = (field.id || "field-" + Math.random().toString(36).slice(2)) + "-count";
+      field.insertAdjacentElement("afterend", counter);
+      field.setAttribute("aria-describedby", counter.id);
+    }
+    const used = Array.from(field.value).length;
+    counter.textContent = used + " of " + limit + " characters";
+    counter.classList.toggle("tk-problem", used > limit);
   }
 
   // --- results: chart and table, this assessment and up to three others -----------------------
@@ -445,17 +393,18 @@
   // --- the action plan -------------------------------------------------------------------------
 
   function candidates(file) {
-    return Object.keys(PRACTICES).filter((id) => {
-      const rating = file.practices[id].rating;
-      return (rating !== null && SCORES[rating] < TOP) || chosen.has(id);
+    return IDS.filter((id) => {
+      const rating = file.practices.get(id).rating;
+      return (rating !== null && SCORES.get(rating) < TOP) || chosen.has(id);
     });
   }
 
   function unmet(id) {
-    const practice = PRACTICES[id];
+    const practice = PRACTICES.get(id);
     if (!practice.criteria) return [];
-    const ticked = $$("input[type=checkbox]:checked", section(id)).map((box) => Number(box.value));
-    return practice.criteria.items.filter((item, index) => ticked.indexOf(index + 1) < 0);
+    const ticked = $$("input[type=checkbox]:checked", section(id)).map((box) => box.value);
+    return practice.criteria.items.filter((item) => ticked.indexOf(item.id) < 0)
+      .map((item) => item.text);
   }
 
   // Every best practice has its plan item from the start, hidden until it is a candidate: a
@@ -473,12 +422,13 @@
   }
 
   function planItem(id) {
-    const practice = PRACTICES[id];
+    const practice = PRACTICES.get(id);
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
     node.hidden = true;
-    $(".tk-plan-statement", node).textContent =
-      practice.driver.name + " " + practice.number + ". " + practice.statement;
+    // The heading is made here: in the template, an h4 would follow the page's h2 (invalid HTML).
+    node.prepend(cell("h4", practice.driver.name + " " + practice.number + ". " + practice.statement));
+    node.firstElementChild.className = "tk-plan-statement";
     const box = $("[data-plan=choose]", node);
     box.id = "plan-" + id + "-choose";
     box.setAttribute("data-practice", id);
@@ -499,7 +449,7 @@
   function showPlanItem(id, entry) {
     const node = document.getElementById("plan-" + id);
     $(".tk-plan-rating", node).textContent = "Rating: " +
-      (entry.rating ? LABELS[entry.rating] + " (" + SCORES[entry.rating] + ")" : DATA.not_rated);
+      (entry.rating ? LABELS.get(entry.rating) + " (" + SCORES.get(entry.rating) + ")" : DATA.not_rated);
     const missing = unmet(id);
     $(".tk-plan-unmet", node).hidden = !missing.length;
     fillList($(".tk-plan-unmet ul", node), missing);
@@ -510,15 +460,15 @@
     $("[data-plan=choose]", node).checked = chosen.has(id);
     $(".tk-plan-fields", node).hidden = !chosen.has(id);
     $$("[data-field]", node).forEach((field) => {
-      field.value = (actions[id] || {})[field.getAttribute("data-field")] || "";
+      field.value = (actions.get(id) || {})[field.getAttribute("data-field")] || "";
     });
   }
 
   function showPlan(file, changedId) {
     const ids = candidates(file);
     const listed = new Set(ids);
-    (changedId ? [changedId] : Object.keys(PRACTICES)).forEach((id) => {
-      showPlanItem(id, file.practices[id]);
+    (changedId ? [changedId] : IDS).forEach((id) => {
+      showPlanItem(id, file.practices.get(id));
       document.getElementById("plan-" + id).hidden = !listed.has(id);
     });
     DRIVERS.forEach((driver) => {
@@ -531,7 +481,7 @@
 
   function planRows(file, ids) {
     return ids.filter((id) => chosen.has(id)).map((id) => {
-      const practice = PRACTICES[id];
+      const practice = PRACTICES.get(id);
       const action = actionOf(id);
       const gap = practice.number + ". " + practice.statement +
         (unmet(id).length ? " Criteria not ticked: " + unmet(id).join(" ") : "");
@@ -580,63 +530,101 @@
     return "assessment" + (slug ? "-" + slug.slice(0, 60) : "");
   }
 
-  function save() {
-    const file = collect();
-    download(baseName(file) + ".json", JSON.stringify(file, null, 2) + "\n", "application/json");
-    dirty = false;
-    status("Saved " + baseName(file) + ".json to your downloads. " +
-      "Keep it: it is the record of this assessment.");
+  /** The text Save writes, or the reasons it would be refused by the toolkit. */
+  function fileToSave() {
+    const text = currentText();
+    const size = new TextEncoder().encode(text).length;
+    if (size > Core.MAX_BYTES) {
+      return { problems: ["This assessment would be a file of " + size + " bytes; a file may " +
+        "be at most " + Core.MAX_BYTES + " bytes. Shorten the longest notes."] };
+    }
+    const read = Core.readText(text, DATA, "this assessment");
+    return read.problems ? { problems: read.problems } : { text: text };
   }
 
-  function readFile(file) {
-    if (file.size > MAX_BYTES) return Promise.reject(new Error("It is larger than 1 MB."));
-    return file.text().then((text) => {
-      let value;
-      try {
-        value = JSON.parse(text.replace(/^\uFEFF/, ""));
-      } catch (error) {
-        throw new Error("It is not JSON, so not an assessment file.");
-      }
-      const problems = problemsOf(value);
-      if (problems.length) throw new Error(problems.slice(0, 5).join(" "));
-      return value;
-    });
+  /** Save with the browser's save dialog where it has one (then the page knows the file was
+   written), else as a download the page cannot confirm. */
+  function save() {
+    const result = fileToSave();
+    if (result.problems) {
+      status("Not saved: " + result.problems.slice(0, 3).join(" ") + " (the file would be refused).",
+        true);
+      return;
+    }
+    const name = baseName(collect()) + ".json";
+    const text = result.text;
+    pushVersion("saved as " + name, text);
+    if (typeof window.showSaveFilePicker === "function") {
+      window.showSaveFilePicker({
+        suggestedName: name,
+        types: [{ description: "Assessment file", accept: { "application/json": [".json"] } }],
+      }).then((handle) => handle.createWritable().then((writable) =>
+        writable.write(text).then(() => writable.close()).then(() => {
+          savedText = text;
+          status("Saved " + (handle.name || name) + ". Keep it: it is the record of this assessment.");
+        }))).catch((error) => {
+        status(error && error.name === "AbortError"
+          ? "Not saved: the save dialog was closed. Your work is still on this page."
+          : "Not saved: the browser could not write the file (" + (error && error.message) +
+            "). Your work is still on this page.", true);
+      });
+      return;
+    }
+    download(name, text, "application/json");
+    status("The browser was asked to download " + name + ". Check that it is in your downloads " +
+      "before you close this page: it is the record of this assessment.");
+  }
+
+  function readUpload(file) {
+    if (file.size > Core.MAX_BYTES) {
+      return Promise.resolve(Core.readBytes(new Uint8Array(file.size), DATA, file.name));
+    }
+    return file.arrayBuffer().then((buffer) =>
+      Core.readBytes(new Uint8Array(buffer), DATA, file.name));
+  }
+
+  function unsaved() {
+    const text = currentText();
+    return text !== savedText && !isEmpty(collect());
   }
 
   function open(file) {
-    readFile(file).then((value) => {
+    readUpload(file).then((read) => {
+      if (read.problems) {
+        status("Could not open " + file.name + ": " + read.problems.slice(0, 5).join(" ") +
+          (read.problems.length > 5 ? " (and " + (read.problems.length - 5) + " more)" : "") +
+          " The assessment on this page is unchanged.", true);
+        return;
+      }
       const question = "Replace the assessment on this page with " + file.name +
-        "? Changes not saved to a file are lost.";
-      if (dirty && !window.confirm(question)) {
+        "? It is not saved to a file; it stays in Recent versions on this device.";
+      if (unsaved() && !window.confirm(question)) {
         status("Nothing opened: the assessment on this page is unchanged.");
         return;
       }
-      apply(value);
-      autosave();
-      dirty = false;
-      const kept = unknownIds(value);
-      status("Opened " + file.name + "." + (kept.length
-        ? " " + kept.length + " best practice(s) of another version of the toolkit are kept, " +
-          "not scored: " + kept.join(", ") + "."
-        : ""));
-    }, (error) => {
-      status("Could not open " + file.name + ": " + error.message +
-        " The assessment on this page is unchanged.", true);
+      replaceWith(read.assessment, "before opening " + file.name);
+      savedText = currentText();
+      const notes = Core.notices(read.assessment, DATA);
+      status("Opened " + file.name + "." + (notes.length ? " " + notes.join(" ") : ""));
     });
+  }
+
+  /** Replace the form's content, keeping what it held in Recent versions first. */
+  function replaceWith(assessment, reason) {
+    if (!isEmpty(collect())) pushVersion(reason, currentText());
+    apply(assessment);
+    otherTab = null;
+    autosave();
   }
 
   function compare(files) {
     const room = MAX_COMPARED - compared.length;
     const list = Array.from(files);
     const refused = list.slice(Math.max(room, 0)).map((file) => file.name);
-    Promise.all(list.slice(0, Math.max(room, 0)).map((file) => readFile(file).then(
-      (value) => ({
-        name: file.name,
-        file: Object.assign({}, value, { practices: entriesOf(value) }),
-        unknown: unknownIds(value),
-      }),
-      (error) => ({ name: file.name, error: error.message }),
-    ))).then((results) => {
+    Promise.all(list.slice(0, Math.max(room, 0)).map((file) => readUpload(file).then((read) =>
+      read.problems ? { name: file.name, error: read.problems.slice(0, 3).join(" ") } : {
+        name: file.name, file: read.assessment, unknown: Core.unknown(read.assessment, DATA),
+      }))).then((results) => {
       const messages = [];
       results.forEach((result) => {
         if (result.error) {
@@ -655,31 +643,20 @@
     });
   }
 
-  function csvCell(value) {
-    let text = String(value === null || value === undefined ? "" : value);
-    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text; // not a formula when opened in a spreadsheet
-    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
-  }
-
-  function csv(rows) {
-    return "\uFEFF" + rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
-  }
-
   function exportRatings() {
     const file = collect();
     const rows = [["driver", "id", "statement", "criteria ticked", "rating", "points", "notes"]];
-    Object.keys(PRACTICES).forEach((id) => {
-      const practice = PRACTICES[id];
-      const entry = file.practices[id];
-      const items = practice.criteria ? practice.criteria.items.length : 0;
-      const criteria = entry.criteria  // numbers, as in the file; "another" for one like these
-        .map((number) => (number > items ? "another like these" : String(number))).join(", ");
+    IDS.forEach((id) => {
+      const practice = PRACTICES.get(id);
+      const entry = file.practices.get(id);
+      const criteria = entry.criteria
+        .map((tick) => (tick === Core.ANOTHER ? "another like these" : tick)).join(", ");
       rows.push([practice.driver.name, id, practice.statement, criteria,
-        entry.rating ? LABELS[entry.rating] : DATA.not_rated,
-        entry.rating ? SCORES[entry.rating] : "", entry.notes]);
+        entry.rating ? LABELS.get(entry.rating) : DATA.not_rated,
+        entry.rating ? SCORES.get(entry.rating) : "", entry.notes]);
     });
-    download(baseName(file) + "-ratings.csv", csv(rows), "text/csv");
-    status("Exported the ratings as " + baseName(file) + "-ratings.csv.");
+    download(baseName(file) + "-ratings.csv", Core.csv(rows), "text/csv");
+    status("The browser was asked to download " + baseName(file) + "-ratings.csv.");
   }
 
   function exportPlan() {
@@ -690,17 +667,24 @@
     planRows(file, candidates(file)).forEach((row) => {
       rows.push(columns.map((name) => row.values[name]).concat([row.id, file.next_assessment]));
     });
-    download(baseName(file) + "-action-plan.csv", csv(rows), "text/csv");
-    status("Exported the action plan as " + baseName(file) + "-action-plan.csv.");
+    download(baseName(file) + "-action-plan.csv", Core.csv(rows), "text/csv");
+    status("The browser was asked to download " + baseName(file) + "-action-plan.csv.");
   }
 
-  // --- autosave --------------------------------------------------------------------------------
+  // --- the automatic copy and recent versions ---------------------------------------------------
 
-  function autosave() {
-    saveTimer = null;
+  function readStore(key, fallback) {
     try {
-      const copy = { saved: new Date().toISOString(), file: collect() };
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(copy));
+      const text = localStorage.getItem(key);
+      return text === null ? fallback : JSON.parse(text);
+    } catch (error) {
+      return fallback;
+    }
+  }
+
+  function writeStore(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
       return true;
     } catch (error) {
       status("This browser does not keep an automatic copy here; use Save to keep your work.", true);
@@ -708,31 +692,191 @@
     }
   }
 
-  function restore() {
-    let stored = null;
-    try {
-      stored = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-    } catch (error) {
-      stored = null;
+  function versions() {
+    const list = readStore(VERSIONS_KEY, []);
+    return Array.isArray(list) ? list.filter((item) => item && typeof item.text === "string") : [];
+  }
+
+  /** Keep `text` among the recent versions on this device (newest first, at most ten). */
+  function pushVersion(reason, text) {
+    if (copyOff) return;
+    const list = versions();
+    if (list.length && list[0].text === text) list.shift(); // the same work: its newer reason
+    list.unshift({ saved: new Date().toISOString(), reason: reason, text: text });
+    writeStore(VERSIONS_KEY, list.slice(0, MAX_VERSIONS));
+    lastVersion = Date.now();
+    showVersions();
+  }
+
+  function autosave() {
+    saveTimer = null;
+    if (copyOff) return false;
+    const text = currentText();
+    if (otherTab) { // another tab changed the copy: keep this tab's work apart, tell the team
+      pushVersion("this tab's work, kept apart from another tab's", text);
+      return false;
     }
-    if (!stored || !stored.file || problemsOf(stored.file).length) return false;
-    apply(stored.file);
-    status("Restored the automatic copy kept in this browser (last change " +
-      new Date(stored.saved).toLocaleString() + "). Save a file to keep it.");
+    if (Date.now() - lastVersion > VERSION_EVERY) pushVersion("while working", text);
+    return writeStore(STORAGE_KEY, { saved: new Date().toISOString(), tab: TAB, text: text });
+  }
+
+  /** The stored copy as an assessment, or why it cannot be read (kept, offered as a file). */
+  function readCopy(stored) {
+    if (!stored || typeof stored !== "object") return { problems: ["it is not an assessment"] };
+    let text = stored.text;
+    if (typeof text !== "string" && stored.file) text = JSON.stringify(stored.file); // format 1 pages
+    if (typeof text !== "string") return { problems: ["it is not an assessment"] };
+    return Core.readText(text, DATA, "the automatic copy");
+  }
+
+  function restore() {
+    let raw = null;
+    try { raw = localStorage.getItem(STORAGE_KEY); } catch (error) { raw = null; }
+    if (raw === null) return false;
+    let stored = null;
+    try { stored = JSON.parse(raw); } catch (error) { stored = null; }
+    const read = readCopy(stored);
+    if (read.problems) {
+      keepUnreadable(raw, read.problems);
+      return false;
+    }
+    apply(read.assessment);
+    savedText = null; // restored work was never saved to a file by this page
+    const when = stored.saved ? new Date(stored.saved).toLocaleString() : "unknown";
+    const notes = Core.notices(read.assessment, DATA);
+    status("Restored the automatic copy kept in this browser (last change " + when + "). " +
+      "Save a file to keep it." + (notes.length ? " " + notes.join(" ") : ""));
     return true;
   }
 
+  /** A stored copy this page cannot read (another build of the site saved it): moved aside,
+   never overwritten, explained and offered as a file. */
+  function keepUnreadable(raw, problems) {
+    const list = readStore(UNREADABLE_KEY, []);
+    const kept = Array.isArray(list) ? list : [];
+    if (!kept.some((item) => item && item.raw === raw)) {
+      kept.unshift({ found: new Date().toISOString(), problems: problems.slice(0, 5), raw: raw });
+    }
+    writeStore(UNREADABLE_KEY, kept);
+    try { localStorage.removeItem(STORAGE_KEY); } catch (error) { /* kept aside already */ }
+    showUnreadable();
+    status("This browser holds an automatic copy this version of the page cannot read " +
+      "(another version of the site saved it). It is kept: save it as a file under " +
+      "\u201cStored copies this page cannot read\u201d, and open it with the site that made it.", true);
+  }
+
+  function showUnreadable() {
+    const box = document.getElementById("tk-unreadable");
+    const kept = readStore(UNREADABLE_KEY, []);
+    const list = Array.isArray(kept) ? kept : [];
+    box.hidden = !list.length;
+    $("ul", box).replaceChildren(...list.map((item, index) => {
+      const li = document.createElement("li");
+      li.appendChild(document.createTextNode("Found " + new Date(item.found).toLocaleString() +
+        ": " + (item.problems || []).join(" ") + " "));
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button tk-small";
+      button.textContent = "Save as a file";
+      button.addEventListener("click", () => {
+        download("assessment-stored-copy-" + (index + 1) + ".json", item.raw, "application/json");
+        status("The browser was asked to download the stored copy as a file.");
+      });
+      li.appendChild(button);
+      return li;
+    }));
+  }
+
+  function showVersions() {
+    const box = document.getElementById("tk-versions");
+    const list = versions();
+    box.hidden = !list.length;
+    $("ul", box).replaceChildren(...list.map((item, index) => {
+      const li = document.createElement("li");
+      const read = Core.readText(item.text, DATA, "version");
+      const label = new Date(item.saved).toLocaleString() + " \u2014 " + item.reason +
+        (read.assessment ? " \u2014 " + tallyWords(tally(read.assessment).overall) : "");
+      li.appendChild(document.createTextNode(label + " "));
+      const back = document.createElement("button");
+      back.type = "button";
+      back.className = "md-button tk-small";
+      back.textContent = "Bring back";
+      back.setAttribute("data-version", index);
+      back.setAttribute("aria-label", "Bring back the version of " + label);
+      back.addEventListener("click", () => bringBack(item));
+      li.appendChild(back);
+      return li;
+    }));
+  }
+
+  function bringBack(item) {
+    const read = Core.readText(item.text, DATA, "version");
+    if (read.problems) {
+      download("assessment-version.json", item.text, "application/json");
+      status("This version cannot be read here; the browser was asked to download it.", true);
+      return;
+    }
+    replaceWith(read.assessment, "before bringing back a version");
+    savedText = null;
+    status("Brought back the version of " + new Date(item.saved).toLocaleString() + ". " +
+      "What the page held before is in Recent versions.");
+  }
+
+  /** Another tab wrote the automatic copy: this tab stops writing it and says so. */
+  function storageChanged(event) {
+    if (event.key === VERSIONS_KEY) { showVersions(); return; }
+    if (event.key === UNREADABLE_KEY) { showUnreadable(); return; }
+    if (event.key !== STORAGE_KEY || copyOff) return;
+    let stored = null;
+    try { stored = JSON.parse(event.newValue || "null"); } catch (error) { stored = null; }
+    if (!stored || stored.tab === TAB || stored.text === currentText()) return;
+    otherTab = stored;
+    pushVersion("this tab's work, kept apart from another tab's", currentText());
+    document.getElementById("tk-other-tab").hidden = false;
+    status("Another tab changed this assessment. This tab no longer writes the automatic copy, " +
+      "so neither overwrites the other: use the other tab's work, or keep this tab's.", true);
+  }
+
+  function useOtherTab() {
+    const read = readCopy(readStore(STORAGE_KEY, null));
+    document.getElementById("tk-other-tab").hidden = true;
+    if (read.problems) { otherTab = null; return; }
+    replaceWith(read.assessment, "before using another tab's work");
+    savedText = null;
+    status("Now showing the other tab's work. This tab's is in Recent versions.");
+  }
+
+  function keepThisTab() {
+    otherTab = null;
+    document.getElementById("tk-other-tab").hidden = true;
+    autosave();
+    status("Kept this tab's work as the automatic copy. The other tab's is in Recent versions " +
+      "there, and it will say so.");
+  }
+
   function clearDevice() {
-    const question = "Remove this assessment from this browser and empty the form? " +
-      "Anything not saved to a file is lost.";
+    const question = "Empty the form and remove the automatic copy from this browser? " +
+      "The work stays in Recent versions until you remove them too.";
     if (!window.confirm(question)) return;
-    try {
-      localStorage.removeItem(STORAGE_KEY);
-    } catch (error) { /* nothing stored */ }
+    if (!isEmpty(collect())) pushVersion("before Clear", currentText());
+    try { localStorage.removeItem(STORAGE_KEY); } catch (error) { /* nothing stored */ }
     compared = [];
-    apply({ practices: {} });
-    dirty = false;
-    status("Cleared: nothing of this assessment is stored in this browser now.");
+    apply(blankAssessment());
+    savedText = null;
+    status("Cleared. The work is in Recent versions on this device; " +
+      "\u201cRemove everything\u201d there leaves nothing of it in this browser.");
+  }
+
+  function forgetAll() {
+    const question = "Remove the automatic copy and every recent version of this assessment " +
+      "from this browser? Anything not saved to a file is lost.";
+    if (!window.confirm(question)) return;
+    [STORAGE_KEY, VERSIONS_KEY, UNREADABLE_KEY].forEach((key) => {
+      try { localStorage.removeItem(key); } catch (error) { /* nothing stored */ }
+    });
+    showVersions();
+    showUnreadable();
+    status("Removed: nothing of this assessment is stored in this browser now.");
   }
 
   function status(message, problem) {
@@ -750,14 +894,32 @@
 
   function changed(event) {
     const target = event.target;
+    if (target.id === "tk-copy-off") {
+      copyOff = target.checked;
+      try { sessionStorage.setItem(STORAGE_KEY + ":off", copyOff ? "1" : ""); } catch (e) { /* */ }
+      status(copyOff ? "No automatic copy is kept for this session: Save before you close the page."
+        : "The automatic copy is kept again.");
+      if (!copyOff) autosave();
+      return;
+    }
     if (!target.closest || !target.closest(".tk-assess-head, .tk-assess-item, #tk-plan")) return;
     const typed = target.type === "text" || target.type === "textarea";
     if (typed !== (event.type === "input")) return; // typing: each input; choices: each change
+    target.removeAttribute("data-kept");
+    if (typed) {
+      const clean = Core.normaliseText(target.value); // U+000B from Word becomes a line break
+      if (clean !== target.value) {
+        const at = target.selectionStart - (target.value.length - clean.length);
+        target.value = clean;
+        target.setSelectionRange(Math.max(at, 0), Math.max(at, 0));
+      }
+      showCount(target);
+    }
     const practiceId = target.getAttribute("data-practice");
     if (target.getAttribute("data-plan") === "choose") {
       if (target.checked) {
         chosen.add(practiceId);
-        actions[practiceId] = actions[practiceId] || {};
+        if (!actions.has(practiceId)) actions.set(practiceId, {});
       } else {
         chosen.delete(practiceId);
       }
@@ -765,8 +927,8 @@
       const file = collect();
       showPlanTable(file, candidates(file));
     } else if (target.hasAttribute("data-field")) {
-      actions[practiceId] = actions[practiceId] || {};
-      actions[practiceId][target.getAttribute("data-field")] = target.value;
+      if (!actions.has(practiceId)) actions.set(practiceId, {});
+      actions.get(practiceId)[target.getAttribute("data-field")] = target.value;
       const file = collect();
       showPlanTable(file, candidates(file));
     } else if (target.closest(".tk-assess-item") && !typed) {
@@ -781,7 +943,6 @@
       showResults(file);
       showPlanTable(file, candidates(file));
     }
-    dirty = true;
     clearTimeout(saveTimer);
     saveTimer = setTimeout(autosave, 300); // after the totals, not in their frame
   }
@@ -802,6 +963,9 @@
       window.print();
     },
     clear: clearDevice,
+    "forget-all": forgetAll,
+    "use-other-tab": useOtherTab,
+    "keep-this-tab": keepThisTab,
     compare: () => document.getElementById("tk-compare-file").click(),
     "export-plan": exportPlan,
     "print-plan": printPlan,
@@ -809,8 +973,8 @@
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("button[data-action]");
-    const command = button && commands[button.getAttribute("data-action")];
-    if (command) command();
+    const name = button && button.getAttribute("data-action");
+    if (name && Object.prototype.hasOwnProperty.call(commands, name)) commands[name]();
   });
   document.getElementById("tk-open-file").addEventListener("change", (event) => {
     if (event.target.files[0]) open(event.target.files[0]);
@@ -822,6 +986,7 @@
   });
   document.addEventListener("input", changed);
   document.addEventListener("change", changed);
+  window.addEventListener("storage", storageChanged);
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", flush);
   window.addEventListener("afterprint", () => {
@@ -833,5 +998,10 @@
   ["tk-assess-tools", "tk-results", "tk-plan"].forEach((id) => {
     document.getElementById(id).hidden = false;
   });
-  if (!restore()) refresh();
+  if (location.protocol === "file:") document.getElementById("tk-file-notice").hidden = false;
+  try { copyOff = sessionStorage.getItem(STORAGE_KEY + ":off") === "1"; } catch (e) { copyOff = false; }
+  document.getElementById("tk-copy-off").checked = copyOff;
+  showVersions();
+  showUnreadable();
+  if (copyOff || !restore()) refresh();
 })();
