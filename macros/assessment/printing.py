@@ -7,12 +7,14 @@ comes from totals.py, the arithmetic the site's script shares.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import Problem
 from .fileformat import Assessment, Entry, drivers, practices
-from .reading import AssessmentError, read_assessment
+from .inputs import STDIN, Input, read_input
+from .reading import AssessmentError, read_for_print
 from .totals import Tally, Totals, totals
 
 
@@ -20,9 +22,10 @@ from .totals import Tally, Totals, totals
 class Round:
     """One saved assessment file."""
 
-    name: str  #: the file's name without .json: names its PDFs
+    name: str  #: made from the file's name (inputs.safe_name): names its PDFs
     assessment: Assessment
     totals: Totals
+    file: str  #: the file's own name, for the manifest
 
     @property
     def date(self) -> str:
@@ -140,6 +143,14 @@ class Filled:
             )
         return rows
 
+    def typed(self) -> str:
+        """Everything a team typed, in every round, and the files' names: the text that may
+        be set in a fallback font (see pdf.fonts.TeamFonts)."""
+        parts = []
+        for item in self.rounds:
+            parts += [item.name, item.file, *_strings(asdict(item.assessment))]
+        return "\n".join(parts)
+
     # --- several rounds ---------------------------------------------------------------------
 
     def series(self, driver_id: str | None = None, category_id: str | None = None) -> list[Tally]:
@@ -178,21 +189,43 @@ class Filled:
         return result
 
 
-def read_rounds(files: list[Path], data: dict, *, can_print=None) -> tuple[Round, ...]:
-    """Read every file (all problems at once) and order the rounds by date, then as given."""
-    rounds, problems = [], []
-    stems = [Path(file).stem for file in files]
-    for file in files:
-        if stems.count(Path(file).stem) > 1:
-            message = "two files given have this name; their PDFs would have the same names"
-            problems.append(Problem(str(file), 1, 1, "(file)", message))
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in (str(key), *_strings(item))]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def read_rounds(
+    files: Sequence[Path | Input], data: dict, *, can_print=None
+) -> tuple[tuple[Round, ...], list[Problem]]:
+    """Read every file (all problems at once) and order the rounds by date, then as given.
+
+    Also returns, field by field, the characters no installed font has (`can_print`), which
+    print as U+FFFD: reported, never refused."""
+    rounds, problems, replaced = [], [], []
+    inputs = [file if isinstance(file, Input) else read_input(file) for file in files]
+    names = [source.name for source in inputs]
+    for source in inputs:
+        if names.count(source.name) > 1:
+            message = (
+                f"two files given would name their PDFs '{source.name}-...'; rename one of them"
+            )
+            if source.given == STDIN:
+                message = "standard input can be read only once"
+            problems.append(Problem(source.shown, 1, 1, "(file)", message))
             continue
         try:
-            assessment = read_assessment(file, data, can_print=can_print)
+            assessment, unprintable = read_for_print(source, data, can_print=can_print)
         except AssessmentError as error:
             problems.extend(error.problems)
             continue
-        rounds.append(Round(Path(file).stem, assessment, totals(data, assessment)))
+        replaced.extend(unprintable)
+        result = totals(data, assessment)
+        rounds.append(Round(source.name, assessment, result, source.file))
     if problems:
         raise AssessmentError(problems)
-    return tuple(sorted(rounds, key=lambda item: item.date))
+    return tuple(sorted(rounds, key=lambda item: item.date)), AssessmentError(replaced).problems
