@@ -197,7 +197,7 @@ def positions(texts: list[str], text: str) -> list[int]:
 
 def test_ballot_lists_every_best_practice_with_its_criteria_in_rubric_order(pdf_dir, toolkit):
     criteria = [
-        md_text(item)
+        md_text(item.text)
         for driver in toolkit.drivers
         for practice in driver.best_practices
         for item in (practice.criteria.items if practice.criteria else ())
