@@ -31,6 +31,13 @@ KINDS = (
     "composition",
     "stage-guide",
     "results-report",
+    "consensus-record",
+)
+#: The consensus record printed from an assessment file: the toolkit's own words (issue 22).
+CONSENSUS_RECORD = (
+    "Consensus Scoring: Record",
+    "Per best practice: every round's counts, the agreed rating, the rationale, the evidence "
+    "and any dissent, as the team recorded them.",
 )
 #: The printable that shows each kind of saved assessment filled in (header `kind`; "" = not said).
 FILLED_FORMS = {"checklist": "checklist", "consensus-scoring": "scoring-form", "": "checklist"}
@@ -233,6 +240,9 @@ def filled_catalogue(
         plan.append((kind, ("print",), texts[kind].title, texts[kind].purpose, None, one))
         action = forms.action_plan
         plan.append(("action-plan", VARIANTS, action.title, action.purpose, action, one))
+        if one.agreed():
+            title, purpose = CONSENSUS_RECORD
+            plan.append(("consensus-record", ("print",), title, purpose, None, one))
     report = forms.results_report
     plan.append(("results-report", ("print",), report.title, report.purpose, None, filled))
     plan = [

@@ -56,6 +56,27 @@ class Action:
         return STATUSES.get(self.status, self.status)
 
 
+#: Keys of a consensus record, in file order (after "rounds"): the agreed rating is the entry's.
+CONSENSUS_TEXTS = ("rationale", "evidence", "dissent")
+NOT_RATED = "not_rated"  #: the key of a round's Not rated count (no rating id has "_")
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """How a team reached an entry's rating: every round's counts and the reasons given.
+
+    The page decides nothing but the prefill of an item where every voter gave one rating
+    (`prefilled` marks it); the agreed rating itself is the entry's rating."""
+
+    #: each round's counts, first round first: rating id (or NOT_RATED) -> number of voters
+    rounds: tuple[tuple[tuple[str, int], ...], ...] = ()
+    rationale: str = ""
+    evidence: str = ""
+    dissent: str = ""
+    needs_evidence: bool = False
+    prefilled: bool = False  #: the rating was filled in because all voted alike
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the team recorded for one best practice."""
@@ -68,6 +89,7 @@ class Entry:
     #: ticks this toolkit cannot place: ids of criteria it no longer has, or "N@version", the
     #: number N of a version 1 file of another content version. Kept, listed, never counted.
     carried_criteria: tuple[str, ...] = ()
+    consensus: Consensus | None = None  #: set when the rating was reached by consensus scoring
 
 
 @dataclass(frozen=True)
@@ -278,6 +300,7 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
             for rating in forms.rating_scale
         ],
         "not_rated": plain(forms.scoring.not_rated),
+        "agreement": forms.consensus.agreement,
         "suggestion": {
             "rule_met": forms.scoring.suggestion.rule_met,
             "some_ticked": forms.scoring.suggestion.some_ticked,
@@ -336,8 +359,9 @@ def drivers(data: dict) -> list[dict]:
 
 def practices(data: dict) -> dict[str, dict]:
     """Every best practice of `data`, by id, in the toolkit's order, with its driver's id."""
+    scale = [rating["id"] for rating in data["scale"]]
     return {
-        practice["id"]: {**practice, "driver": driver["id"]}
+        practice["id"]: {**practice, "driver": driver["id"], "scale": scale}
         for driver in drivers(data)
         for practice in driver["practices"]
     }
@@ -395,7 +419,35 @@ def _entry_json(entry: Entry, practice: dict | None) -> dict:
         result["action"] = {name: getattr(entry.action, name) for name in ACTION_FIELDS}
     if entry.carried_criteria:
         result["carried_criteria"] = list(entry.carried_criteria)
+    if entry.consensus is not None:
+        result["consensus"] = _consensus_json(entry.consensus, practice)
     return result
+
+
+def _consensus_json(record: Consensus, practice: dict | None) -> dict:
+    """Each round's counts in the scale's order then Not rated (a carried entry's as read)."""
+    rounds = []
+    for counts in record.rounds:
+        given = dict(counts)
+        if practice is not None:
+            order = [*practice["scale"], NOT_RATED]
+            given = {key: given.get(key, 0) for key in order}
+        rounds.append(given)
+    return {
+        "rounds": rounds,
+        **{name: getattr(record, name) for name in CONSENSUS_TEXTS},
+        "needs_evidence": record.needs_evidence,
+        "prefilled": record.prefilled,
+    }
+
+
+def consensus_from_json(item: dict) -> Consensus:
+    return Consensus(
+        rounds=tuple(tuple(counts.items()) for counts in item.get("rounds", ())),
+        **{name: item.get(name, "") for name in CONSENSUS_TEXTS},
+        needs_evidence=item.get("needs_evidence", False),
+        prefilled=item.get("prefilled", False),
+    )
 
 
 def from_json_data(value: dict, data: dict) -> Assessment:
@@ -430,6 +482,7 @@ def from_json_data(value: dict, data: dict) -> Assessment:
             if action is None
             else Action(**{name: action.get(name, "") for name in ACTION_FIELDS}),
             carried_criteria=tuple(dict.fromkeys(carried)),
+            consensus=consensus_from_json(item["consensus"]) if "consensus" in item else None,
         )
 
     return Assessment(

@@ -7,12 +7,16 @@ comes from totals.py, the arithmetic the site's script shares.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..errors import Problem
-from .fileformat import Action, Assessment, Entry, drivers, practices
-from .reading import AssessmentError, read_assessment
+from .consensus import counts_text
+from .consensus import item as vote_item
+from .fileformat import NOT_RATED, Action, Assessment, Consensus, Entry, drivers, practices
+from .inputs import STDIN, Input, read_input
+from .reading import AssessmentError, read_for_print
 from .totals import Tally, Totals, totals
 
 
@@ -20,9 +24,10 @@ from .totals import Tally, Totals, totals
 class Round:
     """One saved assessment file."""
 
-    name: str  #: the file's name without .json: names its PDFs
+    name: str  #: made from the file's name (inputs.safe_name): names its PDFs
     assessment: Assessment
     totals: Totals
+    file: str  #: the file's own name, for the manifest
 
     @property
     def date(self) -> str:
@@ -49,6 +54,19 @@ class Change:
     number: int
     statement: str
     ratings: tuple[str, ...]  #: the rating label in each round, oldest first
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """One best practice's consensus record, as the consensus record PDF prints it."""
+
+    driver: str
+    number: int
+    statement: str
+    rounds: tuple[str, ...]  #: each round's counts as text ("2: 3, 1: 4, 0: 1"), first first
+    flagged: bool  #: the first round's votes flagged the item for discussion
+    rating: str  #: the agreed rating's label (the entry's rating)
+    record: Consensus
 
 
 @dataclass(frozen=True)
@@ -200,6 +218,41 @@ class Filled:
                 )
             )
         return rows
+
+    def agreed(self) -> list[Agreed]:
+        """Every best practice with a consensus record, in the toolkit's order."""
+        names = {driver["id"]: driver["name"] for driver in drivers(self.data)}
+        result = []
+        for id_, practice in practices(self.data).items():
+            entry = self.entry(id_)
+            if entry.consensus is None:
+                continue
+            rounds = [dict(counts) for counts in entry.consensus.rounds]
+            texts = [counts_text(counts, counts.get(NOT_RATED, 0), self.data) for counts in rounds]
+            first = rounds[0] if rounds else {}
+            flagged = bool(rounds) and bool(
+                vote_item(first, first.get(NOT_RATED, 0), self.data).flags
+            )
+            result.append(
+                Agreed(
+                    names[practice["driver"]],
+                    practice["number"],
+                    practice["statement"],
+                    tuple(texts),
+                    flagged,
+                    self.rating_label(entry.rating),
+                    entry.consensus,
+                )
+            )
+        return result
+
+    def typed(self) -> str:
+        """Everything a team typed, in every round, and the files' names: the text that may
+        be set in a fallback font (see pdf.fonts.TeamFonts)."""
+        parts = []
+        for item in self.rounds:
+            parts += [item.name, item.file, *_strings(asdict(item.assessment))]
+        return "\n".join(parts)
 
     # --- several rounds ---------------------------------------------------------------------
 
@@ -357,21 +410,43 @@ class Filled:
         return result
 
 
-def read_rounds(files: list[Path], data: dict, *, can_print=None) -> tuple[Round, ...]:
-    """Read every file (all problems at once) and order the rounds by date, then as given."""
-    rounds, problems = [], []
-    stems = [Path(file).stem for file in files]
-    for file in files:
-        if stems.count(Path(file).stem) > 1:
-            message = "two files given have this name; their PDFs would have the same names"
-            problems.append(Problem(str(file), 1, 1, "(file)", message))
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in (str(key), *_strings(item))]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def read_rounds(
+    files: Sequence[Path | Input], data: dict, *, can_print=None
+) -> tuple[tuple[Round, ...], list[Problem]]:
+    """Read every file (all problems at once) and order the rounds by date, then as given.
+
+    Also returns, field by field, the characters no installed font has (`can_print`), which
+    print as U+FFFD: reported, never refused."""
+    rounds, problems, replaced = [], [], []
+    inputs = [file if isinstance(file, Input) else read_input(file) for file in files]
+    names = [source.name for source in inputs]
+    for source in inputs:
+        if names.count(source.name) > 1:
+            message = (
+                f"two files given would name their PDFs '{source.name}-...'; rename one of them"
+            )
+            if source.given == STDIN:
+                message = "standard input can be read only once"
+            problems.append(Problem(source.shown, 1, 1, "(file)", message))
             continue
         try:
-            assessment = read_assessment(file, data, can_print=can_print)
+            assessment, unprintable = read_for_print(source, data, can_print=can_print)
         except AssessmentError as error:
             problems.extend(error.problems)
             continue
-        rounds.append(Round(Path(file).stem, assessment, totals(data, assessment)))
+        replaced.extend(unprintable)
+        result = totals(data, assessment)
+        rounds.append(Round(source.name, assessment, result, source.file))
     if problems:
         raise AssessmentError(problems)
-    return tuple(sorted(rounds, key=lambda item: item.date))
+    return tuple(sorted(rounds, key=lambda item: item.date)), AssessmentError(replaced).problems

@@ -51,6 +51,7 @@
   let chosen = new Set();
   let carried = new Map();
   let carriedTicks = new Map();
+  let records = new Map(); // consensus records by best practice id (merge.js shows them)
   let compared = [];
   let savedText = null; // the file last known to be saved (or opened): unsaved work differs
   let copyOff = false; // the team turned the automatic copy off for this session
@@ -83,6 +84,7 @@
     entry.notes = $("textarea", node).value;
     entry.carried_criteria = (carriedTicks.get(id) || []).slice();
     if (chosen.has(id)) entry.action = actionOf(id);
+    entry.consensus = records.get(id) || null;
     return entry;
   }
 
@@ -143,6 +145,7 @@
     chosen = new Set();
     carried = new Map();
     carriedTicks = new Map();
+    records = new Map();
     assessment.practices.forEach((entry, id) => { if (!PRACTICES.has(id)) carried.set(id, entry); });
     assessment.carried.forEach((entry, id) => { if (!PRACTICES.has(id)) carried.set(id, entry); });
     IDS.forEach((id) => {
@@ -156,6 +159,7 @@
       });
       setField($("textarea", node), entry.notes);
       if (entry.carried_criteria.length) carriedTicks.set(id, entry.carried_criteria.slice());
+      if (entry.consensus) records.set(id, entry.consensus);
       if (entry.action) {
         actions.set(id, Object.assign({}, entry.action));
         chosen.add(id);
@@ -163,6 +167,28 @@
     });
     setField(NEXT_ASSESSMENT, assessment.next_assessment);
     refresh();
+    document.dispatchEvent(new CustomEvent("tk-records", { detail: new Map(records) }));
+  }
+
+  /** merge.js records an item (consensus-scoring): its record, and the agreed rating as the
+   entry's rating. The rest of the page follows, as after a click on that rating. */
+  function recordConsensus(event) {
+    const id = event.detail.id;
+    if (!PRACTICES.has(id)) return;
+    if (event.detail.record) records.set(id, event.detail.record);
+    else records.delete(id);
+    if ("rating" in event.detail) {
+      $$("input[type=radio]", section(id)).forEach((radio) => {
+        radio.checked = radio.value === (event.detail.rating || "");
+      });
+      showRule(id);
+      const file = collect();
+      showTotals(file);
+      showResults(file);
+      showPlan(file, id);
+    }
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(autosave, 300);
   }
 
   // --- totals ----------------------------------------------------------------------------------
@@ -1053,6 +1079,10 @@
   document.getElementById("tk-compare-file").addEventListener("change", (event) => {
     compare(event.target.files);
     event.target.value = "";
+  });
+  document.addEventListener("tk-consensus", recordConsensus);
+  document.addEventListener("tk-records-wanted", () => {
+    document.dispatchEvent(new CustomEvent("tk-records", { detail: new Map(records) }));
   });
   document.addEventListener("input", changed);
   document.addEventListener("change", changed);
