@@ -243,11 +243,11 @@ def filled_catalogue(
         if one.agreed():
             title, purpose = CONSENSUS_RECORD
             plan.append(("consensus-record", ("print",), title, purpose, None, one))
+    # The report is what leadership files: its title names the program and the date. The forms
+    # keep theirs: a fillable plan holds the team's values only in its fields.
     report = forms.results_report
-    plan.append(("results-report", ("print",), report.title, report.purpose, None, filled))
-    plan = [
-        (kind, v, named(title, one), purpose, t, one) for kind, v, title, purpose, t, one in plan
-    ]
+    title = named(report.title, filled)
+    plan.append(("results-report", ("print",), title, report.purpose, None, filled))
     result = [
         Printable(
             kind,
@@ -268,9 +268,9 @@ def filled_catalogue(
 
 
 def named(title: str, filled: Filled) -> str:
-    """A filled printable's title names the program and the date, so that two teams' PDFs (and
-    two rounds of one team) differ in a reader's list and in the PDF's title metadata; a long
-    program is shortened here only: the header prints it in full."""
+    """The results report's title names the program and the date, so that two teams' reports
+    (and two rounds of one team) differ in a reader's list and in the PDF's title metadata; a
+    long program is shortened here only: the header prints it in full."""
     header = filled.assessment.header
     program = " ".join(header.program.split())
     program = program if len(program) <= 60 else program[:59].rstrip() + "…"

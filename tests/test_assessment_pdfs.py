@@ -613,10 +613,11 @@ def test_the_summary_fits_one_page_on_letter_and_a4(toolkit, tmp_path):
         assert words_beyond_the_page(pdf) == []
 
 
-def test_titles_name_the_program_and_the_date(built):
-    for pdf in sorted(built["two"].glob("*.pdf")):
-        title = reader_of(pdf).metadata.title
-        assert "Fixture Program <Pilot>" in title, pdf.name
-        assert re.search(r"20\d\d-\d\d-\d\d$", title), pdf.name
-    text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
+def test_the_report_title_names_the_program_and_the_date(built):
+    report = built["two"] / "spring-results-report-print-letter.pdf"
+    title = reader_of(report).metadata.title
+    assert title.endswith("— Fixture Program <Pilot>, 2027-05-03")
+    other = reader_of(built["one"] / "team-results-report-print-letter.pdf").metadata.title
+    assert other != title
+    text = text_of(report)
     assert not re.search(r"json\)\.\S", text)  # sentences stay apart
