@@ -20,6 +20,9 @@ from macros.pdf.renderer import PdfRenderer
 from macros.project import Project
 from macros.render.markdown import MarkdownRenderer
 
+# Printables whose answer areas sit in boxes `fill` does not grow (the ballot's vote line and
+# note are a flex row): the renderer lays them out a second time, as before.
+SECOND_LAYOUT = {"ballot"}
 NUMBER = re.compile(rb"-?\d+\.\d*|-?\d+")
 
 
@@ -47,6 +50,9 @@ def test_fill_draws_what_a_second_layout_draws(renderer, fixture_toolkit, paper)
         if not extra:
             continue
         again = renderer.layout(printable, grow(html, extra))
+        if printable.kind in SECOND_LAYOUT:
+            assert not fill(document), f"{printable.filename} fills in place now: list it no more"
+            continue
         assert fill(document), f"{printable.filename}: an answer area fill cannot grow"
         fillable = printable.variant == "fillable"
         assert drawn(document, fillable) == drawn(again, fillable), printable.filename
