@@ -27,7 +27,10 @@ TARGETS = {  # measurement: at most
     "script (KB)": 40,
     "embedded data (KB)": 25,
     "rating change to all totals, 95th percentile (ms)": 16,  # one frame at 60 Hz
+    "merge 30 ballots and draw, 95th percentile (ms)": 100,  # issue 22
 }
+BALLOTS = 30  # ballot files merged at once: the invented example set, repeated
+MERGES = 20  # merges timed
 
 
 def weight(site: Path) -> dict:
@@ -88,8 +91,48 @@ def update_time(site: Path) -> dict:
     }
 
 
+# Each merge reads 30 ballot files' bytes (strict JSON, checked), merges them and draws the
+# table of counts and flags; the page's code runs synchronously, as after a file dialog.
+MERGING = """([texts, merges]) => {
+  const data = JSON.parse(document.getElementById('tk-assess-data').textContent);
+  const bytes = texts.map((text) => new TextEncoder().encode(text));
+  const times = [];
+  for (let i = 0; i < merges; i++) {
+    TkMerge.clear();
+    const start = performance.now();
+    TkMerge.add(bytes.map((b, n) => ['b' + n, ConsensusCore.readBallot(b, data, 'b')]));
+    times.push(performance.now() - start);
+  }
+  return times;
+}"""
+
+
+def merge_time(site: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    examples = sorted((PROJECT / "examples" / "ballots").glob("*.json"))
+    texts = [examples[n % len(examples)].read_text("utf-8") for n in range(BALLOTS)]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        page.goto((site / "assess.html").resolve().as_uri())
+        times = sorted(page.evaluate(MERGING, [texts, MERGES]))
+        shown = page.inner_text("#tk-merge-status")
+        browser.close()
+    assert shown.startswith(f"Merged {BALLOTS} ballots"), shown
+    return {
+        "merge 30 ballots and draw, median (ms)": round(statistics.median(times), 2),
+        "merge 30 ballots and draw, 95th percentile (ms)": round(
+            times[int(0.95 * (len(times) - 1))], 2
+        ),
+    }
+
+
 def measure(site: Path) -> dict:
-    return {**weight(site), **update_time(site)}
+    return {**weight(site), **update_time(site), **merge_time(site)}
 
 
 def report(results: dict) -> list[str]:

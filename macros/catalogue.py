@@ -31,6 +31,13 @@ KINDS = (
     "composition",
     "stage-guide",
     "results-report",
+    "consensus-record",
+)
+#: The consensus record printed from an assessment file: the toolkit's own words (issue 22).
+CONSENSUS_RECORD = (
+    "Consensus Scoring: Record",
+    "Per best practice: every round's counts, the agreed rating, the rationale, the evidence "
+    "and any dissent, as the team recorded them.",
 )
 #: The printable that shows each kind of saved assessment filled in (header `kind`; "" = not said).
 FILLED_FORMS = {"checklist": "checklist", "consensus-scoring": "scoring-form", "": "checklist"}
@@ -240,8 +247,14 @@ def filled_catalogue(
         if item.assessment.composition is not None:
             team = forms.composition
             plan.append(("composition", ("print",), team.title, team.purpose, team, one))
+        if one.agreed():
+            title, purpose = CONSENSUS_RECORD
+            plan.append(("consensus-record", ("print",), title, purpose, None, one))
+    # The report is what leadership files: its title names the program and the date. The forms
+    # keep theirs: a fillable plan holds the team's values only in its fields.
     report = forms.results_report
-    plan.append(("results-report", ("print",), report.title, report.purpose, None, filled))
+    title = named(report.title, filled)
+    plan.append(("results-report", ("print",), title, report.purpose, None, filled))
     result = [
         Printable(
             kind,
@@ -259,6 +272,17 @@ def filled_catalogue(
         for paper in papers
     ]
     return _one_file_each(result)
+
+
+def named(title: str, filled: Filled) -> str:
+    """The results report's title names the program and the date, so that two teams' reports
+    (and two rounds of one team) differ in a reader's list and in the PDF's title metadata; a
+    long program is shortened here only: the header prints it in full."""
+    header = filled.assessment.header
+    program = " ".join(header.program.split())
+    program = program if len(program) <= 60 else program[:59].rstrip() + "…"
+    named_by = ", ".join(part for part in (program, header.date) if part)
+    return f"{title} — {named_by}" if named_by else title
 
 
 def _one_file_each(printables: list[Printable]) -> list[Printable]:

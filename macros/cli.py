@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue import PAPERS, Workshop, catalogue, filled_catalogue, slug
-from .errors import ToolkitError
+from .errors import ToolkitError, visible
 from .project import Project
 from .source.load import load_rubric
+
+if TYPE_CHECKING:
+    from .assessment.inputs import Input
 
 
 def parse_args(argv: list[str] | None, project: Project) -> argparse.Namespace:
@@ -54,10 +58,9 @@ def parse_args(argv: list[str] | None, project: Project) -> argparse.Namespace:
     parser.add_argument(
         "--assessment",
         action="append",
-        type=Path,
         metavar="FILE",
-        help="print a saved assessment file: its filled form, action plan and a results report "
-        "(repeat for several rounds; default --out: assessment-pdfs)",
+        help="print a saved assessment file (- reads standard input): its filled form, action "
+        "plan and a results report (repeat for several rounds; default --out: assessment-pdfs)",
     )
     parser.add_argument(
         "--jobs", type=int, default=None, help="parallel renderers (default: cores)"
@@ -80,24 +83,30 @@ def main(argv: list[str] | None = None, *, root: Path | None = None) -> int:
     except ToolkitError as error:
         if args.debug:
             raise
-        print(error.report(), file=sys.stderr)
+        print(visible(error.report(), keep_lines=True), file=sys.stderr)
     except KeyboardInterrupt:
         print("Interrupted; the previous output is unchanged.", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 (one clear line instead of a traceback)
         if args.debug:
             raise
-        print(f"error: {error}\n(run with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"error: {visible(str(error))}\n(run with --debug for the traceback)", file=sys.stderr
+        )
     return 1
 
 
-def inputs_stamp(args: argparse.Namespace, project: Project) -> str:
-    """A hash of everything this build reads, to skip it when nothing changed."""
+def inputs_stamp(args: argparse.Namespace, project: Project, inputs: Sequence[Input] = ()) -> str:
+    """A hash of everything this build reads, to skip it when nothing changed: for assessment
+    files, the bytes read (a file refused is reported later, with the other problems)."""
     from .pdf.fonts import resolved_font_files
     from .store.cache import build_stamp
 
-    # A missing file is reported when it is read, with the other problems.
-    assessments = [(str(f), f.read_bytes() if f.is_file() else b"") for f in args.assessment or ()]
+    assessments: list[tuple] = [(source.given, source.name, source.digest) for source in inputs]
+    if inputs:  # a team's text may be set in any installed font
+        from .pdf.fonts import installed_fonts, signature
+
+        assessments += [signature(Path(font.file)) for font in installed_fonts()]
     options = (
         assessments,
         args.site,
@@ -126,18 +135,28 @@ def progress_line(project: Project, stream=None) -> Callable[[int, int, str], No
     return show
 
 
-def assessment_printables(toolkit, files: list[Path], papers: tuple[str, ...]) -> list:
-    """The printables of saved assessment files; every problem in them raised at once."""
+def assessment_printables(toolkit, files: Sequence[Input], papers: tuple[str, ...]) -> list:
+    """The printables of saved assessment files; every problem in them raised at once, and
+    every character no installed font has named at once (it prints as U+FFFD)."""
     from .assessment import rubric_data
     from .assessment.fileformat import notices
     from .assessment.printing import Filled, read_rounds
-    from .pdf.fonts import printable_characters
+    from .pdf.fonts import FALLBACK_PACKAGES, TeamFonts
 
     data = rubric_data(toolkit)
-    rounds = read_rounds(files, data, can_print=printable_characters())
+    rounds, replaced = read_rounds(files, data, can_print=TeamFonts().can_print)
+    for problem in replaced:
+        print(f"warning: {problem}", file=sys.stderr)
+    if replaced:
+        texts = "1 text holds" if len(replaced) == 1 else f"{len(replaced)} texts hold"
+        print(
+            f"warning: {texts} characters no installed font has, printed as \ufffd (U+FFFD); "
+            "fonts for most scripts: Debian packages " + ", ".join(FALLBACK_PACKAGES),
+            file=sys.stderr,
+        )
     for item in rounds:  # what the Assess page says when it opens the same file
         for notice in notices(item.assessment, data):
-            print(f"note: {item.name}: {notice}", file=sys.stderr)
+            print(f"note: {item.name}: {visible(notice)}", file=sys.stderr)
     return filled_catalogue(toolkit, Filled(data, rounds), papers=papers)
 
 
@@ -151,14 +170,18 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if given:
             print(f"error: --assessment cannot be combined with --{given[0]}", file=sys.stderr)
             return 2
+    from .assessment.inputs import read_input
+
+    # Each assessment file is read once, here: the stamp and the PDFs come from the same bytes.
+    inputs = [read_input(file) for file in args.assessment or ()]
     if not args.check:
         from .store.output import is_current, is_damaged
 
         out = args.out or (project.site if args.site else project.site / "pdf")
         if args.assessment:
             out = args.out or Path("assessment-pdfs")
-        stamp = inputs_stamp(args, project)
-        if is_current(out, stamp):
+        stamp = inputs_stamp(args, project, inputs)
+        if is_current(out, stamp) and all(source.data is not None for source in inputs):
             print(f"Up to date: nothing changed since {out} was built.")
             return 0
         if is_damaged(out, stamp):
@@ -199,7 +222,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         return 2
     papers = PAPERS if args.paper == "both" else (args.paper,)
     if args.assessment:
-        printables = assessment_printables(toolkit, args.assessment, papers)
+        printables = assessment_printables(toolkit, inputs, papers)
     else:
         workshop = Workshop(args.program, args.organization, args.date, args.edition.strip())
         if workshop.problems():

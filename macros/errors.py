@@ -6,6 +6,7 @@ that escapes is a bug and keeps its traceback under --debug.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -53,3 +54,25 @@ class SiteBuildError(ToolkitError):
 
 class OutputError(ToolkitError):
     """The output folder cannot be replaced (it holds something a build did not make)."""
+
+
+#: Characters that change what a terminal shows: C0 and C1 controls (escape sequences, a
+#: carriage return that overwrites the line), the marks that reorder text (bidi controls) and
+#: the lone surrogates that stand for bytes of a file name that are not UTF-8.
+_HIDDEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def visible(text: str, *, keep_lines: bool = False) -> str:
+    """`text` safe to print: each control character as an escape (`\\x1b`, `\\u202e`), so a
+    file name or a file's content can neither drive the terminal nor fake a line of output."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_lines and char == "\n":
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _HIDDEN.sub(escape, text)

@@ -283,6 +283,19 @@ class PrintableText(Sourced):
 
 
 @dataclass(frozen=True)
+class ResultsText(Sourced):
+    """The results report's text: a printable's, and its own words around the numbers."""
+
+    title: str
+    purpose: str  #: one line for the Downloads page
+    strengths: str  #: what the summary's strengths and gaps are, by the rating scale
+    compared: str  #: how the change between rounds is computed
+    followed: str  #: what pairing an action with a later rating does and does not say
+    introduction: tuple[str, ...] = ()
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
 class Tick(Sourced):
     id: Key
     label: str
@@ -395,7 +408,7 @@ class Forms(Sourced):
     action_plan: TableTemplate
     composition: TableTemplate
     stage_guide: PrintableText
-    results_report: PrintableText  #: printed from saved assessment files
+    results_report: ResultsText  #: printed from saved assessment files
     consensus: Consensus
     ballot: PrintableText
     vote_tally: TallySheet

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # System packages the build and the tests need, installed with apt only when missing.
 #   build: Python's venv support, Pango (WeasyPrint draws text with it), HarfBuzz-Subset (its
-#          font subsetter), fontconfig and the DejaVu fonts the PDFs use
+#          font subsetter), fontconfig, the DejaVu fonts the PDFs use, and the Noto fonts that
+#          text a team typed in other scripts falls back to (most scripts, CJK, emoji)
 #   test:  the above, plus Debian's Chromium (browser tests), poppler-utils (PDF to text, PNG),
-#          and Java and npm for the Nu HTML Checker (npm's vnu-jar; the Makefile fetches it)
+#          and Java and npm for the Nu HTML Checker (npm's vnu-jar) and pdf.js (npm's
+#          pdfjs-dist); the Makefile fetches both
 # Each check asks dpkg about one package: exact, and never a pipeline that can fail by itself.
 set -euo pipefail
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core
+  fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 if [ "${1:-build}" = test ]; then
   packages+=(chromium poppler-utils)
   command -v java >/dev/null || packages+=(default-jre-headless)

@@ -26,6 +26,7 @@ import pytest
 from site_tools import driver_data, plain, serve_directory
 
 from macros.assessment import read_assessment, rubric_data, to_json, totals
+from macros.assessment.fileformat import next_round
 
 pytestmark = pytest.mark.browser
 
@@ -296,7 +297,8 @@ def result_words(data: dict, assessment) -> list[str]:
     def words(t) -> str:
         share = "no best practice rated"
         if t.percent is not None:
-            share = f"{t.percent}% ({t.points} of {t.possible} points)"
+            rated = f"{t.rated} of {t.rated + t.not_rated} rated"
+            share = f"{t.percent}% ({t.points} of {t.possible} points; {rated})"
         return f"{share}; {t.not_rated} not rated" if t.not_rated else share
 
     column = []
@@ -383,7 +385,7 @@ def make_files(folder: Path, data: dict) -> dict[str, Path]:
         "responsible": "Ana",
         "resources": "Two hours a month",
         "timeline": "2027-01-15",
-        "status": "Not started",
+        "status": "not-started",
     }
     planned["practices"][second]["action"] = {"strategy": "Write the protocol"}
     planned["next_assessment"] = "2027-05-03"
@@ -548,7 +550,8 @@ def test_a_file_of_another_version_keeps_what_this_one_lacks(browser, roots, dat
 
 
 def test_compare_with_earlier_rounds(browser, roots, data, files):
-    """Each round's column holds the Python totals of its file; what a round's toolkit version
+    """Each round's column holds the Python totals of its file, oldest first as in the report
+    (of one date, in the order given, this assessment last); what a round's toolkit version
     lacks is listed, not compared; the chart has one bar per driver and round."""
     tab = opened(browser, roots["file"] + "assess.html", files["filled"])
     page = tab.page
@@ -558,11 +561,11 @@ def test_compare_with_earlier_rounds(browser, roots, data, files):
         header = page.locator(".tk-results-table thead th").all_inner_texts()
         assert header == [
             "Driver or category",
-            "This assessment, 2026-11-02",
             "assessment-example.json, 2026-11-02",
             "older.json, 2026-11-02",
+            "This assessment, 2026-11-02",
         ]
-        for column, source in ((2, files["filled"]), (3, EXAMPLE), (4, files["older"])):
+        for column, source in ((2, EXAMPLE), (3, files["older"]), (4, files["filled"])):
             cells = page.locator(f".tk-results-table tbody tr td:nth-child({column})")
             assert cells.all_inner_texts() == result_words(data, read_assessment(source, data))
         not_compared = page.locator(".tk-not-compared")
@@ -602,7 +605,7 @@ def test_an_action_plan_by_keyboard_and_its_csv(browser, roots, files):
         tab.tab(f"plan-{low[0]}-timeline")
         tab.type("01152027")
         tab.tab_until(f"#plan-{low[0]}-status", limit=3)
-        tab.write("Not started")
+        tab.press("ArrowDown")  # Not started
         tab.tab(f"plan-{low[1]}-choose")
         tab.press("Space")
         tab.tab(f"plan-{low[1]}-strategy")
@@ -623,6 +626,66 @@ def test_an_action_plan_by_keyboard_and_its_csv(browser, roots, files):
         # The same plan, saved, is the file Python writes for it.
         _, saved = tab.press_button("save")
         assert saved == files["planned"].read_bytes()
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
+
+
+def test_the_chart_reads_on_a_phone_and_in_greyscale(browser, roots, data, files, tmp_path):
+    """At 390 px wide every label of the chart is at least 11 px; the rounds run oldest first
+    as in the report; each bar says its percent and rated count; the rounds' bars differ in
+    greyscale (shade or pattern), not only in hue."""
+    later = json.loads(files["filled"].read_text(encoding="utf-8"))
+    later["header"]["date"] = "2027-05-03"
+    (tmp_path / "later.json").write_text(json.dumps(later), encoding="utf-8")
+    tab = Tab(browser)
+    tab.page.set_viewport_size({"width": 390, "height": 800})
+    page = tab.page
+    try:
+        page.goto(roots["file"] + "assess.html")
+        tab.open_file(tmp_path / "later.json")
+        page.set_input_files("#tk-compare-file", [str(EXAMPLE)])
+        page.locator(".tk-chart-legend li").nth(1).wait_for()  # no eval: the page's CSP
+        legend = page.locator(".tk-chart-legend li").all_inner_texts()
+        assert legend == ["assessment-example.json, 2026-11-02", "This assessment, 2027-05-03"]
+        sizes = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.tk-chart-svg svg text')).map((t) => {
+              const svg = t.ownerSVGElement;
+              const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+              return parseFloat(getComputedStyle(t).fontSize) * scale;
+            })"""
+        )
+        assert sizes and min(sizes) >= 11, min(sizes)
+        right = "() => document.querySelector('.tk-chart-svg svg').getBoundingClientRect().right"
+        assert page.evaluate(right) <= 390
+        fills = page.evaluate(
+            """() => [0, 1].map((i) => getComputedStyle(
+              document.querySelector('.tk-chart-svg rect.tk-series-' + i)).fill)"""
+        )
+        grey = [fill for fill in fills if fill.startswith("rgb")]
+        assert len(set(fills)) == 2 and len(grey) <= 1  # a shade and a pattern
+        result = totals(data, read_assessment(EXAMPLE, data)).drivers["coaching"]
+        labels = page.locator(".tk-chart-svg svg text").all_text_contents()
+        words = f"{result.percent}% ({result.rated} of {result.rated + result.not_rated} rated)"
+        assert words in labels
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()
+
+
+def test_the_next_round_keeps_the_plan(browser, roots, data, files):
+    """Starting the next round from a planned file keeps its actions with their status and due
+    date, and empties the rest: the page saves what Python's next_round writes."""
+    tab = opened(browser, roots["file"] + "assess.html", files["planned"])
+    try:
+        tab.page.click("button[data-action=next-round]")
+        assert tab.status().startswith("Started the next round")
+        _, saved = tab.press_button("save")
+        expected = next_round(read_assessment(files["planned"], data), data)
+        assert saved.decode("utf-8") == to_json(expected, data)
+        kept = [e for e in json.loads(saved)["practices"].values() if e.get("action")]
+        assert [e["action"]["status"] for e in kept] == ["not-started", "not-started"]
+        assert {e["rating"] for e in json.loads(saved)["practices"].values()} == {None}
         assert_clean(tab, roots["file"])
     finally:
         tab.close()

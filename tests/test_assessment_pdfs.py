@@ -19,8 +19,7 @@ from pathlib import Path
 import page
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
-from pdf_tools import fields_of, norm, pdfua_part, text_of
-from test_assessment import GOOD_START
+from pdf_tools import fields_of, norm, pages_of, pdfua_part, reader_of, text_of
 
 from macros.assessment import read_assessment, rubric_data, totals
 from macros.assessment.fileformat import criterion_ids, practices
@@ -145,7 +144,7 @@ def rounds(tmp_path_factory, fixture_data) -> Path:
         "checklist",
         "2027-05-03",
         {
-            "mentoring-accountable": ("in-place", [1, 2], ""),
+            "mentoring-accountable": ("in-place", [1, 2], "Agreed at the spring review."),
             "mentoring-provided": ("partially-in-place", [1], ""),
             "funding-shared-understanding": ("in-place", [1, 2], ""),
             "funding-shared-learning": ("not-in-place", [], HOSTILE_NOTE),
@@ -239,14 +238,16 @@ def test_action_plan_lists_exactly_the_chosen_best_practices(built, fixture_data
         assert norm(assessment.practices[id_].action.strategy) in text
 
 
-def test_fillable_action_plan_keeps_the_empty_cells_fillable(built, fixture_data, rounds):
+def test_fillable_action_plan_keeps_every_cell_fillable(built, fixture_data, rounds):
+    """Cells the file filled are fields holding its values (test_fillable_plan.py checks how
+    they print); the others, and the blank rows after them, are empty fields."""
     assessment = read_assessment(rounds / "team.json", fixture_data)
     chosen = [entry for entry in assessment.practices.values() if entry.action]
     fields = fields_of(built["one"] / "team-action-plan-fillable-letter.pdf")
     for row, entry in enumerate(chosen, start=1):
         for column in ("strategy", "responsible", "timeline", "status"):
-            assert (f"row{row}-{column}" in fields) == (not getattr(entry.action, column))
-        assert f"row{row}-driver" not in fields
+            assert fields[f"row{row}-{column}"].value == getattr(entry.action, column)
+        assert f"row{row}-driver" not in fields  # printed: the driver of the chosen practice
     last = len(chosen) + 1
     assert {f"row{last}-driver", f"row{last}-strategy", f"row{last}-status"} <= set(fields)
 
@@ -302,21 +303,28 @@ def test_report_numbers_are_the_computed_totals(built, fixture_data, rounds):
     assert "2. Fixture statement 303." in text  # not rated: Funding's second best practice
 
 
-def test_two_rounds_give_the_change_per_driver_and_per_best_practice(built, fixture_data, rounds):
-    data = fixture_data
-    old = totals(data, read_assessment(rounds / "autumn.json", data))
-    new = totals(data, read_assessment(rounds / "spring.json", data))
+def test_change_is_computed_over_the_items_rated_in_both_rounds(built, fixture_data, rounds):
+    """Funding's second best practice was not rated in autumn and is rated 0 in spring: over
+    all rated items Funding would fall from 100% to 50%, though no Funding rating went down.
+    Over the items rated in both rounds it stays at 100%, and the new rating is listed."""
     text = text_of(built["two"] / "spring-results-report-print-letter.pdf")
-    for driver in [d for c in data["categories"] for d in c["drivers"]]:
-        before, after = old.drivers[driver["id"]], new.drivers[driver["id"]]
-        difference = after.percent - before.percent
-        change = f"{difference:+d}" if difference else "0"
-        assert f"{driver['name']} {before.percent}% {after.percent}% {change}" in text
-    # the invented change, by hand: 1 of 4 points, then 3 of 4; 2 of 2, then 2 of 4
-    assert "Mentoring 25% 75% +50" in text and "Funding 100% 50% -50" in text
-    # a best practice that was Not in place (label 118) and is now Partially in place (117)
+    # by hand: Mentoring 1 of 4 points, then 3 of 4, both items rated in both rounds;
+    # Funding: only its first item is rated in both, In place both times
+    assert "Mentoring 2 of 2 25% 75% +50" in text
+    assert "Funding 1 of 2 100% 100% 0" in text
+    assert "Funding 100% 50% -50" not in text
+    # what was rated in one round only is listed, with its round
+    added = text.split("Rated in 2027-05-03 only (added) (1)")[1].split("(dropped)")[0]
+    assert "Funding 2. Fixture statement 303." in added
+    assert "Rated in 2026-11-02 only (dropped) (0)" in text
+    # a changed best practice with the notes beside it: Partially (117) to In place (116)
+    assert (
+        "Mentoring 1. Fixture statement 281. Fixture label 117. Fixture label 116. "
+        "2027-05-03: Agreed at the spring review."
+    ) in text
     assert "Mentoring 2. Fixture statement 283. Fixture label 118. Fixture label 117." in text
-    for row in totals_rows(data, new):  # the totals are the latest round's
+    new = totals(fixture_data, read_assessment(rounds / "spring.json", fixture_data))
+    for row in totals_rows(fixture_data, new):  # the totals are the latest round's
         assert norm(row) in text
 
 
@@ -376,11 +384,6 @@ EXAMPLE_TITLE = "Best Practices and Tools to Assess Implementation Infrastructur
 CLI_CASES = {
     name: corpus_case(name) for name in ("not-json", "unknown-practice", "another-toolkit")
 }
-CLI_CASES["a character the PDFs cannot show"] = (
-    GOOD_START + '"practices": {"coaching-provided": {"rating": null, "notes": "ok \u4e00"}}}',
-    "4:62: practices.coaching-provided.notes: the character '\u4e00' (U+4E00) is not in "
-    "the PDFs' font; the printables cannot show it",
-)
 
 
 def test_bad_files_stop_the_build_and_write_nothing(tmp_path, data):
@@ -452,3 +455,169 @@ def test_the_browser_and_python_compute_the_same_totals(data, browser, tmp_path)
             }
             for key, t in expected.items()
         }, file.name
+
+
+# --- the summary, any number of rounds, a plan carried across rounds ---------------------------
+
+
+def test_the_summary_page_holds_the_computed_results(built, fixture_data, rounds):
+    """Page 1 is the summary: per category and overall the computed percent with its rated
+    count, the strengths (top of the scale) and gaps (its foot), the actions chosen with who
+    and when, and the next assessment; the detail starts on page 2."""
+    data = fixture_data
+    team = read_assessment(rounds / "team.json", data)
+    result = totals(data, team)
+    first, second = pages_of(built["one"] / "team-results-report-print-letter.pdf")[:2]
+    first = norm(first)
+    for category in data["categories"]:
+        tally = result.categories[category["id"]]
+        rated = f"{tally.rated} of {tally.rated + tally.not_rated} rated"
+        assert f"{category['name']} {tally.percent}% {rated}" in first
+    overall = result.overall
+    assert f"Overall {overall.percent}% {overall.rated} of 4 rated" in first
+    assert overall.rated == 3 and overall.percent == 50  # by hand: 2 + 1 + 0 of 6 points
+    # In place (label 116): Mentoring 1; Not in place (118): Funding 1
+    assert "Strengths: Fixture label 116. (1) Mentoring: 1" in first
+    assert "Gaps: Fixture label 118. (1) Funding: 1" in first
+    assert "Fixture strengths 186." in first  # the convention, in the toolkit's own words
+    assert "Actions chosen (2)" in first
+    assert "Mentoring 2 Name a mentor for each new staff member Program manager 2027-01-15" in first
+    assert "Funding 1 Share the budget summary at the team meeting" in first
+    assert "Next assessment:" in first
+    assert "Fixture notice 184." in first  # the sources' notice: for action planning
+    assert "Detail" in second and "Detail" not in first
+
+
+def report_of(toolkit, files: list[Path], paper: str, folder: Path) -> Path:
+    """Only the results report of `files`, rendered in this process."""
+    from macros.assessment.printing import Filled, read_rounds
+    from macros.catalogue import filled_catalogue
+    from macros.pdf.renderer import PdfRenderer
+    from macros.project import Project
+    from macros.render.markdown import MarkdownRenderer
+
+    data = rubric_data(toolkit)
+    filled = Filled(data, read_rounds(files, data)[0])
+    printables = filled_catalogue(toolkit, filled, papers=(paper,))
+    report = next(item for item in printables if item.kind == "results-report")
+    rendered = PdfRenderer(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer()).render(report)
+    path = folder / report.filename
+    path.write_bytes(rendered.data)
+    return path
+
+
+def words_beyond_the_page(pdf: Path) -> list[str]:
+    """Words whose box runs past the page's right edge (pdftotext -bbox)."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    beyond = []
+    for page_xml in xml.split("<page ")[1:]:
+        width = float(re.search(r'width="([\d.]+)"', page_xml).group(1))
+        for x_max, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', page_xml):
+            if float(x_max) > width - 18:  # inside the page and its smallest margin
+                beyond.append(word)
+    return beyond
+
+
+@pytest.mark.parametrize("count", [1, 3, 5, 12])
+def test_any_number_of_rounds_fits_the_page(count, fixture_toolkit, fixture_data, tmp_path):
+    """Every round's date is in the report and no word runs off the page; beyond three rounds
+    the chart and the change show the first and the last, and every round stays listed."""
+    files = []
+    for index in range(count):
+        date = f"{2020 + index // 2}-{'01' if index % 2 == 0 else '07'}-15"
+        rating = ("not-in-place", "partially-in-place", "in-place")[index % 3]
+        content = fixture_file(
+            fixture_data,
+            "consensus-scoring",
+            date,
+            {
+                "mentoring-accountable": (rating, [], ""),
+                "funding-shared-learning": (rating, [], ""),
+            },
+        )
+        files.append(tmp_path / f"round-{index + 1}.json")
+        files[-1].write_text(json.dumps(content), encoding="utf-8")
+    pdf = report_of(fixture_toolkit, files, "a4", tmp_path)
+    text = text_of(pdf)
+    dates = [f"{2020 + i // 2}-{'01' if i % 2 == 0 else '07'}-15" for i in range(count)]
+    for date in dates:
+        assert date in text
+    assert words_beyond_the_page(pdf) == []
+    if count > 3:
+        assert f"Change from {dates[0]} to {dates[-1]}" in text
+        assert f"The {count} rounds, oldest first" in text
+    elif count > 1:
+        assert f"Change from {dates[-2]} to {dates[-1]}" in text
+
+
+def test_a_plan_carried_to_the_next_round_meets_its_later_rating(
+    fixture_toolkit, fixture_data, rounds, tmp_path
+):
+    """The next round, started from team.json, keeps its two actions (the empty status becomes
+    not-started); once rated again, the report pairs each action with the later rating."""
+    from macros.assessment import to_json
+    from macros.assessment.fileformat import next_round
+
+    team = read_assessment(rounds / "team.json", fixture_data)
+    started = json.loads(to_json(next_round(team, fixture_data), fixture_data))
+    actions = {id_: e["action"] for id_, e in started["practices"].items() if "action" in e}
+    assert list(actions) == ["mentoring-provided", "funding-shared-understanding"]
+    assert actions["mentoring-provided"]["status"] == "not-started"
+    assert actions["mentoring-provided"]["timeline"] == "2027-01-15"
+    assert actions["funding-shared-understanding"]["status"] == "Not started"  # their words
+    assert {e["rating"] for e in started["practices"].values()} == {None}
+    started["header"]["date"] = "2027-05-03"
+    started["practices"]["mentoring-provided"]["rating"] = "in-place"
+    started["practices"]["mentoring-provided"]["action"]["status"] = "done"
+    (tmp_path / "next.json").write_text(json.dumps(started), encoding="utf-8")
+    pdf = report_of(
+        fixture_toolkit, [rounds / "team.json", tmp_path / "next.json"], "letter", tmp_path
+    )
+    text = text_of(pdf)
+    # Partially (117) then In place (116), done; Not in place (118) then not rated
+    assert (
+        "Mentoring 2. Fixture statement 283. Name a mentor for each new staff member "
+        "(2026-11-02) 2027-01-15 Fixture label 117. Fixture label 116. (2027-05-03) Done"
+    ) in text
+    assert (
+        "Funding 1. Fixture statement 301. Share the budget summary at the team meeting "
+        "(2026-11-02) Fixture label 118. Fixture not rated 119. (2027-05-03) Not started"
+    ) in text
+
+
+def test_the_summary_fits_one_page_on_letter_and_a4(toolkit, tmp_path):
+    """The real rubric, every best practice rated and acted on with long words: the summary
+    still ends on page 1 (the actions beyond its room are counted, all in the action plan)."""
+    saved = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    ratings = ("in-place", "not-in-place", "partially-in-place")
+    for index, entry in enumerate(saved["practices"].values()):
+        entry["rating"] = ratings[index % 3]
+        entry["action"] = {
+            "strategy": "A strategy described at length " * 20,
+            "priority": "quick-win",
+            "responsible": "Someone with a long title " * 5,
+            "resources": "",
+            "timeline": "2027-01-01",
+            "status": "in-progress",
+        }
+    saved["header"]["program"] = "A program with a long name " * 6
+    (tmp_path / "long.json").write_text(json.dumps(saved), encoding="utf-8")
+    for paper in ("letter", "a4"):
+        pdf = report_of(toolkit, [tmp_path / "long.json"], paper, tmp_path)
+        first, second = pages_of(pdf)[:2]
+        assert "Next assessment: 2027-05-03" in norm(first), paper
+        assert "And 28 more" in norm(first), paper
+        assert "Detail" in second and "Detail" not in first, paper
+        assert words_beyond_the_page(pdf) == []
+
+
+def test_the_report_title_names_the_program_and_the_date(built):
+    report = built["two"] / "spring-results-report-print-letter.pdf"
+    title = reader_of(report).metadata.title
+    assert title.endswith("— Fixture Program <Pilot>, 2027-05-03")
+    other = reader_of(built["one"] / "team-results-report-print-letter.pdf").metadata.title
+    assert other != title
+    text = text_of(report)
+    assert not re.search(r"json\)\.\S", text)  # sentences stay apart

@@ -34,6 +34,7 @@ PAGE_TYPES = {
     "driver": "drivers/coaching.html",
     "assessing": "assessing.html",
     "assess": "assess.html",
+    "ballot": "ballot.html",
     "principles": "principles.html",
     "implementation-support": "implementation-support.html",
     "references": "references.html",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from macros.assessment import rubric_data, to_json, totals
-from macros.assessment.fileformat import notices
+from macros.assessment.fileformat import STATUSES, next_round, notices
 from macros.assessment.reading import AssessmentError, read_bytes
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -214,3 +214,51 @@ def test_typing_is_normalised_to_what_a_file_may_hold(browser):
     assert typed == list(TYPED.values())
     assert all(control_character(text) is None for text in typed)
     assert cells == list(CSV_CELLS.values())
+
+
+# --- the next round: a plan carried from one round to the next --------------------------------
+
+ROUND_CASES = sorted(CASES.glob("round-*.json"))
+EMPTY_ENTRY = {"rating": None, "criteria": [], "notes": ""}
+
+
+def next_round_summary(saved: str) -> dict:
+    """What a next-round file holds beyond blank entries: header, kept entries, the rest."""
+    value = json.loads(saved)
+    kept = {id_: e for id_, e in value["practices"].items() if e != EMPTY_ENTRY}
+    names = ("header", "carried", "next_assessment")
+    return {"practices": kept, **{name: value[name] for name in names}}
+
+
+def python_next_round(case: dict, data: dict) -> str:
+    assessment = read_bytes(case_bytes(case, data), data, "case.json")
+    return to_json(next_round(assessment, data), data)
+
+
+@pytest.mark.parametrize("path", ROUND_CASES, ids=lambda path: path.stem)
+def test_python_carries_the_plan_to_the_next_round(path, data):
+    case = json.loads(path.read_text("utf-8"))
+    assert next_round_summary(python_next_round(case, data)) == case["expect"]["next"]
+
+
+def test_the_page_script_carries_the_plan_as_python_does(browser, data):
+    cases = [json.loads(path.read_text("utf-8")) for path in ROUND_CASES]
+    assert len(cases) >= 2
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>core</title>")
+    page.add_script_tag(content=CORE.read_text(encoding="utf-8"))
+    inputs = [base64.b64encode(case_bytes(case, data)).decode() for case in cases]
+    saved = page.evaluate(
+        """([cases, data]) => cases.map((b64) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const read = ToolkitCore.readBytes(bytes, data, "case.json");
+          return ToolkitCore.toJson(ToolkitCore.nextRound(read.assessment, data), data);
+        })""",
+        [inputs, data],
+    )
+    statuses = page.evaluate("() => ToolkitCore.STATUSES")
+    page.close()
+    assert statuses == list(STATUSES)
+    for case, text in zip(cases, saved, strict=True):
+        assert text == python_next_round(case, data)  # the same bytes
+        assert next_round_summary(text) == case["expect"]["next"]

@@ -486,7 +486,7 @@ def served_response(served, host: str | None = None, path: str = "drivers/mentor
     if host is not None:
         request.add_header("Host", host)
     try:
-        with _LOCAL.open(request, timeout=10) as response:
+        with _LOCAL.open(request, timeout=60) as response:
             return response.status, response.headers, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.headers, ""

@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import visible
 from ..source.load import load_rubric
 from . import AssessmentError, read_assessment, rubric_data, totals
 from .fileformat import notices
@@ -18,7 +19,9 @@ PROJECT = Path(__file__).resolve().parent.parent.parent
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument(
+        "files", nargs="+", type=Path, help="assessment files; - reads standard input"
+    )
     parser.add_argument("--rubric", type=Path, default=PROJECT / "rubric", help="rubric folder")
     args = parser.parse_args(argv)
     data = rubric_data(load_rubric(args.rubric))
@@ -30,11 +33,11 @@ def main(argv: list[str] | None = None) -> int:
             problems.extend(error.problems)
             continue
         result = totals(data, assessment)
-        print(f"{file}: overall {_words(result.overall)}")
+        print(f"{visible(str(file))}: overall {_words(result.overall)}")
         for driver, tally in result.drivers.items():
             print(f"  {driver}: {_words(tally)}")
         for notice in notices(assessment, data):
-            print(f"  {notice}")
+            print(f"  {visible(notice)}")
     if problems:
         print(AssessmentError(problems).report(), file=sys.stderr)
         return 1

@@ -16,12 +16,14 @@ from ..source.yamldoc import shorten
 from .fileformat import (
     ACTION_FIELDS,
     ANOTHER,
+    CONSENSUS_TEXTS,
     FORMAT,
     GROUP_FIELDS,
     HEADER_FIELDS,
     KINDS,
     MEMBER_FIELDS,
     MODES,
+    NOT_RATED,
     NOTED,
     PRIORITIES,
     SMALLEST_GROUP,
@@ -42,7 +44,10 @@ QUALITATIVE_KEYS = ("mode", "respondents", "answers")
 ANSWER_KEYS = ("respondent", "text", "noted", "action")
 COMPOSITION_KEYS = ("members", "groups")
 TOOLKIT_KEYS = ("title", "content_version")
-ENTRY_KEYS = ("rating", "criteria", "notes", "action", "carried_criteria")
+ENTRY_KEYS = ("rating", "criteria", "notes", "action", "carried_criteria", "consensus")
+CONSENSUS_KEYS = ("rounds", *CONSENSUS_TEXTS, "needs_evidence", "prefilled")
+MAX_ROUNDS = 9  #: re-votes a record keeps for one best practice
+MAX_VOTERS = 1000  #: highest count of one rating in one round
 LINE_LIMIT = 300  #: characters of a one-line field (program, organization, toolkit title)
 TEXT_LIMIT = 4000  #: characters of a field that can grow (notes, team, the plan's cells)
 LINE_FIELDS = ("program", "organization")
@@ -135,19 +140,23 @@ class Checker:
         elif value and value not in options:
             self.add(location, f"{shorten(value)} is not one of: {', '.join(options)} (or empty)")
 
-    def check(self, value) -> list[tuple[tuple, str, bool]]:
-        """Every problem of a parsed file, or a file-level one alone when it is no assessment."""
-        if not isinstance(value, dict) or value.get("format") != FORMAT:
-            return [((), NO_FORMAT, False)]
-        self.mapping(value, (), TOP_KEYS, ("format_version", "toolkit", "practices"))
+    def head(
+        self, value, format_: str, no_format: str, keys: tuple, required: tuple, versions: tuple
+    ) -> tuple[int, bool] | None:
+        """The format, version and toolkit of a file (assessment or ballot): the version and
+        whether it names this very content, or None when nothing more can be checked."""
+        if not isinstance(value, dict) or value.get("format") != format_:
+            self.found = [((), no_format, False)]
+            return None
+        self.mapping(value, (), keys, required)
         version = value.get("format_version")
-        if "format_version" in value and (type(version) is not int or version not in (1, 2)):
+        if "format_version" in value and (type(version) is not int or version not in versions):
             self.add(
                 ("format_version",),
-                "is not a format version this toolkit reads (1 or 2); "
+                f"is not a format version this toolkit reads ({' or '.join(map(str, versions))}); "
                 "a newer toolkit may have saved it",
             )
-            return self.found
+            return None
         toolkit: Any = value.get("toolkit")
         if "toolkit" in value and self.mapping(toolkit, ("toolkit",), TOOLKIT_KEYS, TOOLKIT_KEYS):
             self.text(toolkit.get("title", ""), ("toolkit", "title"), LINE_LIMIT)
@@ -161,7 +170,7 @@ class Checker:
                 )
             title = self.data["toolkit"]["title"]
             if not self.found and toolkit["title"] != title:
-                return [
+                self.found = [
                     (
                         ("toolkit", "title"),
                         "this file was made with another toolkit "
@@ -169,15 +178,25 @@ class Checker:
                         False,
                     )
                 ]
+                return None
         if self.found or not isinstance(version, int):
-            return self.found
+            return None
         # this very content, as a file of this format names it: unknown ids are errors then
         ours = (
             self.data["content_version_1"]
-            if version == 1
+            if version == 1 and format_ == FORMAT
             else self.data["toolkit"]["content_version"]
         )
-        same = toolkit["content_version"] == ours
+        return version, toolkit["content_version"] == ours
+
+    def check(self, value) -> list[tuple[tuple, str, bool]]:
+        """Every problem of a parsed file, or a file-level one alone when it is no assessment."""
+        head = self.head(
+            value, FORMAT, NO_FORMAT, TOP_KEYS, ("format_version", "toolkit", "practices"), (1, 2)
+        )
+        if head is None:
+            return self.found
+        version, same = head
         header = value.get("header", {})
         if self.mapping(header, ("header",), HEADER_FIELDS):
             for name in HEADER_FIELDS:
@@ -323,6 +342,19 @@ class Checker:
         keys = ENTRY_KEYS if version == 2 else ENTRY_KEYS[:4]
         if not self.mapping(entry, where, keys, ("rating",)):
             return
+        self.rating(entry, where, practice)
+        if "criteria" in entry:
+            self.ticks(entry["criteria"], (*where, "criteria"), practice, version, same)
+        if "carried_criteria" in entry:
+            self.carried_ticks(entry["carried_criteria"], (*where, "carried_criteria"))
+        if "notes" in entry:
+            self.text(entry["notes"], (*where, "notes"))
+        if "consensus" in entry:
+            self.consensus(entry["consensus"], (*where, "consensus"), practice)
+        if "action" in entry:
+            self.action(entry["action"], (*where, "action"))
+
+    def rating(self, entry: dict, where: tuple, practice) -> None:
         rating = entry.get("rating")
         if "rating" in entry and rating is not None:
             good = (
@@ -335,14 +367,40 @@ class Checker:
                 self.add(
                     (*where, "rating"), f"{shown}xpected one of {', '.join(self.scale)}, or null"
                 )
-        if "criteria" in entry:
-            self.ticks(entry["criteria"], (*where, "criteria"), practice, version, same)
-        if "carried_criteria" in entry:
-            self.carried_ticks(entry["carried_criteria"], (*where, "carried_criteria"))
-        if "notes" in entry:
-            self.text(entry["notes"], (*where, "notes"))
-        if "action" in entry:
-            self.action(entry["action"], (*where, "action"))
+
+    def consensus(self, record, where: tuple, practice) -> None:
+        if not self.mapping(record, where, CONSENSUS_KEYS):
+            return
+        rounds = record.get("rounds", [])
+        if not isinstance(rounds, list):
+            self.add((*where, "rounds"), f"expected a list, found {kind(rounds)}")
+        elif len(rounds) > MAX_ROUNDS:
+            self.add((*where, "rounds"), f"has {len(rounds)} rounds; at most {MAX_ROUNDS} are kept")
+        else:
+            for index, counts in enumerate(rounds):
+                self.counts(counts, (*where, "rounds", index), practice)
+        for name in CONSENSUS_TEXTS:
+            if name in record:
+                self.text(record[name], (*where, name))
+        for name in ("needs_evidence", "prefilled"):
+            if name in record and not isinstance(record[name], bool):
+                self.add((*where, name), f"expected true or false, found {kind(record[name])}")
+
+    def counts(self, counts, where: tuple, practice) -> None:
+        """One round: a count per rating id of the scale (any id for a carried entry)."""
+        if not isinstance(counts, dict):
+            self.add(where, f"expected a mapping of fields, found {kind(counts)}")
+            return
+        for key, count in counts.items():
+            known = key in self.scale if practice else bool(SLUG.fullmatch(key))
+            if key != NOT_RATED and not known:
+                allowed = ", ".join([*self.scale, NOT_RATED])
+                self.add((*where, key), f"{shorten(key)} is not a rating; allowed: {allowed}", True)
+            elif type(count) is not int or not 0 <= count <= MAX_VOTERS:
+                shown = count if type(count) is int else kind(count)
+                self.add(
+                    (*where, key), f"expected a whole number from 0 to {MAX_VOTERS}, found {shown}"
+                )
 
     def ticks(self, ticks, where: tuple, practice, version: int, same: bool) -> None:
         if not isinstance(ticks, list):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import model
@@ -24,6 +24,15 @@ PRIORITIES = {"quick-win": "Quick win", "longer-term": "Longer-term"}
 #: Keys of a plan action, in file order: the action plan's column ids in rubric/forms.yaml
 #: (its other two columns, driver and best practice, follow from the entry).
 ACTION_FIELDS = ("strategy", "priority", "responsible", "resources", "timeline", "status")
+#: An action's status as the page offers it. The field stays free text, so files that wrote
+#: their own words ("Not started", "waiting for the budget") keep them and stay valid; these
+#: ids are what the page writes, what a new round starts from, and what the report names.
+STATUSES = {
+    "not-started": "Not started",
+    "in-progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
 PLAN_COLUMNS_FROM_ENTRY = ("driver", "best-practice-or-gap")
 #: The criteria texts of each best practice, in order, for every content version that format 1
 #: files were saved with before this one (read from the releases that wrote them): a format 1
@@ -40,7 +49,32 @@ class Action:
     responsible: str = ""
     resources: str = ""
     timeline: str = ""  #: due date, YYYY-MM-DD or empty
-    status: str = ""
+    status: str = ""  #: a key of STATUSES, or the team's own words (older files)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+
+#: Keys of a consensus record, in file order (after "rounds"): the agreed rating is the entry's.
+CONSENSUS_TEXTS = ("rationale", "evidence", "dissent")
+NOT_RATED = "not_rated"  #: the key of a round's Not rated count (no rating id has "_")
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """How a team reached an entry's rating: every round's counts and the reasons given.
+
+    The page decides nothing but the prefill of an item where every voter gave one rating
+    (`prefilled` marks it); the agreed rating itself is the entry's rating."""
+
+    #: each round's counts, first round first: rating id (or NOT_RATED) -> number of voters
+    rounds: tuple[tuple[tuple[str, int], ...], ...] = ()
+    rationale: str = ""
+    evidence: str = ""
+    dissent: str = ""
+    needs_evidence: bool = False
+    prefilled: bool = False  #: the rating was filled in because all voted alike
 
 
 @dataclass(frozen=True)
@@ -55,6 +89,7 @@ class Entry:
     #: ticks this toolkit cannot place: ids of criteria it no longer has, or "N@version", the
     #: number N of a version 1 file of another content version. Kept, listed, never counted.
     carried_criteria: tuple[str, ...] = ()
+    consensus: Consensus | None = None  #: set when the rating was reached by consensus scoring
 
 
 @dataclass(frozen=True)
@@ -179,6 +214,31 @@ def notices(assessment: Assessment, data: dict) -> list[str]:
             f"{'; '.join(unplaced)}."
         )
     return result
+
+
+def next_round(assessment: Assessment, data: dict) -> Assessment:
+    """The start of the team's next round from its last file (toolkit-core.js `nextRound`):
+    the header without its date, no ratings, ticks or notes, and every action kept with its
+    due date and status (an empty status becomes not-started), so the plan follows the team.
+    Entries this toolkit does not have are kept as they were (they are a record)."""
+    known = set(practice_ids(data))
+
+    def carry(id_: str, entry: Entry) -> Entry:
+        if id_ not in known:
+            return entry
+        if entry.action is None:
+            return Entry()
+        status = entry.action.status or "not-started"
+        return Entry(action=Action(**{**asdict(entry.action), "status": status}))
+
+    return Assessment(
+        toolkit_title=assessment.toolkit_title,
+        content_version=assessment.content_version,
+        header=Header(**{**asdict(assessment.header), "date": ""}),
+        practices={id_: carry(id_, entry) for id_, entry in assessment.practices.items()},
+        carried=dict(assessment.carried),
+        format_version=assessment.format_version,
+    )
 
 
 # --- the rubric as the site's script and the Python see it ---------------------------------
@@ -306,6 +366,7 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
             for rating in forms.rating_scale
         ],
         "not_rated": plain(forms.scoring.not_rated),
+        "agreement": forms.consensus.agreement,
         "suggestion": {
             "rule_met": forms.scoring.suggestion.rule_met,
             "some_ticked": forms.scoring.suggestion.some_ticked,
@@ -316,6 +377,7 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
             "consensus-scoring": forms.scoring_form.title,
         },
         "priorities": PRIORITIES,
+        "statuses": STATUSES,
         "plan_columns": {
             key: columns.get(key, key) for key in (*PLAN_COLUMNS_FROM_ENTRY, *ACTION_FIELDS)
         },
@@ -373,8 +435,9 @@ def drivers(data: dict) -> list[dict]:
 
 def practices(data: dict) -> dict[str, dict]:
     """Every best practice of `data`, by id, in the toolkit's order, with its driver's id."""
+    scale = [rating["id"] for rating in data["scale"]]
     return {
-        practice["id"]: {**practice, "driver": driver["id"]}
+        practice["id"]: {**practice, "driver": driver["id"], "scale": scale}
         for driver in drivers(data)
         for practice in driver["practices"]
     }
@@ -471,7 +534,35 @@ def _entry_json(entry: Entry, practice: dict | None) -> dict:
         result["action"] = {name: getattr(entry.action, name) for name in ACTION_FIELDS}
     if entry.carried_criteria:
         result["carried_criteria"] = list(entry.carried_criteria)
+    if entry.consensus is not None:
+        result["consensus"] = _consensus_json(entry.consensus, practice)
     return result
+
+
+def _consensus_json(record: Consensus, practice: dict | None) -> dict:
+    """Each round's counts in the scale's order then Not rated (a carried entry's as read)."""
+    rounds = []
+    for counts in record.rounds:
+        given = dict(counts)
+        if practice is not None:
+            order = [*practice["scale"], NOT_RATED]
+            given = {key: given.get(key, 0) for key in order}
+        rounds.append(given)
+    return {
+        "rounds": rounds,
+        **{name: getattr(record, name) for name in CONSENSUS_TEXTS},
+        "needs_evidence": record.needs_evidence,
+        "prefilled": record.prefilled,
+    }
+
+
+def consensus_from_json(item: dict) -> Consensus:
+    return Consensus(
+        rounds=tuple(tuple(counts.items()) for counts in item.get("rounds", ())),
+        **{name: item.get(name, "") for name in CONSENSUS_TEXTS},
+        needs_evidence=item.get("needs_evidence", False),
+        prefilled=item.get("prefilled", False),
+    )
 
 
 def from_json_data(value: dict, data: dict) -> Assessment:
@@ -504,6 +595,7 @@ def from_json_data(value: dict, data: dict) -> Assessment:
             notes=item.get("notes", ""),
             action=_action(action),
             carried_criteria=tuple(dict.fromkeys(carried)),
+            consensus=consensus_from_json(item["consensus"]) if "consensus" in item else None,
         )
 
     return Assessment(

@@ -9,16 +9,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Problem, RubricError
-from ..source.load import unprintable
-from ..source.yamldoc import MAX_BYTES, Document, field_name
+from ..errors import Problem, RubricError, visible
+from ..source.yamldoc import Document, field_name
 from . import jsontext
 from .checking import Checker
 from .fileformat import Assessment, from_json_data, practices
+from .inputs import MAX_BYTES, Input, read_input, too_big
+
+REPLACEMENT = "\ufffd"  #: printed for a character no installed font has
 
 
 class AssessmentError(RubricError):
-    """Everything wrong with one or more assessment files, found in one pass."""
+    """Everything wrong with one or more assessment files, found in one pass.
+
+    Messages quote file names and file content: control characters in them are shown as
+    escapes, so a file can never drive the terminal or fake a line of the report."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            [
+                Problem(visible(p.path), p.line, p.column, visible(p.field), visible(p.message))
+                for p in problems
+            ]
+        )
 
     def report(self) -> str:
         count = len(self.problems)
@@ -26,71 +39,98 @@ class AssessmentError(RubricError):
         return f"{self}\n{count} {noun} in the assessment; nothing was written."
 
 
-def read_assessment(
-    file: Path, data: dict, shown_as: str | None = None, *, can_print=None
-) -> Assessment:
-    """Read and check `file` against the toolkit described by `data` (fileformat.rubric_data).
-
-    `can_print(character)`, when given, says whether the PDFs' font can show a character: text
-    the team typed that a PDF cannot show is reported where it is in the file.
+def read_assessment(file: Path | Input, data: dict, shown_as: str | None = None) -> Assessment:
+    """Read and check `file` (a path, or an Input already read: inputs.read_input checks its
+    kind and size first) against the toolkit described by `data` (fileformat.rubric_data).
 
     A file saved by another version of the same toolkit is accepted: best practices this
     version does not have are kept (Assessment.unknown lists them) and left out of the totals.
     """
-    shown = shown_as or str(file)
-    try:
-        size = Path(file).stat().st_size
-        if size > MAX_BYTES:
-            raise AssessmentError([Problem(shown, 1, 1, "(file)", too_big(size))])
-        raw = Path(file).read_bytes()
-    except OSError as error:
-        message = f"cannot read the file: {error.strerror}"
-        raise AssessmentError([Problem(shown, 1, 1, "(file)", message)]) from None
-    return read_bytes(raw, data, shown, can_print=can_print)
+    return read_for_print(file, data, shown_as)[0]
 
 
-def read_bytes(raw: bytes, data: dict, shown: str, *, can_print=None) -> Assessment:
+def read_bytes(raw: bytes, data: dict, shown: str) -> Assessment:
     """Check the bytes of a file as the Assess page checks them (toolkit-core.js `readFile`)."""
-    document, problems = _parse(raw, shown)
+    return _read(raw, data, shown)[0]
+
+
+def read_for_print(
+    file: Path | Input, data: dict, shown_as: str | None = None, *, can_print=None
+) -> tuple[Assessment, list[Problem]]:
+    """read_assessment, and with `can_print(character)` (whether any installed font has it)
+    every character of the team's text that cannot be printed replaced by U+FFFD: each field
+    holding some is returned as a Problem naming them all (a warning, never a refusal)."""
+    source = file if isinstance(file, Input) else read_input(file)
+    shown = shown_as or source.shown
+    if source.data is None:
+        raise AssessmentError([Problem(shown, 1, 1, "(file)", source.problem)])
+    return _read(source.data, data, shown, can_print)
+
+
+def _read(raw: bytes, data: dict, shown: str, can_print=None) -> tuple[Assessment, list[Problem]]:
+    document, problems = parse_document(raw, shown)
     if document is None:
         raise AssessmentError(problems)
     problems = _check(document, data)
-    if not problems and can_print is not None:
-        problems = list(unprintable(document, document.data, (), can_print))
     if problems:
         raise AssessmentError(problems)
-    assessment = from_json_data(document.data, data)
+    replaced: list[Problem] = []
+    value = document.data
+    if can_print is not None:
+        value = _printable(document, value, (), can_print, replaced)
+    assessment = from_json_data(value, data)
     known = practices(data)
     for id_ in [id_ for id_ in assessment.carried if id_ in known]:  # back in this version
         assessment.practices.setdefault(id_, assessment.carried.pop(id_))
-    return assessment
+    return assessment, replaced
 
 
-def _parse(raw: bytes, shown: str) -> tuple[Document | None, list[Problem]]:
+def _printable(document: Document, value, location: tuple, can_print, found: list[Problem]):
+    """`value` with every character `can_print` refuses replaced by REPLACEMENT."""
+    if isinstance(value, dict):
+        return {
+            key: _printable(document, item, (*location, key), can_print, found)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            _printable(document, item, (*location, index), can_print, found)
+            for index, item in enumerate(value)
+        ]
+    if not isinstance(value, str):
+        return value
+    missing = list(dict.fromkeys(char for char in value if not can_print(char)))
+    if not missing:
+        return value
+    named = ", ".join(f"'{char}' (U+{ord(char):04X})" for char in missing)
+    message = f"no installed font has {named}; printed as {REPLACEMENT} (U+FFFD)"
+    found.append(document.problem(location, message))
+    return "".join(REPLACEMENT if char in missing else char for char in value)
+
+
+def parse_document(
+    raw: bytes, shown: str, noun: str = "an assessment"
+) -> tuple[Document | None, list[Problem]]:
+    """The strict JSON of a file (an assessment, or `noun`: a ballot), with positions."""
+
     def fail(message: str, line: int = 1, column: int = 1, field: str = "(file)"):
         return None, [Problem(shown, line, column, field, message)]
 
     if len(raw) > MAX_BYTES:
-        return fail(too_big(len(raw)))
+        return fail(too_big(len(raw), noun))
     if b"\0" in raw:
-        return fail("this is a binary file, not an assessment (a JSON file)")
+        return fail(f"this is a binary file, not {noun} (a JSON file)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return fail("this file is not UTF-8 text, so not an assessment (a JSON file)")
+        return fail(f"this file is not UTF-8 text, so not {noun} (a JSON file)")
     try:
         value, value_marks, key_marks = jsontext.parse(text)
     except jsontext.JsonError as error:
         if error.location is not None:
             return fail(error.message, error.line, error.column, field_name(error.location))
-        return fail(f"not JSON, so not an assessment: {error.message}", error.line, error.column)
+        return fail(f"not JSON, so not {noun}: {error.message}", error.line, error.column)
     return Document(shown, value, value_marks, key_marks), []
-
-
-def too_big(size: int) -> str:
-    """Tenths of a megabyte rounded half up in whole numbers: the page's script says the same."""
-    tenths = (size + 50_000) // 100_000
-    return f"file is {tenths // 10}.{tenths % 10} MB; an assessment file may be at most 1 MB"
 
 
 def _check(document: Document, data: dict) -> list[Problem]:

@@ -27,7 +27,7 @@ from ..project import Project
 from ..render.markdown import MarkdownRenderer
 from ..store.cache import pdf_environment_key, printable_key
 from ..store.output import staging
-from .fonts import form_font, resolved_font_files
+from .fonts import form_font, resolved_font_files, signature
 from .renderer import PdfRenderer, harfbuzz_subset
 
 CACHE_DAYS = 30  # entries unused for this long are removed
@@ -80,7 +80,10 @@ def environment_key(project: Project) -> str:
     return pdf_environment_key(
         project,
         fonts=[*resolved_font_files(), form_font(project.font_cache)],  # the ones used
-        code=[Path(__file__).with_name(f"{name}.py") for name in ("renderer", "fill", "forms")],
+        code=[
+            Path(__file__).with_name(f"{name}.py")
+            for name in ("renderer", "fill", "forms", "appearances")
+        ],
         harfbuzz_subset=harfbuzz_subset(),
     )
 
@@ -122,9 +125,11 @@ class PdfPlan:
         printables: list[Printable],
         cache_dir: Path | None = None,
     ) -> None:
-        # Pre-filled header values (a workshop's, an assessment's) must show in fillable fields,
-        # whatever their script.
+        # Pre-filled values (a workshop's, an assessment's) must show in fillable fields: the
+        # form font gets every character of them that DejaVu Sans has.
         prefilled = {char for p in printables for _, _, value in p.header_fields for char in value}
+        # and a saved assessment's values, which its fillable plan's fields hold
+        prefilled |= {char for p in printables if p.filled for char in p.filled.typed()}
         self.project, self.toolkit, self.markdown = project, toolkit, markdown
         self.printables = printables
         self.characters = "".join(sorted(prefilled))
@@ -135,7 +140,11 @@ class PdfPlan:
         self.htmls: dict[str, str] = {}
         for printable in printables:
             html = self.renderer.html(printable)
-            options = (printable.variant, printable.paper, printable.landscape, printable.filename)
+            options: tuple = (printable.variant, printable.paper, printable.landscape)
+            options += (printable.filename,)
+            if printable.filled is not None:  # fonts the team's text may be set in
+                files = self.renderer.team_fonts.files(printable.filled.typed())
+                options += tuple(signature(Path(file)) for file in files)
             self.keys[printable.filename] = printable_key(environment, options, html)
             self.htmls[printable.filename] = html
 
@@ -270,7 +279,7 @@ def _assessment_of(printable: Printable) -> dict:
     rounds = (
         printable.filled.rounds if printable.kind == "results-report" else [printable.filled.round]
     )
-    return {"assessments": [{"file": f"{item.name}.json", "date": item.date} for item in rounds]}
+    return {"assessments": [{"file": item.file, "date": item.date} for item in rounds]}
 
 
 def write_manifest(path: Path, built: list[Built]) -> None:

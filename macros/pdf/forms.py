@@ -17,10 +17,17 @@ import re
 import pikepdf
 
 _GRAPHICS_STATE = re.compile(rb"/[^\s/]+\s+gs\s*")
+_FONT_SIZE = re.compile(rb"(/[^\s/]+)\s+[\d.]+\s+Tf")
+MULTILINE = 1 << 12  #: the /Ff flag of a text field that wraps
+ONE_LINE = 20  #: points: a text field taller than one ruled line (7.5 mm) holds several
 
 
-def fix_form_fields(data: bytes) -> bytes:
+def fix_form_fields(data: bytes, *, fit_text: bool = False) -> bytes:
     """The PDF `data` with one field per form element, valued radio states and clean /DA.
+
+    With `fit_text` (a saved assessment's form, whose fields hold the team's words), every
+    text field's font size is 0, "auto": readers size the text to fit the field as it is, and
+    as it is edited, instead of cutting it off; a field taller than one line wraps its text.
 
     Deterministic: the same input gives the same bytes (the file identifier is derived from the
     content), so reproducible builds stay reproducible.
@@ -38,12 +45,21 @@ def fix_form_fields(data: bytes) -> bytes:
         for holder in (form, *form.Fields):
             if "/DA" in holder:
                 holder.DA = pikepdf.String(_GRAPHICS_STATE.sub(b"", bytes(holder.DA)))
+            if fit_text and holder.get("/FT") == "/Tx" and "/DA" in holder:
+                holder.DA = pikepdf.String(_FONT_SIZE.sub(rb"\1 0 Tf", bytes(holder.DA)))
+                if _height(holder) > ONE_LINE:  # room for more lines: wrap the text
+                    holder.Ff = int(holder.get("/Ff", 0)) | MULTILINE
         if "/DA" not in form:  # the default for fields without their own
             form.DA = next((field.DA for field in form.Fields if "/DA" in field), "0 g")
         _tick_font(pdf, form)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def _height(field: pikepdf.Object) -> float:
+    rect = [float(value) for value in field.get("/Rect", [0, 0, 0, 0])]
+    return abs(rect[3] - rect[1])
 
 
 def _name_states_by_value(group: pikepdf.Object) -> None:

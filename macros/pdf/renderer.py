@@ -7,6 +7,7 @@ and nothing else, so content can never make it reach the network.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -20,10 +21,11 @@ from .. import model
 from ..catalogue import Printable
 from ..errors import RenderError
 from ..project import STYLES, TEMPLATES, Project
-from ..render.environment import make_environment
+from ..render.environment import has_cjk, make_environment
 from ..render.markdown import MarkdownRenderer
-from .fill import extra_lines, grow
-from .fonts import FAMILY, SOURCE_FAMILY, form_font
+from .appearances import with_appearances
+from .fill import extra_lines, fill, grow
+from .fonts import CJK_FAMILY, FAMILY, SOURCE_FAMILY, TeamFonts, cjk_form_font, form_font
 from .forms import fix_form_fields
 from .wrap import soft_wraps
 
@@ -109,12 +111,24 @@ class PdfRenderer:
             f'src: url("{form_font(project.font_cache, form_characters).as_uri()}"); }}'
             f'input, textarea {{ font-family: "{FAMILY}"; }}'
         )
+        cjk = (
+            cjk_form_font(project.font_cache, form_characters) if has_cjk(form_characters) else None
+        )
+        if cjk is not None:  # fields holding a team's Chinese, Japanese or Korean
+            form_font_face += (
+                f'@font-face {{ font-family: "{CJK_FAMILY}"; src: url("{cjk.as_uri()}"); }}'
+                f'input.tk-field-cjk {{ font-family: "{CJK_FAMILY}"; }}'
+            )
         self.stylesheets = [
             weasyprint.CSS(
                 filename=str(STYLES / "print.css"), url_fetcher=self.fetcher, font_config=self.fonts
             ),
             weasyprint.CSS(string=form_font_face, url_fetcher=self.fetcher, font_config=self.fonts),
         ]
+
+    @functools.cached_property
+    def team_fonts(self) -> TeamFonts:
+        return TeamFonts()
 
     def html(self, printable: Printable) -> str:
         return soft_wraps(self.environment.get_template(printable.template).render(doc=printable))
@@ -144,8 +158,10 @@ class PdfRenderer:
         try:
             with self.project.library_epoch():  # fontTools stamps subset fonts
                 document = self.layout(printable, html)
-                extra = extra_lines(document)
-                if extra:  # give the blank foot of each page to the answer areas on it
+                # Give the blank foot of each page to the answer areas on it: in the laid-out
+                # pages if fill can, else by laying out the HTML with the lines added.
+                extra = {} if fill(document) else extra_lines(document)
+                if extra:
                     filled = self.layout(printable, grow(html, extra))
                     if len(filled.pages) == len(document.pages):
                         document = filled
@@ -163,7 +179,9 @@ class PdfRenderer:
         # The text in the font the style sheets ask for; the form font only in form fields
         # (without DejaVu Sans, WeasyPrint would set the whole text in it).
         used = sorted({_family(font) for font in document.fonts.values()})
-        allowed = (SOURCE_FAMILY, FAMILY) if fillable else (SOURCE_FAMILY,)
+        allowed = {SOURCE_FAMILY, FAMILY} if fillable else {SOURCE_FAMILY}
+        if printable.filled is not None:  # text a team typed may need another font, and only it
+            allowed |= self.team_fonts.families(printable.filled.typed()) | {CJK_FAMILY}
         foreign = [family for family in used if family not in allowed]
         if foreign or SOURCE_FAMILY not in used:
             raise RenderError(
@@ -172,8 +190,33 @@ class PdfRenderer:
                 f"the {SOURCE_FAMILY} font is missing or hidden (Debian: fonts-dejavu-core)"
             )
         if fillable:
-            data = fix_form_fields(data)
+            data = fix_form_fields(data, fit_text=printable.filled is not None)
+        if fillable and printable.filled is not None:  # the team's words, in any script
+            data = with_appearances(data, lambda page: self._draw(printable, page, allowed))
         return Rendered(printable, data, len(document.pages))
+
+    def _draw(self, printable: Printable, html: str, allowed: set[str]) -> bytes:
+        """Field appearances (appearances.page_html) as a PDF, checked like a printable."""
+        warnings = _Warnings()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(warnings)
+        try:
+            with self.project.library_epoch():
+                document = weasyprint.HTML(
+                    string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=self.fetcher
+                ).render(font_config=self.fonts, cache=self.cache)
+                data = document.write_pdf(
+                    pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode()
+                )
+        finally:
+            logger.removeHandler(warnings)
+        used = {_family(font) for font in document.fonts.values()}
+        if warnings.messages or used - allowed:
+            raise RenderError(
+                f"{printable.filename}: its fields' text: "
+                + "; ".join([*warnings.messages, *sorted(used - allowed)])
+            )
+        return data
 
 
 def _family(font) -> str:

@@ -41,6 +41,20 @@ class _InMemory:
 _COMPILED = jinja2.MemcachedBytecodeCache(_InMemory())
 
 
+#: Chinese, Japanese and Korean: punctuation, kana, Han, Hangul, compatibility and wide forms.
+CJK_RANGES = ((0x3000, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return code >= 0x20000 or any(low <= code <= high for low, high in CJK_RANGES)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether a value needs the CJK form font (`is cjk` in the templates)."""
+    return any(is_cjk(char) for char in text)
+
+
 def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -59,5 +73,6 @@ def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinj
         rule_words=rule_words,
         drivers_of=toolkit.drivers_in,
     )
+    environment.tests["cjk"] = has_cjk
     environment.globals.update(toolkit=toolkit)
     return environment

@@ -17,7 +17,8 @@ from markupsafe import Markup
 from .. import model
 from ..assessment import PRIORITIES, rubric_data
 from ..assessment.checking import LINE_LIMIT, TEXT_LIMIT
-from ..assessment.fileformat import ACTION_FIELDS
+from ..assessment.consensus import NOTE_LIMIT
+from ..assessment.fileformat import ACTION_FIELDS, STATUSES
 from ..catalogue import PAPER_NAMES, PAPERS, Printable, Workshop, catalogue, pdf_filename
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer, plain
@@ -27,6 +28,7 @@ PAGES = {  # page name -> (Markdown file in content/, nav title)
     "drivers": ("drivers/index.md", "Implementation drivers"),
     "assessing": ("assessing.md", "Assessing infrastructure"),
     "assess": ("assess.md", "Assess"),
+    "ballot": ("ballot.md", "Ballot"),
     "principles": ("principles.md", "Principles and competencies"),
     "support": ("implementation-support.md", "Implementation support"),
     "references": ("references.md", "References"),
@@ -81,8 +83,10 @@ class SitePages:
             built=files.__contains__,
             assessment_data=script_json(rubric_data(toolkit)),
             assessment_priorities=PRIORITIES,
+            assessment_statuses=STATUSES,
             assessment_action_fields=ACTION_FIELDS,
             assessment_limits={"line": LINE_LIMIT, "text": TEXT_LIMIT},
+            ballot_note_limit=NOTE_LIMIT,
         )
 
     def nav(self) -> list:

@@ -53,6 +53,7 @@
   let chosen = new Set();
   let carried = new Map();
   let carriedTicks = new Map();
+  let records = new Map(); // consensus records by best practice id (merge.js shows them)
   let compared = [];
   let savedText = null; // the file last known to be saved (or opened): unsaved work differs
   let copyOff = false; // the team turned the automatic copy off for this session
@@ -85,6 +86,7 @@
     entry.notes = $("textarea", node).value;
     entry.carried_criteria = (carriedTicks.get(id) || []).slice();
     if (chosen.has(id)) entry.action = actionOf(id);
+    entry.consensus = records.get(id) || null;
     return entry;
   }
 
@@ -147,6 +149,7 @@
     chosen = new Set();
     carried = new Map();
     carriedTicks = new Map();
+    records = new Map();
     assessment.practices.forEach((entry, id) => { if (!PRACTICES.has(id)) carried.set(id, entry); });
     assessment.carried.forEach((entry, id) => { if (!PRACTICES.has(id)) carried.set(id, entry); });
     IDS.forEach((id) => {
@@ -160,6 +163,7 @@
       });
       setField($("textarea", node), entry.notes);
       if (entry.carried_criteria.length) carriedTicks.set(id, entry.carried_criteria.slice());
+      if (entry.consensus) records.set(id, entry.consensus);
       if (entry.action) {
         actions.set(id, Object.assign({}, entry.action));
         chosen.add(id);
@@ -168,6 +172,28 @@
     setField(NEXT_ASSESSMENT, assessment.next_assessment);
     if (Qual) Qual.apply(assessment);
     refresh();
+    document.dispatchEvent(new CustomEvent("tk-records", { detail: new Map(records) }));
+  }
+
+  /** merge.js records an item (consensus-scoring): its record, and the agreed rating as the
+   entry's rating. The rest of the page follows, as after a click on that rating. */
+  function recordConsensus(event) {
+    const id = event.detail.id;
+    if (!PRACTICES.has(id)) return;
+    if (event.detail.record) records.set(id, event.detail.record);
+    else records.delete(id);
+    if ("rating" in event.detail) {
+      $$("input[type=radio]", section(id)).forEach((radio) => {
+        radio.checked = radio.value === (event.detail.rating || "");
+      });
+      showRule(id);
+      const file = collect();
+      showTotals(file);
+      showResults(file);
+      showPlan(file, id);
+    }
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(autosave, 300);
   }
 
   // --- totals ----------------------------------------------------------------------------------
@@ -178,8 +204,13 @@
   function tallyWords(t) {
     const p = percent(t);
     const share = p === null ? "no best practice rated"
-      : p + "% (" + t.points + " of " + t.possible + " points)";
+      : p + "% (" + t.points + " of " + t.possible + " points; " + ratedOf(t) + ")";
     return t.not_rated ? share + "; " + t.not_rated + " " + DATA.not_rated.toLowerCase() : share;
+  }
+
+  /** How many best practices a percent rests on, as the PDFs say it: "27 of 33 rated". */
+  function ratedOf(t) {
+    return t.rated + " of " + (t.rated + t.not_rated) + " rated";
   }
 
   // --- showing the state -----------------------------------------------------------------------
@@ -278,11 +309,16 @@
 
   // --- results: chart and table, this assessment and up to three others -----------------------
 
+  /** This assessment and the compared ones, oldest first as in the results report (an
+   * undated one last, this assessment after the others of its date). */
   function series(file) {
     const current = { name: "This assessment", date: file.header.date, totals: tally(file) };
-    return [current].concat(compared.map((item) => ({
+    const all = compared.map((item) => ({
       name: item.name, date: (item.file.header || {}).date || "", totals: tally(item.file),
-    })));
+    })).concat([current]);
+    return all.map((item, index) => [item.date || "~", index, item])
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]))
+      .map((entry) => entry[2]);
   }
 
   function seriesLabel(item) { return item.date ? item.name + ", " + item.date : item.name; }
@@ -350,43 +386,55 @@
     return node;
   }
 
+  // Drawn at the width it is shown (one unit, one CSS pixel), so that its text keeps its size on
+  // a phone: each driver's name on a line of its own, then one bar per assessment, oldest
+  // first, in a shade or pattern that stays apart in greyscale, labelled with its percent and
+  // how many best practices it rests on.
   function drawChart(all) {
-    const bar = 18, gap = 14, left = 230, width = 700, right = 60, top = 24;
-    const plot = width - left - right;
-    const group = all.length * bar + gap;
-    const height = top + DRIVERS.length * group + 10;
+    const box = $(".tk-chart-svg");
+    const width = Math.max(300, Math.min(box.clientWidth || 700, 900));
+    const bar = 20, name = 20, gap = 10, top = 22, room = 140;
+    const plot = width - room - 4;
+    const group = name + all.length * bar + gap;
+    const height = top + DRIVERS.length * group;
     const chart = svg("svg", {
-      viewBox: "0 0 " + width + " " + height, width: "100%", role: "img",
+      viewBox: "0 0 " + width + " " + height, width: width, height: height, role: "img",
       "aria-labelledby": "tk-chart-title tk-chart-caption", class: "tk-chart-image",
     });
     chart.appendChild(svg("title", { id: "tk-chart-title" },
       "Bar chart: percent of possible points by driver for " + all.map(seriesLabel).join("; ")));
-    [0, 25, 50, 75, 100].forEach((tick) => {
-      const x = left + plot * tick / 100;
-      chart.appendChild(svg("line", {
-        x1: x, x2: x, y1: top - 6, y2: height - 10, class: "tk-chart-grid",
-      }));
+    const defs = svg("defs", {});
+    const hatch = svg("pattern", { id: "tk-hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse" });
+    hatch.appendChild(svg("rect", { width: 6, height: 6, fill: "#ffffff" }));
+    hatch.appendChild(svg("path", { d: "M0 6 L6 0", stroke: "#000000", "stroke-width": 1.2 }));
+    const dots = svg("pattern", { id: "tk-dots", width: 5, height: 5, patternUnits: "userSpaceOnUse" });
+    dots.appendChild(svg("rect", { width: 5, height: 5, fill: "#ffffff" }));
+    dots.appendChild(svg("circle", { cx: 2.5, cy: 2.5, r: 1.1, fill: "#000000" }));
+    defs.append(hatch, dots);
+    chart.appendChild(defs);
+    [0, 50, 100].forEach((tick) => {
+      const x = 2 + plot * tick / 100;
+      chart.appendChild(svg("line", { x1: x, x2: x, y1: top - 4, y2: height, class: "tk-chart-grid" }));
       chart.appendChild(svg("text", {
-        x: x, y: top - 10, "text-anchor": "middle", class: "tk-chart-tick",
+        x: x, y: top - 8, "text-anchor": tick ? (tick === 100 ? "end" : "middle") : "start",
+        class: "tk-chart-tick",
       }, tick + "%"));
     });
     DRIVERS.forEach((driver, row) => {
       const y0 = top + row * group;
-      chart.appendChild(svg("text", {
-        x: left - 8, y: y0 + (all.length * bar) / 2 + 5, "text-anchor": "end", class: "tk-chart-label",
-      }, driver.name));
+      chart.appendChild(svg("text", { x: 2, y: y0 + name - 5, class: "tk-chart-label" }, driver.name));
       all.forEach((item, index) => {
-        const p = percent(item.totals.drivers[driver.id]);
-        const y = y0 + index * bar;
+        const t = item.totals.drivers[driver.id];
+        const p = percent(t);
+        const y = y0 + name + index * bar;
+        const length = p === null ? 0 : Math.max(plot * p / 100, 1);
         if (p !== null) {
           chart.appendChild(svg("rect", {
-            x: left, y: y + 2, width: Math.max(plot * p / 100, 1), height: bar - 4,
-            class: "tk-chart-bar tk-series-" + index,
+            x: 2, y: y + 2, width: length, height: bar - 5, class: "tk-chart-bar tk-series-" + (index % 4),
           }));
         }
-        chart.appendChild(svg("text", {
-          x: left + (p === null ? 0 : plot * p / 100) + 4, y: y + bar - 5, class: "tk-chart-value",
-        }, p === null ? "not rated" : p + "%"));
+        chart.appendChild(svg("text", { x: 2 + length + 4, y: y + bar - 6, class: "tk-chart-value" },
+          p === null ? "not rated" : p + "% (" + ratedOf(t) + ")"));
       });
     });
     const legend = document.createElement("ul");
@@ -395,12 +443,12 @@
     all.forEach((item, index) => {
       const li = document.createElement("li");
       const swatch = document.createElement("span");
-      swatch.className = "tk-swatch tk-series-" + index;
+      swatch.className = "tk-swatch tk-series-" + (index % 4);
       li.appendChild(swatch);
       li.appendChild(document.createTextNode(seriesLabel(item)));
       legend.appendChild(li);
     });
-    $(".tk-chart-svg").replaceChildren(chart, legend);
+    box.replaceChildren(chart, legend);
   }
 
   // --- the action plan -------------------------------------------------------------------------
@@ -475,8 +523,25 @@
     $("[data-plan=choose]", node).checked = chosen.has(id);
     $(".tk-plan-fields", node).hidden = !chosen.has(id);
     $$("[data-field]", node).forEach((field) => {
-      field.value = (actions.get(id) || {})[field.getAttribute("data-field")] || "";
+      const value = (actions.get(id) || {})[field.getAttribute("data-field")] || "";
+      keepChoice(field, value);
+      field.value = value;
     });
+  }
+
+  /** A status id's label; a team's own words as they are. */
+  function statusLabel(status) {
+    return Object.prototype.hasOwnProperty.call(DATA.statuses, status) ? DATA.statuses[status] : status;
+  }
+
+  /** A status an older file wrote in its own words stays a choice of its row (never lost). */
+  function keepChoice(field, value) {
+    if (field.tagName !== "SELECT" || !value) return;
+    if (Array.from(field.options).some((option) => option.value === value)) return;
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = value;
+    field.appendChild(option);
   }
 
   function showPlan(file, changedId) {
@@ -506,7 +571,8 @@
         (unmet(id).length ? " Criteria not ticked: " + unmet(id).join(" ") : "");
       const values = { driver: practice.driver.name, "best-practice-or-gap": gap };
       ACTION_FIELDS.forEach((name) => {
-        values[name] = name === "priority" ? (DATA.priorities[action.priority] || "") : action[name];
+        values[name] = name === "priority" ? (DATA.priorities[action.priority] || "")
+          : name === "status" ? statusLabel(action.status) : action[name];
       });
       return { id: id, values: values };
     });
@@ -626,6 +692,19 @@
       const notes = Core.notices(read.assessment, DATA);
       status("Opened " + file.name + "." + (notes.length ? " " + notes.join(" ") : ""));
     });
+  }
+
+  /** The next round from this one: the plan goes on (ToolkitCore.nextRound). */
+  function startNextRound() {
+    const question = "Start the next round? The ratings, ticks, notes and date are emptied; the " +
+      "plan's actions stay. This work is not saved to a file; it stays in Recent versions.";
+    if (unsaved() && !window.confirm(question)) {
+      status("Nothing changed: the assessment on this page is as it was.");
+      return;
+    }
+    replaceWith(Core.nextRound(collect(), DATA), "before starting the next round");
+    status("Started the next round: every chosen action is kept with its status and due date. " +
+      "Fill in the date, rate again, and Save under a new name.");
   }
 
   /** Replace the form's content, keeping what it held in Recent versions first. */
@@ -994,7 +1073,14 @@
     compare: () => document.getElementById("tk-compare-file").click(),
     "export-plan": exportPlan,
     "print-plan": printPlan,
+    "next-round": startNextRound,
   };
+
+  let chartWidth = 0;
+  window.addEventListener("resize", () => { // the chart is drawn at the width it is shown
+    const width = $(".tk-chart-svg").clientWidth;
+    if (width && width !== chartWidth) { chartWidth = width; showResults(collect()); }
+  });
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("button[data-action]");
@@ -1008,6 +1094,10 @@
   document.getElementById("tk-compare-file").addEventListener("change", (event) => {
     compare(event.target.files);
     event.target.value = "";
+  });
+  document.addEventListener("tk-consensus", recordConsensus);
+  document.addEventListener("tk-records-wanted", () => {
+    document.dispatchEvent(new CustomEvent("tk-records", { detail: new Map(records) }));
   });
   document.addEventListener("input", changed);
   document.addEventListener("change", changed);

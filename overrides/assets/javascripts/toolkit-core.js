@@ -17,6 +17,8 @@ var ToolkitCore = (function () {
   const PRIORITIES = ["quick-win", "longer-term"];
   const HEADER_FIELDS = ["kind", "program", "organization", "date", "team"];
   const ACTION_FIELDS = ["strategy", "priority", "responsible", "resources", "timeline", "status"];
+  // An action's status as the page offers it (fileformat.STATUSES); the field stays free text.
+  const STATUSES = ["not-started", "in-progress", "done", "dropped"];
   const TOP_KEYS = ["format", "format_version", "toolkit", "header", "practices", "carried",
     "next_assessment", "qualitative", "composition"];
   const MODES = ["team", "interview"];
@@ -28,7 +30,19 @@ var ToolkitCore = (function () {
   const GROUP_FIELDS = ["characteristic", "group", "count"];
   const SMALLEST_GROUP = 3; // part 2 merges smaller groups: one or two people could be recognised
   const TOOLKIT_KEYS = ["title", "content_version"];
-  const ENTRY_KEYS = ["rating", "criteria", "notes", "action", "carried_criteria"];
+  const ENTRY_KEYS = ["rating", "criteria", "notes", "action", "carried_criteria", "consensus"];
+  const CONSENSUS_TEXTS = ["rationale", "evidence", "dissent"];
+  const CONSENSUS_KEYS = ["rounds"].concat(CONSENSUS_TEXTS, ["needs_evidence", "prefilled"]);
+  const NOT_RATED = "not_rated";
+  const MAX_ROUNDS = 9;
+  const MAX_VOTERS = 1000;
+  const BALLOT_FORMAT = "implementation-toolkit-ballot";
+  const BALLOT_VERSION = 1;
+  const BALLOT_KEYS = ["format", "format_version", "toolkit", "alias", "round", "votes"];
+  const VOTE_KEYS = ["rating", "criteria", "note"];
+  const NOTE_LIMIT = 500;
+  const MAX_ROUND = 9;
+  const NO_BALLOT = 'not a ballot file: it has no "format": "' + BALLOT_FORMAT + '"';
   const LINE_LIMIT = 300;
   const TEXT_LIMIT = 4000;
   const LINE_FIELDS = ["program", "organization"];
@@ -272,7 +286,8 @@ var ToolkitCore = (function () {
   }
 
   /** Every problem of a parsed file as [location, message, isKey], in checking.py's order. */
-  function check(value, data) {
+  /** Every problem of a parsed file (a ballot when `ballot`), as checking.py finds them. */
+  function check(value, data, ballot) {
     const found = [];
     const known = practicesOf(data);
     const scale = data.scale.map((rating) => rating.id);
@@ -315,33 +330,46 @@ var ToolkitCore = (function () {
       }
     }
 
-    if (!isMap(value) || value.get("format") !== FORMAT) return [[[], NO_FORMAT, false]];
-    mapping(value, [], TOP_KEYS, ["format_version", "toolkit", "practices"]);
-    const version = value.get("format_version");
-    if (value.has("format_version") && version !== 1 && version !== 2) {
-      add(["format_version"], "is not a format version this toolkit reads (1 or 2); " +
-        "a newer toolkit may have saved it");
-      return found;
-    }
-    const toolkit = value.get("toolkit");
-    if (value.has("toolkit") && mapping(toolkit, ["toolkit"], TOOLKIT_KEYS, TOOLKIT_KEYS)) {
-      text(toolkit.has("title") ? toolkit.get("title") : "", ["toolkit", "title"], LINE_LIMIT);
-      const saved = toolkit.has("content_version") ? toolkit.get("content_version") : "";
-      if (typeof saved !== "string") {
-        add(["toolkit", "content_version"], "expected text, found " + kind(saved));
-      } else if (!VERSION.test(saved)) {
-        add(["toolkit", "content_version"],
-          shorten(saved) + " is not a content version (16 hexadecimal digits)");
+    /** The format, version and toolkit (checking.py `head`): [version, same] or null. */
+    function head(format, noFormat, keys, required, versions) {
+      if (!isMap(value) || value.get("format") !== format) {
+        found.splice(0, found.length, [[], noFormat, false]);
+        return null;
       }
-      const title = data.toolkit.title;
-      if (!found.length && toolkit.get("title") !== title) {
-        return [[["toolkit", "title"], "this file was made with another toolkit ('" +
-          toolkit.get("title") + "'); this is '" + title + "'", false]];
+      mapping(value, [], keys, required);
+      const version = value.get("format_version");
+      if (value.has("format_version") && versions.indexOf(version) < 0) {
+        add(["format_version"], "is not a format version this toolkit reads (" +
+          versions.join(" or ") + "); a newer toolkit may have saved it");
+        return null;
       }
+      const toolkit = value.get("toolkit");
+      if (value.has("toolkit") && mapping(toolkit, ["toolkit"], TOOLKIT_KEYS, TOOLKIT_KEYS)) {
+        text(toolkit.has("title") ? toolkit.get("title") : "", ["toolkit", "title"], LINE_LIMIT);
+        const saved = toolkit.has("content_version") ? toolkit.get("content_version") : "";
+        if (typeof saved !== "string") {
+          add(["toolkit", "content_version"], "expected text, found " + kind(saved));
+        } else if (!VERSION.test(saved)) {
+          add(["toolkit", "content_version"],
+            shorten(saved) + " is not a content version (16 hexadecimal digits)");
+        }
+        const title = data.toolkit.title;
+        if (!found.length && toolkit.get("title") !== title) {
+          found.splice(0, found.length, [["toolkit", "title"], "this file was made with another " +
+            "toolkit ('" + toolkit.get("title") + "'); this is '" + title + "'", false]);
+          return null;
+        }
+      }
+      if (found.length || typeof version !== "number") return null;
+      return [version, toolkit.get("content_version") ===
+        (version === 1 && format === FORMAT ? data.content_version_1 : data.toolkit.content_version)];
     }
-    if (found.length || typeof version !== "number") return found;
-    const same = toolkit.get("content_version") ===
-      (version === 2 ? data.toolkit.content_version : data.content_version_1);
+
+    if (ballot) return checkBallot();
+    const started = head(FORMAT, NO_FORMAT, TOP_KEYS, ["format_version", "toolkit", "practices"],
+      [1, 2]);
+    if (!started) return found;
+    const version = started[0], same = started[1];
     const header = value.has("header") ? value.get("header") : new Map();
     if (mapping(header, ["header"], HEADER_FIELDS)) {
       HEADER_FIELDS.forEach((name) => {
@@ -483,15 +511,7 @@ var ToolkitCore = (function () {
     function checkEntry(entry, where, practice, version, same) {
       const keys = version === 2 ? ENTRY_KEYS : ENTRY_KEYS.slice(0, 4);
       if (!mapping(entry, where, keys, ["rating"])) return;
-      const rating = entry.get("rating");
-      if (entry.has("rating") && rating !== null) {
-        const good = practice ? typeof rating === "string" && scale.indexOf(rating) >= 0
-          : typeof rating === "string" && SLUG.test(rating);
-        if (!good) {
-          const shown = typeof rating === "string" ? shorten(rating) + " is not a rating; e" : "e";
-          add(where.concat(["rating"]), shown + "xpected one of " + scale.join(", ") + ", or null");
-        }
-      }
+      rating(entry, where, practice);
       if (entry.has("criteria")) {
         ticks(entry.get("criteria"), where.concat(["criteria"]), practice, version, same);
       }
@@ -499,7 +519,81 @@ var ToolkitCore = (function () {
         carriedTicks(entry.get("carried_criteria"), where.concat(["carried_criteria"]));
       }
       if (entry.has("notes")) text(entry.get("notes"), where.concat(["notes"]));
+      if (entry.has("consensus")) consensus(entry.get("consensus"), where.concat(["consensus"]), practice);
       if (entry.has("action")) checkAction(entry.get("action"), where.concat(["action"]));
+    }
+
+    function rating(entry, where, practice) {
+      const given = entry.get("rating");
+      if (entry.has("rating") && given !== null) {
+        const good = practice ? typeof given === "string" && scale.indexOf(given) >= 0
+          : typeof given === "string" && SLUG.test(given);
+        if (!good) {
+          const shown = typeof given === "string" ? shorten(given) + " is not a rating; e" : "e";
+          add(where.concat(["rating"]), shown + "xpected one of " + scale.join(", ") + ", or null");
+        }
+      }
+    }
+
+    function consensus(record, where, practice) {
+      if (!mapping(record, where, CONSENSUS_KEYS)) return;
+      const rounds = record.has("rounds") ? record.get("rounds") : [];
+      if (!Array.isArray(rounds)) add(where.concat(["rounds"]), "expected a list, found " + kind(rounds));
+      else if (rounds.length > MAX_ROUNDS) {
+        add(where.concat(["rounds"]), "has " + rounds.length + " rounds; at most " + MAX_ROUNDS +
+          " are kept");
+      } else rounds.forEach((counts, index) => roundCounts(counts, where.concat(["rounds", index]), practice));
+      CONSENSUS_TEXTS.forEach((name) => {
+        if (record.has(name)) text(record.get(name), where.concat([name]));
+      });
+      ["needs_evidence", "prefilled"].forEach((name) => {
+        if (record.has(name) && typeof record.get(name) !== "boolean") {
+          add(where.concat([name]), "expected true or false, found " + kind(record.get(name)));
+        }
+      });
+    }
+
+    function roundCounts(counts, where, practice) {
+      if (!isMap(counts)) { add(where, "expected a mapping of fields, found " + kind(counts)); return; }
+      counts.forEach((count, key) => {
+        const known = practice ? scale.indexOf(key) >= 0 : SLUG.test(key);
+        if (key !== NOT_RATED && !known) {
+          add(where.concat([key]), shorten(key) + " is not a rating; allowed: " +
+            scale.concat([NOT_RATED]).join(", "), true);
+        } else if (typeof count !== "number" || count < 0 || count > MAX_VOTERS) {
+          add(where.concat([key]), "expected a whole number from 0 to " + MAX_VOTERS + ", found " +
+            (typeof count === "number" ? String(count) : kind(count)));
+        }
+      });
+    }
+
+    function checkBallot() {
+      const started = head(BALLOT_FORMAT, NO_BALLOT, BALLOT_KEYS,
+        ["format_version", "toolkit", "votes"], [BALLOT_VERSION]);
+      if (!started) return found;
+      const same = started[1];
+      if (value.has("alias")) text(value.get("alias"), ["alias"], LINE_LIMIT);
+      const number = value.has("round") ? value.get("round") : 1;
+      if (typeof number !== "number" || number < 1 || number > MAX_ROUND) {
+        add(["round"], "expected a whole number from 1 to " + MAX_ROUND + ", found " +
+          (typeof number === "number" ? String(number) : kind(number)));
+      }
+      const votes = value.get("votes");
+      if (!isMap(votes)) {
+        add(["votes"], "expected a mapping of fields, found " + kind(votes));
+        return found;
+      }
+      votes.forEach((vote, id) => {
+        const where = ["votes", id];
+        if (!SLUG.test(id)) { add(where, shorten(id) + " is not a best practice id", true); return; }
+        const practice = known.get(id);
+        if (!practice && same) add(where, "this toolkit has no best practice " + shorten(id), true);
+        if (!mapping(vote, where, VOTE_KEYS, ["rating"])) return;
+        rating(vote, where, practice);
+        if (vote.has("criteria")) ticks(vote.get("criteria"), where.concat(["criteria"]), practice, 2, same);
+        if (vote.has("note")) text(vote.get("note"), where.concat(["note"]), NOTE_LIMIT);
+      });
+      return found;
     }
 
     function ticks(list, where, practice, version, same) {
@@ -543,10 +637,10 @@ var ToolkitCore = (function () {
 
   // --- reading a file (reading.py) ------------------------------------------------------------
 
-  function tooBig(size) {
+  function tooBig(size, noun) {
     const tenths = Math.floor((size + 50000) / 100000);
     return "file is " + Math.floor(tenths / 10) + "." + (tenths % 10) +
-      " MB; an assessment file may be at most 1 MB";
+      " MB; " + (noun || "an assessment") + " file may be at most 1 MB";
   }
 
   function compareText(a, b) {
@@ -572,22 +666,34 @@ var ToolkitCore = (function () {
   /** Read a file's bytes (a Uint8Array) as --assessment reads them. Returns {assessment} or
    {problems: ["shown:line:column: field: message", ...]}. */
   function readBytes(bytes, data, shown) {
+    const read = readChecked(bytes, data, shown, "an assessment", false);
+    return read.problems ? read : { assessment: upgrade(read.value, data) };
+  }
+
+  /** The checked value of a file's bytes, an assessment or (when `ballot`) a ballot: {value}
+   or {problems}, as reading.py reads either. */
+  function readChecked(bytes, data, shown, noun, ballot) {
     const fail = (message, line, column, field) => ({
       problems: [shown + ":" + (line || 1) + ":" + (column || 1) + ": " + (field || "(file)") +
         ": " + message],
     });
-    if (bytes.length > MAX_BYTES) return fail(tooBig(bytes.length));
-    if (bytes.indexOf(0) >= 0) return fail("this is a binary file, not an assessment (a JSON file)");
+    if (bytes.length > MAX_BYTES) return fail(tooBig(bytes.length, noun));
+    if (bytes.indexOf(0) >= 0) return fail("this is a binary file, not " + noun + " (a JSON file)");
     let text;
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(bytes); // drops a UTF-8 BOM
     } catch (error) {
-      return fail("this file is not UTF-8 text, so not an assessment (a JSON file)");
+      return fail("this file is not UTF-8 text, so not " + noun + " (a JSON file)");
     }
-    return readText(text, data, shown);
+    return checkText(text, data, shown, noun, ballot);
   }
 
   function readText(text, data, shown) {
+    const read = checkText(text, data, shown, "an assessment", false);
+    return read.problems ? read : { assessment: upgrade(read.value, data) };
+  }
+
+  function checkText(text, data, shown, noun, ballot) {
     let parsed;
     try {
       parsed = parseJson(text);
@@ -599,9 +705,9 @@ var ToolkitCore = (function () {
           ": " + error.message] };
       }
       return { problems: [shown + ":" + line + ":" + column +
-        ": (file): not JSON, so not an assessment: " + error.message] };
+        ": (file): not JSON, so not " + noun + ": " + error.message] };
     }
-    const found = check(parsed.value, data);
+    const found = check(parsed.value, data, ballot);
     if (found.length) {
       // Sorted and without repeats, as Python's RubricError lists them.
       const problems = found.map(([location, message, key]) => {
@@ -613,13 +719,14 @@ var ToolkitCore = (function () {
         shown + ":" + line + ":" + column + ": " + field + ": " + message);
       return { problems: lines.filter((text, index) => lines.indexOf(text) === index) };
     }
-    return { assessment: upgrade(parsed.value, data) };
+    return { value: parsed.value };
   }
 
   // --- the record (fileformat.py) --------------------------------------------------------------
 
   function emptyEntry() {
-    return { rating: null, criteria: [], notes: "", action: null, carried_criteria: [] };
+    return { rating: null, criteria: [], notes: "", action: null, carried_criteria: [],
+      consensus: null };
   }
 
   /** The checked file as the page holds it: format 2, ticks placed or carried. */
@@ -649,6 +756,15 @@ var ToolkitCore = (function () {
       if (action) {
         result.action = Object.create(null);
         ACTION_FIELDS.forEach((name) => { result.action[name] = get(action, name, ""); });
+      }
+      const record = get(item, "consensus", null);
+      if (record) {
+        result.consensus = {
+          rounds: get(record, "rounds", []).map((counts) => new Map(counts)),
+          needs_evidence: get(record, "needs_evidence", false),
+          prefilled: get(record, "prefilled", false),
+        };
+        CONSENSUS_TEXTS.forEach((name) => { result.consensus[name] = get(record, name, ""); });
       }
       return result;
     }
@@ -779,7 +895,7 @@ var ToolkitCore = (function () {
     return result;
   }
 
-  function entryJson(entry, practice) {
+  function entryJson(entry, practice, scale) {
     const order = criterionIds(practice);
     const ticked = order.filter((id) => entry.criteria.indexOf(id) >= 0)
       .concat(entry.criteria.filter((id) => order.indexOf(id) < 0));
@@ -789,15 +905,61 @@ var ToolkitCore = (function () {
       ACTION_FIELDS.forEach((name) => { result.action[name] = entry.action[name]; });
     }
     if (entry.carried_criteria.length) result.carried_criteria = entry.carried_criteria.slice();
+    if (entry.consensus) result.consensus = consensusJson(entry.consensus, practice, scale);
     return result;
+  }
+
+  /** Each round's counts in the scale's order then Not rated (a carried entry's as read). */
+  function consensusJson(record, practice, scale) {
+    const rounds = record.rounds.map((counts) => {
+      const given = {};
+      if (practice) scale.concat([NOT_RATED]).forEach((key) => { given[key] = counts.get(key) || 0; });
+      else counts.forEach((count, key) => { given[key] = count; });
+      return given;
+    });
+    const result = { rounds: rounds };
+    CONSENSUS_TEXTS.forEach((name) => { result[name] = record[name]; });
+    result.needs_evidence = record.needs_evidence;
+    result.prefilled = record.prefilled;
+    return result;
+  }
+
+  /** The next round from the last one (fileformat.next_round): the header without its date, no
+   * ratings, ticks or notes, every action kept with its due date and status (empty becomes
+   * not-started); entries this toolkit does not have kept as they were. */
+  function nextRound(assessment, data) {
+    const known = practicesOf(data);
+    const header = Object.create(null);
+    HEADER_FIELDS.forEach((name) => { header[name] = name === "date" ? "" : assessment.header[name]; });
+    const practices = new Map();
+    assessment.practices.forEach((entry, id) => {
+      if (!known.has(id)) { practices.set(id, entry); return; }
+      const fresh = emptyEntry();
+      if (entry.action) {
+        fresh.action = Object.create(null);
+        ACTION_FIELDS.forEach((name) => { fresh.action[name] = entry.action[name]; });
+        fresh.action.status = entry.action.status || "not-started";
+      }
+      practices.set(id, fresh);
+    });
+    return {
+      toolkit_title: assessment.toolkit_title,
+      content_version: assessment.content_version,
+      format_version: assessment.format_version,
+      header: header,
+      practices: practices,
+      carried: new Map(assessment.carried),
+      next_assessment: "",
+    };
   }
 
   /** The canonical file: the bytes fileformat.to_json writes for the same assessment. */
   function toJson(assessment, data) {
     const known = practicesOf(data);
     const practices = Object.create(null), carried = Object.create(null);
+    const scale = data.scale.map((rating) => rating.id);
     known.forEach((practice, id) => {
-      practices[id] = entryJson(assessment.practices.get(id) || emptyEntry(), practice);
+      practices[id] = entryJson(assessment.practices.get(id) || emptyEntry(), practice, scale);
     });
     assessment.practices.forEach((entry, id) => { if (!known.has(id)) carried[id] = entryJson(entry, null); });
     assessment.carried.forEach((entry, id) => {
@@ -893,8 +1055,12 @@ var ToolkitCore = (function () {
 
   return {
     FORMAT: FORMAT, FORMAT_VERSION: FORMAT_VERSION, MAX_BYTES: MAX_BYTES, LINE_LIMIT: LINE_LIMIT,
+    STATUSES: STATUSES, nextRound: nextRound,
     TEXT_LIMIT: TEXT_LIMIT, HEADER_FIELDS: HEADER_FIELDS, ACTION_FIELDS: ACTION_FIELDS,
-    ANOTHER: ANOTHER, LINE_FIELDS: LINE_FIELDS, MAX_DEPTH: MAX_DEPTH,
+    ANOTHER: ANOTHER, LINE_FIELDS: LINE_FIELDS, MAX_DEPTH: MAX_DEPTH, NOT_RATED: NOT_RATED,
+    BALLOT_FORMAT: BALLOT_FORMAT, BALLOT_VERSION: BALLOT_VERSION, NOTE_LIMIT: NOTE_LIMIT,
+    MAX_ROUND: MAX_ROUND, MAX_ROUNDS: MAX_ROUNDS, CONSENSUS_TEXTS: CONSENSUS_TEXTS,
+    readChecked: readChecked,
     parseJson: parseJson, check: check, readBytes: readBytes, readText: readText,
     upgrade: upgrade, unknown: unknown, notices: notices, toJson: toJson, emptyEntry: emptyEntry,
     criterionIds: criterionIds, practicesOf: practicesOf, totals: totals, percent: percent,
