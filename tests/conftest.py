@@ -76,6 +76,23 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_folder(tmp_path_factory, "real", _build_real) / "site"
 
 
+@pytest.fixture(scope="module")
+def roots(built_site: Path):
+    """The built site from the file system and over HTTP (a local server for the module)."""
+    from site_tools import serve_directory
+
+    with serve_directory(built_site) as base:
+        yield {"file": built_site.resolve().as_uri() + "/", "http": base}
+
+
+@pytest.fixture(scope="module")
+def data(toolkit: Toolkit) -> dict:
+    """The rubric data the Assess page embeds and macros.assessment scores with, per module."""
+    from macros.assessment import rubric_data
+
+    return rubric_data(toolkit)
+
+
 FIXTURE_RUBRIC = Path(__file__).resolve().parent / "fixtures" / "rubric"
 
 

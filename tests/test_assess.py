@@ -23,9 +23,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_tools import driver_data, plain, serve_directory
+from site_tools import driver_data, plain
 
-from macros.assessment import read_assessment, rubric_data, to_json, totals
+from macros.assessment import read_assessment, to_json, totals
 from macros.assessment.fileformat import next_round
 
 pytestmark = pytest.mark.browser
@@ -35,17 +35,6 @@ LABELS = {"in-place": "In place (2)", "partially-in-place": "Partially in place 
 LABELS["not-in-place"] = "Not in place (0)"
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> & "quoted"'
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
-
-
-@pytest.fixture(scope="module")
-def roots(built_site):
-    with serve_directory(built_site) as base:
-        yield {"file": built_site.resolve().as_uri() + "/", "http": base}
-
-
-@pytest.fixture(scope="module")
-def data(toolkit) -> dict:
-    return rubric_data(toolkit)
 
 
 def practices_in_order() -> list[dict]:

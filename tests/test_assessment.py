@@ -30,11 +30,6 @@ from macros.source.load import load_rubric
 
 
 @pytest.fixture(scope="module")
-def data(toolkit) -> dict:
-    return rubric_data(toolkit)
-
-
-@pytest.fixture(scope="module")
 def example(project_root):
     return project_root / "examples" / "assessment-example.json"
 

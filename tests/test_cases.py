@@ -11,18 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from macros.assessment import rubric_data, to_json, totals
+from macros.assessment import to_json, totals
 from macros.assessment.fileformat import STATUSES, next_round, notices
 from macros.assessment.reading import AssessmentError, read_bytes
 
 CASES = Path(__file__).resolve().parent / "cases"
 CORE = Path(__file__).resolve().parent.parent / "overrides/assets/javascripts/toolkit-core.js"
 RECORD_CASES = sorted(CASES.glob("record-*.json"))
-
-
-@pytest.fixture(scope="module")
-def data(toolkit) -> dict:
-    return rubric_data(toolkit)
 
 
 def case_bytes(case: dict, data: dict) -> bytes:

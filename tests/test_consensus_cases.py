@@ -19,13 +19,6 @@ BALLOT_CASES = sorted(CASES.glob("ballot-*.json"))
 MERGE_CASES = sorted(CASES.glob("merge-*.json"))
 
 
-@pytest.fixture(scope="module")
-def data(toolkit) -> dict:
-    from macros.assessment import rubric_data
-
-    return rubric_data(toolkit)
-
-
 def python_ballot(text: str, data: dict) -> dict:
     try:
         ballot = consensus.read_ballot_bytes(text.encode("utf-8"), data, "case.json")

@@ -11,26 +11,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from site_tools import serve_directory
 
-from macros.assessment import consensus, read_assessment, rubric_data
+from macros.assessment import consensus, read_assessment
 
 pytestmark = pytest.mark.browser
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples" / "ballots").glob("*.json"))
 ITEM = "selection-job-descriptions"  # contested in the example set
 RATIONALE = "Descriptions exist for two of three roles; <b>not</b> yet for coaches."
-
-
-@pytest.fixture(scope="module")
-def roots(built_site):
-    with serve_directory(built_site) as base:
-        yield {"file": built_site.resolve().as_uri() + "/", "http": base}
-
-
-@pytest.fixture(scope="module")
-def data(toolkit) -> dict:
-    return rubric_data(toolkit)
 
 
 def new_tab(browser, **options):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_assess import Tab, assert_clean, opened
 
-from macros.assessment import read_bytes, rubric_data
+from macros.assessment import read_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,6 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE = EXAMPLE / "assessment-qualitative-example.json"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\"> & {{ 7 * 7 }}"
 FIRST = "selection-q-accountable"  # the rubric's first question
-
-
-@pytest.fixture(scope="module")
-def roots(built_site):
-    return {"file": built_site.resolve().as_uri() + "/"}
-
-
-@pytest.fixture(scope="module")
-def data(toolkit) -> dict:
-    return rubric_data(toolkit)
 
 
 def saved(tab: Tab, data: dict):

@@ -13,11 +13,10 @@ import json
 from pathlib import Path
 
 import pytest
-from site_tools import serve_directory
 from test_assess import EXAMPLE, Tab, assert_clean, low_rated, make_files, opened
 from test_cases import case_bytes
 
-from macros.assessment import read_assessment, rubric_data, to_json
+from macros.assessment import read_assessment, to_json
 
 pytestmark = pytest.mark.browser
 
@@ -25,17 +24,6 @@ CASES = Path(__file__).resolve().parent / "cases"
 STORAGE_KEY = "implementation-toolkit-assessment:" + (
     "Best Practices and Tools to Assess Implementation Infrastructure"
 )
-
-
-@pytest.fixture(scope="module")
-def roots(built_site):
-    with serve_directory(built_site) as base:
-        yield {"file": built_site.resolve().as_uri() + "/", "http": base}
-
-
-@pytest.fixture(scope="module")
-def data(toolkit) -> dict:
-    return rubric_data(toolkit)
 
 
 @pytest.fixture(scope="module")
