@@ -10,9 +10,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import model
 from ..render.markdown import plain
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 FORMAT = "implementation-toolkit-assessment"
 FORMAT_VERSION = 2  #: 2: criteria ticked by id; 1 (still read, upgraded): by position
@@ -246,32 +250,7 @@ def next_round(assessment: Assessment, data: dict) -> Assessment:
 
 def content_version(toolkit: model.Toolkit) -> str:
     """A hash of what an assessment file refers to: the scale and every best practice."""
-    content = {
-        "scale": [[rating.id, rating.score] for rating in toolkit.forms.rating_scale],
-        "drivers": [
-            [
-                driver.id,
-                driver.category,
-                [
-                    [
-                        practice.id,
-                        practice.statement,
-                        None
-                        if practice.criteria is None
-                        else [
-                            practice.criteria.rule,
-                            practice.criteria.count,
-                            [[item.id, item.text] for item in practice.criteria.items],
-                            practice.criteria.examples,
-                        ],
-                    ]
-                    for practice in driver.best_practices
-                ],
-            ]
-            for driver in toolkit.drivers
-        ],
-    }
-    return _hash(content)
+    return _content_hash(toolkit, lambda item: [item.id, item.text])
 
 
 def content_version_1(toolkit: model.Toolkit) -> str:
@@ -279,6 +258,11 @@ def content_version_1(toolkit: model.Toolkit) -> str:
 
     A version 1 file that names it ticked criteria by their position in today's lists, so its
     numbers map to today's ids; any other version 1 file cannot be placed safely."""
+    return _content_hash(toolkit, lambda item: item.text)
+
+
+def _content_hash(toolkit: model.Toolkit, criterion: Callable[[model.Criterion], object]) -> str:
+    """The scale and every best practice, each criterion as `criterion` writes it, hashed."""
     content = {
         "scale": [[rating.id, rating.score] for rating in toolkit.forms.rating_scale],
         "drivers": [
@@ -294,7 +278,7 @@ def content_version_1(toolkit: model.Toolkit) -> str:
                         else [
                             practice.criteria.rule,
                             practice.criteria.count,
-                            [item.text for item in practice.criteria.items],
+                            [criterion(item) for item in practice.criteria.items],
                             practice.criteria.examples,
                         ],
                     ]
