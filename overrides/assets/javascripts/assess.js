@@ -43,6 +43,8 @@
   const HEADER_INPUTS = {};
   HEADER_FIELDS.slice(1).forEach((name) => { HEADER_INPUTS[name] = $("[data-header=" + name + "]"); });
   const NEXT_ASSESSMENT = $("[data-plan-next]");
+  const PROGRESS = document.getElementById("tk-progress");
+  const SUMMARY = document.getElementById("tk-assess-summary"); // what a screen reader hears
   const planItems = new Map(); // practice id -> its plan item
   const planHeadings = new Map(); // driver id -> its heading in the plan
 
@@ -82,6 +84,7 @@
     const checked = $("input[type=radio]:checked", node);
     const entry = Core.emptyEntry();
     entry.rating = checked && checked.value ? checked.value : null;
+    entry.not_rated = Boolean(checked) && !checked.value; // chosen on purpose, not undiscussed
     entry.criteria = $$("input[type=checkbox]:checked", node).map((box) => box.value);
     entry.notes = $("textarea", node).value;
     entry.carried_criteria = (carriedTicks.get(id) || []).slice();
@@ -156,7 +159,7 @@
       const entry = assessment.practices.get(id) || Core.emptyEntry();
       const node = section(id);
       $$("input[type=radio]", node).forEach((radio) => {
-        radio.checked = radio.value === (entry.rating || "");
+        radio.checked = entry.rating ? radio.value === entry.rating : entry.not_rated && !radio.value;
       });
       $$("input[type=checkbox]", node).forEach((box) => {
         box.checked = entry.criteria.indexOf(box.value) >= 0;
@@ -213,6 +216,15 @@
     return t.rated + " of " + (t.rated + t.not_rated) + " rated";
   }
 
+  /** "12 of 33 discussed": rated, or Not rated chosen on purpose. */
+  function progressWords(file) {
+    const done = IDS.filter((id) => {
+      const entry = file.practices.get(id);
+      return entry.rating !== null || entry.not_rated;
+    }).length;
+    return done + " of " + IDS.length + " discussed";
+  }
+
   // --- showing the state -----------------------------------------------------------------------
 
   function refresh() {
@@ -244,6 +256,7 @@
   }
 
   function showTotals(file) {
+    PROGRESS.textContent = progressWords(file);
     const result = tally(file);
     DRIVERS.forEach((driver) => {
       const output = $("output[data-total='driver:" + driver.id + "']");
@@ -690,7 +703,7 @@
       replaceWith(read.assessment, "before opening " + file.name);
       savedText = currentText();
       const notes = Core.notices(read.assessment, DATA);
-      status("Opened " + file.name + "." + (notes.length ? " " + notes.join(" ") : ""));
+      status("Opened " + file.name + "." + (notes.length ? " " + brief(notes) : ""));
     });
   }
 
@@ -730,7 +743,8 @@
         } else {
           compared.push(result);
           messages.push("Comparing " + result.name + "." + (result.unknown.length
-            ? " Not compared, not in this toolkit version: " + result.unknown.join(", ") + "." : ""));
+            ? " " + brief(["Not compared, not in this toolkit version: " +
+              result.unknown.join(", ") + "."], "below the chart") : ""));
         }
       });
       if (refused.length) {
@@ -843,7 +857,7 @@
     const when = stored.saved ? new Date(stored.saved).toLocaleString() : "unknown";
     const notes = Core.notices(read.assessment, DATA);
     status("Restored the automatic copy kept in this browser (last change " + when + "). " +
-      "Save a file to keep it." + (notes.length ? " " + notes.join(" ") : ""));
+      "Save a file to keep it." + (notes.length ? " " + brief(notes) : ""));
     return true;
   }
 
@@ -977,6 +991,28 @@
     status("Removed: nothing of this assessment is stored in this browser now.");
   }
 
+  /** One polite message after a rating (or a tick) changes, once the keys have settled: the
+   driver's subtotal, the overall total and the progress (a tick: the rule's status). */
+  function announce(file, id, ticked) {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      const practice = PRACTICES.get(id);
+      const result = tally(file);
+      SUMMARY.textContent = ticked && practice.criteria
+        ? $("[data-rule-status]", section(id)).textContent
+        : practice.driver.name + " subtotal: " + tallyWords(result.drivers[practice.driver.id]) +
+          ". Overall: " + tallyWords(result.overall) + ". " + progressWords(file) + ".";
+    }, 500);
+  }
+  let announceTimer = null;
+
+  /** The file's notices for the status line; a long list is summarised there (the page lists
+   it in full under the toolbar). */
+  function brief(notes, where) {
+    return notes.map((note) => (note.length > 200 ? note.slice(0, note.indexOf(":") + 1) +
+      " listed " + (where || "under the toolbar") + "." : note)).join(" ");
+  }
+
   function status(message, problem) {
     const node = document.getElementById("tk-assess-status");
     node.textContent = message;
@@ -1039,6 +1075,7 @@
       showTotals(file);
       showResults(file);
       showPlan(file, id);
+      announce(file, id, target.type === "checkbox");
     } else if (target.closest("#tk-qual, #tk-composition")) {
       const file = collect();
       showPlanTable(file, candidates(file));
@@ -1129,4 +1166,7 @@
   showVersions();
   showUnreadable();
   if (copyOff || !restore()) refresh();
+  // Live from now on: what the page says while it loads is shown, not announced.
+  document.getElementById("tk-assess-status").setAttribute("role", "status");
+  SUMMARY.setAttribute("role", "status");
 })();
