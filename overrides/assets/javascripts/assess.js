@@ -481,27 +481,32 @@
       .map((item) => item.text);
   }
 
-  // Every best practice has its plan item from the start, hidden until it is a candidate: a
-  // rating change then shows, hides or updates one item, never rebuilds the list.
+  // A best practice gets its plan item the first time it is a candidate, in the rubric's order
+  // (a page that loads empty builds none); a rating change then shows, hides or updates one
+  // item, never rebuilds the list.
   function buildPlan() {
-    const blocks = [];
-    DRIVERS.forEach((driver) => {
+    $(".tk-plan-list").replaceChildren(...DRIVERS.map((driver) => {
       const heading = document.createElement("h3");
       heading.textContent = driver.name;
       heading.id = "plan-driver-" + driver.id;
       planHeadings.set(driver.id, heading);
-      blocks.push(heading);
-      driver.practices.forEach((practice) => blocks.push(planItem(practice.id)));
-    });
-    $(".tk-plan-list").replaceChildren(...blocks);
+      return heading;
+    }));
   }
 
+  /** The plan item of `id`, made and put in its place the first time it is asked for. */
   function planItem(id) {
+    if (planItems.has(id)) return planItems.get(id);
     const practice = PRACTICES.get(id);
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
     planItems.set(id, node);
     node.hidden = true;
+    const next = IDS.slice(IDS.indexOf(id) + 1).map((other) => {
+      const driver = PRACTICES.get(other).driver;
+      return driver === practice.driver ? planItems.get(other) : planHeadings.get(driver.id);
+    }).find(Boolean);
+    $(".tk-plan-list").insertBefore(node, next || null);
     // The heading is made here: in the template, an h4 would follow the page's h2 (invalid HTML).
     node.prepend(cell("h4", practice.driver.name + " " + practice.number + ". " + practice.statement));
     node.firstElementChild.className = "tk-plan-statement";
@@ -519,11 +524,12 @@
       field.setAttribute("data-practice", id);
       $("label[data-for=" + name + "]", node).htmlFor = field.id;
     });
+    fillPlanFields(id);
     return node;
   }
 
   function showPlanItem(id, entry) {
-    const node = planItems.get(id);
+    const node = planItem(id);
     $(".tk-plan-rating", node).textContent = "Rating: " +
       (entry.rating ? LABELS.get(entry.rating) + " (" + SCORES.get(entry.rating) + ")" : DATA.not_rated);
     const missing = unmet(id);
@@ -533,6 +539,7 @@
 
   function fillPlanFields(id) {
     const node = planItems.get(id);
+    if (!node) return; // made when first listed, with its fields filled then
     $("[data-plan=choose]", node).checked = chosen.has(id);
     $(".tk-plan-fields", node).hidden = !chosen.has(id);
     $$("[data-field]", node).forEach((field) => {
@@ -561,6 +568,7 @@
     const ids = candidates(file);
     const listed = new Set(ids);
     (changedId ? [changedId] : IDS).forEach((id) => {
+      if (!listed.has(id) && !planItems.has(id)) return;
       showPlanItem(id, file.practices.get(id));
       planItems.get(id).hidden = !listed.has(id);
     });
