@@ -339,8 +339,8 @@
   });
   document.addEventListener("tk-records", (event) => {
     records = new Map(event.detail);
-    if (rows.size) draw();
-    else root.classList.toggle("tk-merge-empty", records.size === 0);
+    if (rows.size || records.size) draw(); // a file with records shows them at once
+    else root.classList.add("tk-merge-empty");
   });
   document.addEventListener("change", (event) => { // a rating chosen in the form
     if (rows.size && event.target.closest && event.target.closest(".tk-assess-item")) draw();
