@@ -366,6 +366,32 @@ def test_each_fix_is_real_and_documented_by_a_comment_beside_its_text(toolkit, p
         assert normalized(fix.comment) in comments, f"{file_of(fix.path)}: {fix.comment}"
 
 
+# Source lines the rubric leaves out (a heading, a figure caption, a handout's title), by source
+# file and line: each is quoted in a comment of the rubric file that holds the text around it.
+LEFT_OUT = (
+    ("000", 56, "toolkit.yaml"),
+    ("000", 88, "toolkit.yaml"),
+    ("000", 112, "toolkit.yaml"),
+    ("001", 12, "drivers/selection.yaml"),
+    ("001", 169, "drivers/systems-intervention.yaml"),
+    ("001", 313, "drivers/fidelity.yaml"),
+    ("002", 1, "drivers/decision-support-data-system.yaml"),
+    ("004", 95, "implementation-support.yaml"),
+)
+
+
+@pytest.mark.parametrize(("source", "number", "file"), LEFT_OUT)
+def test_a_left_out_source_line_is_quoted_with_its_number_in_a_comment(
+    source, number, file, project_root
+):
+    line = normalized(seed_text(source).splitlines()[number - 1])
+    comments = comments_of(project_root / "rubric" / file)
+    assert line, f"{source} line {number} is blank"
+    assert re.search(rf'"{re.escape(line)}" \((?:(?:[A-Z]|\d{{3}}) )?line {number}\)', comments), (
+        f"{file}: no comment quotes {line!r} with its line {number}"
+    )
+
+
 def test_the_toolkits_own_text_copies_no_source_passage(toolkit, source_texts):
     """Text the source gives word for word must be credited to the source, not the toolkit."""
     everything = " ".join(source_texts.values())
