@@ -483,6 +483,30 @@ def test_selection_4_needs_all_items(toolkit):
     assert_all_of(criteria_of(toolkit, "selection", 4), 5)
 
 
+def test_an_all_rule_the_source_does_not_state_is_documented_as_the_toolkits_reading(
+    toolkit, project_root
+):
+    """A list after "Training is:" has no rule in the source: a comment beside it says how the
+    toolkit reads it, so the rule is never passed off as the source's."""
+    unstated = []
+    for driver in toolkit.drivers:
+        comments = comments_of(project_root / "rubric" / "drivers" / f"{driver.id}.yaml")
+        for practice in driver.best_practices:
+            lead = normalized(practice.explanation)
+            if practice.criteria is None or practice.criteria.rule != "all":
+                continue
+            if "all of the following" in lead:
+                continue
+            unstated.append(practice.id)
+            reading = f'states no rule after "{lead}": this toolkit reads the list as all of the'
+            assert reading in comments, f"{driver.id}.yaml: {practice.id}"
+    assert unstated == [
+        "selection-job-descriptions",
+        "selection-skills-understood",
+        "training-skill-based",
+    ]
+
+
 # --- discussion questions -------------------------------------------------------------------------
 
 
