@@ -442,9 +442,7 @@ def test_home_page_leads_with_what_the_toolkit_offers_and_keeps_provenance_to_a_
     root = article(page(built_site / "index.html"))
     assert root.find_all("dl") == []  # no list of sources: the References page has it
     (provenance,) = root.find_all("p", "tk-provenance")
-    assert [a.get("href") for a in provenance.find_all("a")] == [
-        "references.html#source-materials"
-    ]
+    assert [a.get("href") for a in provenance.find_all("a")] == ["references.html#source-materials"]
     assert len(provenance.text()) < 300
     cards = root.one("div", "tk-paths")
     order = list(root.iter())
