@@ -146,8 +146,12 @@ def lighthouse(site: Path) -> dict:
     if not LIGHTHOUSE.exists():
         print("Lighthouse not measured: npm install --prefix .cache/tools lighthouse@12.2.3")
         return {}
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # no line per request
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     results: dict = {}
