@@ -405,9 +405,7 @@
   // how many best practices it rests on.
   function drawChart(all) {
     const box = $(".tk-chart-svg");
-    drawn = all;
-    if (!chartWidth) return; // drawn once the box has its width (a ResizeObserver says)
-    const width = Math.max(300, Math.min(chartWidth, 900));
+    const width = Math.max(300, Math.min(box.clientWidth || 700, 900));
     const bar = 20, name = 20, gap = 10, top = 22, room = 140;
     const plot = width - room - 4;
     const group = name + all.length * bar + gap;
@@ -1123,22 +1121,11 @@
     "next-round": startNextRound,
   };
 
-  // The chart is drawn at the width it is shown, told by a ResizeObserver as the page is laid
-  // out: reading the width would lay the whole page out once more before its first paint.
   let chartWidth = 0;
-  let drawn = null; // the series the chart shows
-  const sized = (width) => {
-    if (!width || width === chartWidth) return;
-    chartWidth = width;
-    if (drawn) drawChart(drawn);
-  };
-  if (window.ResizeObserver) {
-    new ResizeObserver((seen) => sized(Math.round(seen[0].contentRect.width)))
-      .observe($(".tk-chart-svg"));
-  } else {
-    window.addEventListener("resize", () => sized($(".tk-chart-svg").clientWidth));
-    window.addEventListener("load", () => sized($(".tk-chart-svg").clientWidth || 700));
-  }
+  window.addEventListener("resize", () => { // the chart is drawn at the width it is shown
+    const width = $(".tk-chart-svg").clientWidth;
+    if (width && width !== chartWidth) { chartWidth = width; showResults(collect()); }
+  });
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("button[data-action]");
@@ -1180,8 +1167,8 @@
     const height = (header ? header.offsetHeight : 0) + toolbar.offsetHeight;
     document.documentElement.style.scrollPaddingTop = height + 8 + "px";
   };
-  if (window.ResizeObserver) new ResizeObserver(pad).observe(toolbar); // at first layout too
-  else pad();
+  if (window.ResizeObserver) new ResizeObserver(pad).observe(toolbar);
+  pad();
   try { copyOff = sessionStorage.getItem(STORAGE_KEY + ":off") === "1"; } catch (e) { copyOff = false; }
   document.getElementById("tk-copy-off").checked = copyOff;
   showVersions();
