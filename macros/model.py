@@ -100,6 +100,9 @@ class BestPractice(Sourced):
     explanation: str
     criteria: Criteria | None = None
     closing: str | None = None  #: text the source places after the criteria
+    #: what the explanation (or closing) requires that no criterion ticks ("at least monthly"),
+    #: each quoted word for word from it; forms and the Assess page say "Also check" for them
+    conditions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

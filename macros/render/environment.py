@@ -9,6 +9,7 @@ from __future__ import annotations
 import jinja2
 
 from .. import model
+from ..assessment.totals import also_check
 from ..project import TEMPLATES
 from .markdown import MarkdownRenderer, markdown_escape, plain
 
@@ -71,6 +72,7 @@ def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinj
         md_escape=markdown_escape,
         plain=plain,
         rule_words=rule_words,
+        also_check=lambda conditions: also_check([plain(text) for text in conditions]),
         drivers_of=toolkit.drivers_in,
     )
     environment.tests["cjk"] = has_cjk
