@@ -310,7 +310,7 @@ class Column(Sourced):
     heading: str
     records: str  #: what the column records
     width: int = 1
-    ticks: tuple[Tick, ...] = ()  #: tick boxes in each row instead of room to write
+    ticks: tuple[Tick, ...] = ()  #: choices, one ticked per row, instead of room to write
 
 
 @dataclass(frozen=True)

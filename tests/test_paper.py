@@ -290,8 +290,7 @@ def test_fillable_scoring_form_has_a_field_for_every_number(pdf_dir, toolkit):
     for category in toolkit.categories:
         expected |= {f"category-{category.id}-{part}" for part in ("points", "percent")}
     for driver in toolkit.drivers:
-        expected |= {f"{driver.id}-{part}" for part in ("subtotal", "possible", "percent")}
-        expected |= {f"summary-{driver.id}-points"}
+        expected |= {f"summary-{driver.id}-{part}" for part in ("points", "possible", "percent")}
         expected |= {f"{practice.id}-notes" for practice in driver.best_practices}
     assert expected - set(fields) == set()
 
