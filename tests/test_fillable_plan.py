@@ -181,9 +181,7 @@ def test_an_edited_value_is_drawn_on_its_rule_and_fits(edited, viewer, tmp_path)
     assert max(y for _, y in text) < bottom - 1, viewer  # its last line is there whole
 
 
-def test_the_files_priority_is_the_chosen_radio_and_its_labels_clear_the_cell_edge(
-    plan, tmp_path
-):
+def test_the_files_priority_is_the_chosen_radio_and_its_labels_clear_the_cell_edge(plan, tmp_path):
     """The row takes one of Quick win or Longer-term, by value; "Longer-term" ends before the
     cell's right border (it once ran into it)."""
     priority = fields_of(plan)["row1-priority"]
@@ -191,7 +189,8 @@ def test_the_files_priority_is_the_chosen_radio_and_its_labels_clear_the_cell_ed
     assert priority.options == ("quick-win", "longer-term")
     command = ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(plan), "-"]
     boxes = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">Longer-term<', boxes)
+    box = r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">'
+    words = re.findall(box + "Longer-term<", boxes)
     assert words
     command = ["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", str(plan), str(tmp_path / "p")]
     subprocess.run(command, check=True)
