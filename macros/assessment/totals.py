@@ -5,6 +5,9 @@ practices; possible = the highest score of the scale x the number rated; percent
 / possible, rounded half up to a whole number, or none when nothing is rated. Not rated best
 practices are counted apart, never scored 0. The site's script (assess.js, `tally`) does the
 same arithmetic on the same data; tests/test_assess.py checks that both agree.
+
+`suggestion` is the rating ticked criteria suggest, with the conditions no criterion ticks
+(ToolkitCore.suggestion says the same; the suggest-*.json cases of tests/cases/ hold both to it).
 """
 
 from __future__ import annotations
