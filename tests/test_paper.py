@@ -286,7 +286,7 @@ def test_scoring_form_carries_each_explanation_the_closing_line_and_what_to_also
             text = text_of(pdf_dir / f"scoring-form-{variant}-{paper}.pdf")
             solid = text.replace(" ", "")  # a line may break after a slash ("his/ her")
             assert [item for item in said if item.replace(" ", "") not in solid] == [], paper
-            assert [item for item in also if item not in text] == [], (variant, paper)
+            assert [item for item in also if item.replace(" ", "") not in solid] == [], paper
     checklist = text_of(pdf_dir / "checklist-fillable-letter.pdf")
     assert [item for item in also if item not in checklist] == []
     assert "Also check" not in text_of(pdf_dir / "tip-sheet-coaching-print-letter.pdf")
