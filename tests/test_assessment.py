@@ -25,7 +25,7 @@ from macros.assessment.fileformat import (
     notices,
     practices,
 )
-from macros.project import SCHEMAS
+from macros.project import Project
 from macros.source.load import load_rubric
 
 
@@ -92,7 +92,7 @@ def test_content_version_follows_statements_not_explanations(tmp_path, rubric_co
 
 
 def test_schema_matches_the_plan_columns_and_the_code(project_root):
-    schema = json.loads((SCHEMAS / "assessment.schema.json").read_text("utf-8"))
+    schema = json.loads((Project.schemas / "assessment.schema.json").read_text("utf-8"))
     columns = [
         c["id"] for c in load_yaml(project_root / "rubric" / "forms.yaml")["action_plan"]["columns"]
     ]

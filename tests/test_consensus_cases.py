@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from macros.assessment import consensus
-from macros.assessment.reading import AssessmentError
+from macros.errors import AssessmentError
 from tests.test_cases import CASES, CORE, case_text
 
 CONSENSUS_CORE = CORE.with_name("consensus-core.js")
@@ -135,10 +135,10 @@ def test_the_page_scripts_give_the_same_outcome(path, data, browser_outcomes):
 
 
 def test_valid_ballots_follow_the_schema(data):
-    from macros.project import SCHEMAS
+    from macros.project import Project
     from macros.source.load import schema_validator
 
-    validator = schema_validator(SCHEMAS, "ballot.schema.json")
+    validator = schema_validator(Project.schemas, "ballot.schema.json")
     for path in BALLOT_CASES:
         case = load(path)
         if "ballot" in case["expect"]:

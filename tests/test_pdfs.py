@@ -39,7 +39,7 @@ from PIL import Image
 
 from macros.catalogue import KINDS, PAPERS, VARIANTS, catalogue, pdf_filename
 from macros.pdf.renderer import ProjectFetcher
-from macros.project import STYLES, TEMPLATES, Project
+from macros.project import Project
 from macros.store.output import STAMP
 
 NEVER_RANK = "never be used to rank or grade organizations"
@@ -666,18 +666,22 @@ def test_two_builds_give_identical_files(tmp_path):
 
 
 def test_fetcher_refuses_network_and_files_outside_the_project(project_root):
-    fetcher = ProjectFetcher((TEMPLATES, STYLES, Project.at(project_root).font_cache))
+    fetcher = ProjectFetcher(
+        (Project.templates, Project.styles, Project.at(project_root).font_cache)
+    )
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         port = server.getsockname()[1]
         for url in (
             f"http://127.0.0.1:{port}/x",
             "file:///etc/passwd",
-            (STYLES / ".." / ".." / ".." / "README.md").as_uri(),
+            (Project.styles / ".." / ".." / ".." / "README.md").as_uri(),
         ):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)
-    assert fetcher.fetch((STYLES / "print.css").as_uri()) is not None  # its own files still work
+    assert (
+        fetcher.fetch((Project.styles / "print.css").as_uri()) is not None
+    )  # its own files still work
 
 
 def test_hostile_content_builds_without_any_connection(hostile_site):

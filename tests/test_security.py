@@ -157,11 +157,11 @@ def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixtur
     """MkDocs makes a heading's id from its text, so a driver named "__config" would take the
     theme's id: every heading of a generated page has an id the template gives it, or is text
     the template holds itself."""
-    from macros.project import TEMPLATES
+    from macros.project import Project
     from macros.site.pages import PAGES, SitePages
 
     pages = SitePages(fixture_toolkit, MarkdownRenderer())
-    written = "".join(path.read_text("utf-8") for path in (TEMPLATES / "site").glob("*.j2"))
+    written = "".join(path.read_text("utf-8") for path in (Project.templates / "site").glob("*.j2"))
     texts = [pages.page(name) for name in PAGES]
     texts += [pages.driver_page(driver.id) for driver in fixture_toolkit.drivers]
     headings = [line for text in texts for line in text.splitlines() if line.startswith("#")]
@@ -317,13 +317,13 @@ def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, cont
     from helpers import copy_rubric
 
     from macros.errors import RubricError
-    from macros.project import SCHEMAS
+    from macros.project import Project
     from macros.source import load
 
     schemas = tmp_path / "schemas"
-    shutil.copytree(SCHEMAS, schemas)
+    shutil.copytree(Project.schemas, schemas)
     (schemas / "driver.schema.json").write_text(content, encoding="utf-8")
-    monkeypatch.setattr(load, "SCHEMAS", schemas)
+    monkeypatch.setattr(Project, "schemas", schemas)
     load.schema_validator.cache_clear()
     try:
         with pytest.raises(RubricError) as raised:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..errors import Problem
+from ..errors import AssessmentError, Problem
 from .checking import LINE_LIMIT, SLUG, Checker, kind, shorten
 from .fileformat import NOT_RATED, criterion_ids, practices
-from .reading import AssessmentError, parse_document
+from .reading import parse_document
 
 BALLOT_FORMAT = "implementation-toolkit-ballot"
 BALLOT_VERSION = 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import ToolkitError
+
 MAX_DEPTH = 64
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _DIGITS = "0123456789"
@@ -18,11 +20,16 @@ _HEX = "0123456789abcdefABCDEF"
 
 
 @dataclass
-class JsonError(Exception):
+class JsonError(ToolkitError):
+    """Where a text stops being strict JSON (reading.py turns it into a Problem)."""
+
     line: int
     column: int
     message: str
     location: tuple | None = None  #: the field, when the problem is one (a duplicate key)
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.message}"
 
 
 class _Reader:

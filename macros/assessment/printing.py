@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import AssessmentError, Problem
 from .consensus import counts_text
 from .consensus import item as vote_item
 from .fileformat import (
@@ -28,7 +28,7 @@ from .fileformat import (
     practices,
 )
 from .inputs import STDIN, Input, read_input
-from .reading import AssessmentError, read_for_print
+from .reading import read_for_print
 from .totals import Tally, Totals, totals
 
 

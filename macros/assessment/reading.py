@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Problem, RubricError, visible
+from ..errors import AssessmentError, Problem
 from ..source.yamldoc import Document, field_name
 from . import jsontext
 from .checking import Checker
@@ -17,26 +17,6 @@ from .fileformat import Assessment, from_json_data, practices
 from .inputs import MAX_BYTES, Input, read_input, too_big
 
 REPLACEMENT = "\ufffd"  #: printed for a character no installed font has
-
-
-class AssessmentError(RubricError):
-    """Everything wrong with one or more assessment files, found in one pass.
-
-    Messages quote file names and file content: control characters in them are shown as
-    escapes, so a file can never drive the terminal or fake a line of the report."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(
-            [
-                Problem(visible(p.path), p.line, p.column, visible(p.field), visible(p.message))
-                for p in problems
-            ]
-        )
-
-    def report(self) -> str:
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        return f"{self}\n{count} {noun} in the assessment; nothing was written."
 
 
 def read_assessment(file: Path | Input, data: dict, shown_as: str | None = None) -> Assessment:

@@ -21,7 +21,8 @@ from pathlib import Path
 import pikepdf
 
 from .. import model
-from ..catalogue import PAPER_NAMES, Printable
+from ..catalogue import Printable
+from ..errors import CacheError
 from ..lifeline import die_with_parent
 from ..project import Project
 from ..render.markdown import MarkdownRenderer
@@ -40,10 +41,6 @@ class Built:
     size: int
     cached: bool
     repaired: bool = False  #: its cache entry was damaged, so it was rendered again
-
-
-class CacheError(Exception):
-    """A cache entry changed between its check and its use (another process wrote to it)."""
 
 
 def _verified(key: str, json_file: Path, pdf_file: Path) -> tuple[bytes, int] | None:
@@ -293,7 +290,7 @@ def write_manifest(path: Path, built: list[Built]) -> None:
             "driver": item.printable.driver,
             "edition": item.printable.edition,
             "paper": item.printable.paper,
-            "paper_name": PAPER_NAMES[item.printable.paper],
+            "paper_name": item.printable.paper.label,
             "pages": item.pages,
             "bytes": item.size,
             **_assessment_of(item.printable),

@@ -20,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import model
 from ..catalogue import Printable
 from ..errors import RenderError
-from ..project import STYLES, TEMPLATES, Project
+from ..project import Project
 from ..render.environment import has_cjk, make_environment
 from ..render.markdown import MarkdownRenderer
 from .appearances import with_appearances
@@ -28,8 +28,6 @@ from .fill import extra_lines, fill, grow
 from .fonts import CJK_FAMILY, FAMILY, SOURCE_FAMILY, TeamFonts, cjk_form_font, form_font
 from .forms import fix_form_fields
 from .wrap import soft_wraps
-
-PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
 class ProjectFetcher(weasyprint.URLFetcher):
@@ -105,7 +103,7 @@ class PdfRenderer:
         self.environment = make_environment(toolkit, markdown)
         self.fonts = FontConfiguration()
         self.cache: dict = {}
-        self.fetcher = ProjectFetcher((TEMPLATES, STYLES, project.font_cache))
+        self.fetcher = ProjectFetcher((project.templates, project.styles, project.font_cache))
         form_font_face = (
             f'@font-face {{ font-family: "{FAMILY}"; '
             f'src: url("{form_font(project.font_cache, form_characters).as_uri()}"); }}'
@@ -121,7 +119,9 @@ class PdfRenderer:
             )
         self.stylesheets = [
             weasyprint.CSS(
-                filename=str(STYLES / "print.css"), url_fetcher=self.fetcher, font_config=self.fonts
+                filename=str(project.styles / "print.css"),
+                url_fetcher=self.fetcher,
+                font_config=self.fonts,
             ),
             weasyprint.CSS(string=form_font_face, url_fetcher=self.fetcher, font_config=self.fonts),
         ]
@@ -139,11 +139,11 @@ class PdfRenderer:
     def layout(self, printable: Printable, html: str) -> weasyprint.Document:
         orientation = "landscape" if printable.landscape else "portrait"
         paper = weasyprint.CSS(
-            string=f"@page {{ size: {PAGE_SIZES[printable.paper]} {orientation}; }}",
+            string=f"@page {{ size: {printable.paper.css_size} {orientation}; }}",
             font_config=self.fonts,
         )
         return weasyprint.HTML(
-            string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=self.fetcher
+            string=html, base_url=self.project.templates.as_uri() + "/", url_fetcher=self.fetcher
         ).render(
             stylesheets=[*self.stylesheets, paper],
             font_config=self.fonts,
@@ -203,7 +203,9 @@ class PdfRenderer:
         try:
             with self.project.library_epoch():
                 document = weasyprint.HTML(
-                    string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=self.fetcher
+                    string=html,
+                    base_url=self.project.templates.as_uri() + "/",
+                    url_fetcher=self.fetcher,
                 ).render(font_config=self.fonts, cache=self.cache)
                 data = document.write_pdf(
                     pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import jinja2
 
 from .. import model
-from ..project import TEMPLATES
+from ..project import Project
 from .markdown import MarkdownRenderer, markdown_escape, plain
 
 
@@ -57,7 +57,7 @@ def has_cjk(text: str) -> bool:
 
 def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(Project.templates),
         bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -19,7 +19,7 @@ from ..assessment import PRIORITIES, rubric_data
 from ..assessment.checking import LINE_LIMIT, TEXT_LIMIT
 from ..assessment.consensus import NOTE_LIMIT
 from ..assessment.fileformat import ACTION_FIELDS, STATUSES
-from ..catalogue import PAPER_NAMES, PAPERS, Printable, Workshop, catalogue, pdf_filename
+from ..catalogue import PAPERS, Printable, Workshop, catalogue, pdf_filename
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer, plain
 
@@ -72,7 +72,7 @@ class SitePages:
         files = {item.printable.filename for item in downloads}
         self.environment.globals.update(
             site_zip=SITE_ZIP,
-            paper_names=PAPER_NAMES,
+            paper_names={paper: paper.label for paper in PAPERS},
             downloads=downloads,
             papers=[
                 paper

@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 
 from .. import model
 from ..errors import RubricError, SiteBuildError
-from ..project import PACKAGE, Project
+from ..project import Project
 from ..render.markdown import MarkdownRenderer
 from ..store.output import made_folder, remove_dead
 from . import csp, serving
@@ -109,7 +109,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
-        self.code = _code_signature(PACKAGE)
+        self.code = _code_signature(Project.package)
         if self.serving and self.config.serve_pdfs:
             self.live_pdfs = LivePdfs()
 
@@ -119,7 +119,9 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         toolkit = self._toolkit(project, notices)
         self.pdf_dir = self._pdfs(project, config, toolkit, notices)
         changed = sorted(
-            name for name, stamp in _code_signature(PACKAGE).items() if self.code.get(name) != stamp
+            name
+            for name, stamp in _code_signature(Project.package).items()
+            if self.code.get(name) != stamp
         )
         if self.serving and changed:
             log.info("Python code changed (%s): restart `mkdocs serve` to run it", changed[0])

@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 
 from .. import model
 from ..errors import Problem, RubricError
-from ..project import SCHEMAS
+from ..project import Project
 from .yamldoc import Document, read_document, shorten
 
 TOOLKIT_FILES = {  # file -> (schema, key it fills in the Toolkit, or None for the top level)
@@ -198,7 +198,7 @@ def schema_validator(schema_dir: Path, schema_name: str) -> jsonschema.protocols
 
 
 def _schema_problems(document: Document, schema_name: str) -> Iterable[Problem]:
-    validator = schema_validator(SCHEMAS, schema_name)
+    validator = schema_validator(Project.schemas, schema_name)
     for error in validator.iter_errors(document.data):
         location = tuple(error.absolute_path)
         yield from explain_schema_error(document, location, error)
