@@ -102,21 +102,17 @@ class Workshop:
     date: str = ""
     edition: str = ""  #: a short label for the set, e.g. "Spring workshop"; default: the drivers
 
-    def problems(self) -> list[str]:
-        """What is wrong with the values, each as `--option: message` (empty when all is well)."""
-        found = []
-        for name, most in WORKSHOP_MAX.items():
-            value = getattr(self, name)
-            if any("\udc80" <= char <= "\udcff" for char in value):
-                found.append(f"--{name}: is not valid UTF-8 text; check the terminal's encoding")
-            elif any(unicodedata.category(char) == "Cc" for char in value):
-                found.append(f"--{name}: contains a control character (a line break or tab?)")
-            elif len(value) > most:
-                found.append(
-                    f"--{name}: is {len(value)} characters long; "
-                    f"at most {most} fit in the forms' header"
-                )
-        return found
+
+def header_problem(name: str, value: str) -> str | None:
+    """What is wrong with a workshop value (`name` a key of WORKSHOP_MAX), or None."""
+    most = WORKSHOP_MAX[name]
+    if any("\udc80" <= char <= "\udcff" for char in value):
+        return "is not valid UTF-8 text; check the terminal's encoding"
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        return "contains a control character (a line break or tab?)"
+    if len(value) > most:
+        return f"is {len(value)} characters long; at most {most} fit in the forms' header"
+    return None
 
 
 @dataclass(frozen=True)

@@ -253,18 +253,11 @@ def test_two_files_that_would_share_pdf_names_are_refused(tmp_path, team_json, m
 
 
 def test_the_checking_command_shows_names_with_escapes(tmp_path, team_json):
-    """`python -m macros.assessment FILE` echoes the file's name: never its control characters."""
-    name = "team\x1b]0;owned\x07.json"
-    (tmp_path / name).write_text(team_json, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "macros.assessment", name, "--rubric", str(FIXTURE_RUBRIC)],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=SECONDS,
-        check=False,
-    )
+    """`--check --assessment FILE` echoes the file's name: never its control characters."""
+    name = tmp_path / "team\x1b]0;owned\x07.json"
+    name.write_text(team_json, encoding="utf-8")
+    result = run_cli("--check", "--assessment", str(name), "--rubric", str(FIXTURE_RUBRIC))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("team\\x1b]0;owned\\x07.json: overall 1 of 2 points")
+    shown = str(tmp_path / "team\\x1b]0;owned\\x07.json")
+    assert result.stdout.splitlines()[1].startswith(f"{shown}: overall 1 of 2 points")
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout

@@ -265,38 +265,59 @@ def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--drivers", ","], "error: --drivers: name at least one driver id"),
+        (["--drivers", ","], "argument --drivers: name at least one driver id"),
         (
             ["--program", os.fsdecode(b"Home \xff visiting")],
-            "error: --program: is not valid UTF-8 text; check the terminal's encoding",
+            "argument --program: is not valid UTF-8 text; check the terminal's encoding",
         ),
         (
             ["--organization", "x" * 101],
-            "error: --organization: is 101 characters long; at most 100 fit in the forms' header",
+            "argument --organization: is 101 characters long; at most 100 fit in the forms' header",
         ),
         (
             ["--date", "2026\n12"],
-            "error: --date: contains a control character (a line break or tab?)",
+            "argument --date: contains a control character (a line break or tab?)",
+        ),
+        (["--edition", " !! "], "argument --edition: needs at least one letter or digit"),
+        (
+            ["--assessment", "team.json", "--date", "2026-12-01"],
+            "argument --date: not allowed with argument --assessment",
+        ),
+        (
+            ["--assessment", "team.json", "--site"],
+            "argument --site: not allowed with argument --assessment",
         ),
     ],
-    ids=["no-drivers", "not-utf8", "too-long", "control-character"],
+    ids=[
+        "no-drivers",
+        "not-utf8",
+        "too-long",
+        "control-character",
+        "edition-without-letters",
+        "assessment-with-workshop",
+        "assessment-with-site",
+    ],
 )
-def test_bad_workshop_options_are_named_and_build_nothing(tmp_path, args, message):
+def test_bad_options_are_named_and_build_nothing(tmp_path, args, message):
     out = tmp_path / "out"
     result = run_cli(*args, "--paper", "a4", "--rubric", str(FIXTURE_RUBRIC), "--out", str(out))
     assert result.returncode == 2, result.stderr
-    assert result.stderr == message + "\n"
+    assert result.stderr.splitlines()[-1] == f"build_pdf.py: error: {message}"
+    assert result.stderr.startswith("usage: build_pdf.py")
     assert not out.exists()
 
 
-def test_the_longest_allowed_workshop_value_is_accepted(tmp_path):
-    from macros.catalogue import WORKSHOP_MAX, Workshop
+def test_the_longest_allowed_workshop_value_is_accepted():
+    from macros.catalogue import WORKSHOP_MAX
 
-    longest = Workshop(**{name: "x" * most for name, most in WORKSHOP_MAX.items()})
-    assert longest.problems() == []
-    assert Workshop(date="x" * (WORKSHOP_MAX["date"] + 1)).problems() == [
-        "--date: is 41 characters long; at most 40 fit in the forms' header"
-    ]
+    longest = [(f"--{name}", "x" * most) for name, most in WORKSHOP_MAX.items()]
+    result = run_cli("--check", "--rubric", str(FIXTURE_RUBRIC), *sum(longest, ()))
+    assert result.returncode == 0, result.stderr
+    result = run_cli("--check", "--rubric", str(FIXTURE_RUBRIC), "--date", "x" * 41)
+    assert result.stderr.splitlines()[-1] == (
+        "build_pdf.py: error: argument --date: is 41 characters long; "
+        "at most 40 fit in the forms' header"
+    )
 
 
 # --- a broken schema file (the package's own) is reported at its place -------------------------
