@@ -140,7 +140,7 @@ def test_the_page_script_gives_the_same_outcome(path, data, browser_outcomes):
 def test_valid_cases_follow_the_schema(data):
     """The published schema accepts every file the toolkit accepts (and documents it)."""
     from macros.project import Project
-    from macros.source.load import schema_validator
+    from macros.source.validating import schema_validator
 
     validator = schema_validator(Project.schemas, "assessment.schema.json")
     for path in RECORD_CASES:

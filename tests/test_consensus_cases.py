@@ -136,7 +136,7 @@ def test_the_page_scripts_give_the_same_outcome(path, data, browser_outcomes):
 
 def test_valid_ballots_follow_the_schema(data):
     from macros.project import Project
-    from macros.source.load import schema_validator
+    from macros.source.validating import schema_validator
 
     validator = schema_validator(Project.schemas, "ballot.schema.json")
     for path in BALLOT_CASES:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.catalogue import catalogue
+from macros.catalogue import Paper, catalogue
 from macros.cli import assessment_printables
 from macros.model import OWN, texts
 from macros.render.environment import make_environment
@@ -39,7 +39,7 @@ def documents(toolkit) -> dict[str, str]:
     rendered = {f"page {name}": pages.page(name) for name in PAGES}
     rendered |= {f"page {d.id}": pages.driver_page(d.id) for d in toolkit.drivers}
     environment = make_environment(toolkit, markdown)
-    for printable in catalogue(toolkit, papers=("a4",)):
+    for printable in catalogue(toolkit, papers=(Paper.A4,)):
         if printable.driver is None or printable.kind == "tip-sheet":
             template = environment.get_template(printable.template)
             rendered[printable.filename] = template.render(doc=printable)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.catalogue import catalogue
+from macros.catalogue import Paper, catalogue
 from macros.pdf.renderer import PdfRenderer
 from macros.project import Project
 from macros.render.markdown import MarkdownRenderer
@@ -50,7 +50,7 @@ def test_driver_page_markdown(request, site_pages, driver_id):
 
 
 def test_printable_html(request, fixture_toolkit, renderer):
-    printables = catalogue(fixture_toolkit, papers=("letter",))
+    printables = catalogue(fixture_toolkit, papers=(Paper.LETTER,))
     assert len(printables) >= 10
     for printable in printables:
         name = Path(printable.filename).stem

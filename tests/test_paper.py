@@ -19,7 +19,7 @@ from layout_tools import MM, Box, layout_of
 from pdf_tools import fields_of, md_text, norm, pages_of, reader_of, text_of
 from pypdf import PdfReader, PdfWriter
 
-from macros.catalogue import PAPERS, Workshop, catalogue
+from macros.catalogue import PAPERS, Paper, Workshop, catalogue
 
 LINE_PITCH_MIN = 7 * MM
 EDITION = ("coaching", "fidelity")
@@ -458,7 +458,7 @@ def test_edition_titles_files_and_footers_name_the_drivers(edition):
 
 def test_an_edition_label_names_the_files_and_titles(toolkit):
     printables = catalogue(
-        toolkit, papers=("a4",), drivers=EDITION, workshop=Workshop(edition="Spring workshop")
+        toolkit, papers=(Paper.A4,), drivers=EDITION, workshop=Workshop(edition="Spring workshop")
     )
     several = [p for p in printables if p.kind in ("checklist", "scoring-form") and not p.driver]
     assert {p.filename for p in several} == {

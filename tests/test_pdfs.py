@@ -604,12 +604,12 @@ from pathlib import Path
 root, rubric, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 from macros.source.load import load_rubric
 from macros.pdf.renderer import PdfRenderer
-from macros.catalogue import catalogue
+from macros.catalogue import Paper, catalogue
 from macros.project import Project
 from macros.render.markdown import MarkdownRenderer
 toolkit = load_rubric(rubric, shown_from=rubric.parent)
 renderer = PdfRenderer(Project.at(root), toolkit, MarkdownRenderer())
-for printable in catalogue(toolkit, papers=("a4",), drivers=("mentoring",)):
+for printable in catalogue(toolkit, papers=(Paper.A4,), drivers=("mentoring",)):
     if printable.filename in sys.argv[4:]:
         (out / printable.filename).write_bytes(renderer.render(printable).data)
 """

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from macros import model
 from macros.project import Project
-from macros.source.load import DRIVER_SCHEMA, PATTERN_MESSAGES, TOOLKIT_FILES
+from macros.source.reading import DRIVER_SCHEMA, TOOLKIT_FILES
+from macros.source.validating import PATTERN_MESSAGES
 
 Node = tuple[str, dict]  # (schema file, a schema in it)
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}

@@ -334,23 +334,23 @@ def test_the_longest_allowed_workshop_value_is_accepted():
     ],
     ids=["not-json", "not-a-schema"],
 )
-def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, content, expected):
-    from helpers import copy_rubric
-
+def test_a_broken_schema_file_is_named_with_its_line(
+    tmp_path, fixture_rubric_copy, monkeypatch, content, expected
+):
     from macros.errors import RubricError
     from macros.project import Project
-    from macros.source import load
+    from macros.source import load, validating
 
     schemas = tmp_path / "schemas"
     shutil.copytree(Project.schemas, schemas)
     (schemas / "driver.schema.json").write_text(content, encoding="utf-8")
     monkeypatch.setattr(Project, "schemas", schemas)
-    load.schema_validator.cache_clear()
+    validating.schema_validator.cache_clear()
     try:
         with pytest.raises(RubricError) as raised:
-            load.load_rubric(copy_rubric(tmp_path), shown_from=tmp_path)
+            load.load_rubric(fixture_rubric_copy, shown_from=tmp_path)
     finally:
-        load.schema_validator.cache_clear()
+        validating.schema_validator.cache_clear()
     assert [str(p) for p in raised.value.problems if "(schema)" in str(p)] == [
         str(p) for p in raised.value.problems
     ]
@@ -550,13 +550,13 @@ def digest(path: Path) -> str:
 def small_plan(cache: Path, tmp_path: Path):
     """The small build's printables with their cache keys, on `cache` (a seeded cache may also
     hold the same PDFs under the keys of older code)."""
-    from macros.catalogue import Workshop, catalogue
+    from macros.catalogue import Paper, Workshop, catalogue
     from macros.pdf.build import PdfPlan
     from macros.project import Project
     from macros.source.load import load_rubric
 
     toolkit = load_rubric(FIXTURE_RUBRIC, shown_from=tmp_path)
-    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=Workshop())
+    printables = catalogue(toolkit, papers=(Paper.A4,), drivers=("mentoring",), workshop=Workshop())
     return PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
 
 

@@ -137,7 +137,7 @@ class PdfPlan:
         self.htmls: dict[str, str] = {}
         for printable in printables:
             html = self.renderer.html(printable)
-            options: tuple = (printable.variant, printable.paper, printable.landscape)
+            options: tuple = (printable.variant, printable.paper.value, printable.landscape)
             options += (printable.filename,)
             if printable.filled is not None:  # fonts the team's text may be set in
                 files = self.renderer.team_fonts.files(printable.filled.typed())
