@@ -156,7 +156,8 @@ def test_piped_input_is_printed_and_its_content_is_stamped(tmp_path, team_json, 
     other = team_json.replace("Peer mentoring only.", "Peer mentoring, and a coach.")
     monkeypatch.setattr(sys, "stdin", piped(other))
     second = run_cli("--assessment", "-", *FIXTURE, "--out", out)
-    assert second.returncode == 0 and "rendered" in second.stdout, second
+    assert second.returncode == 0, second
+    assert "rendered" in second.stdout, second
     assert not second.stdout.startswith("Up to date")
     monkeypatch.setattr(sys, "stdin", piped(other))
     third = run_cli("--assessment", "-", *FIXTURE, "--out", out)
@@ -173,7 +174,8 @@ def test_an_edited_file_builds_again(tmp_path, team_json, monkeypatch):
     assert run_cli(*args).stdout.startswith("Up to date")
     (tmp_path / "team.json").write_text(team_json.replace("Peer", "Paired"), encoding="utf-8")
     again = run_cli(*args)
-    assert again.returncode == 0 and not again.stdout.startswith("Up to date"), again
+    assert again.returncode == 0, again
+    assert not again.stdout.startswith("Up to date"), again
 
 
 def test_messages_show_control_characters_as_escapes(tmp_path, fixture_toolkit, monkeypatch):
@@ -260,4 +262,5 @@ def test_the_checking_command_shows_names_with_escapes(tmp_path, team_json):
     assert result.returncode == 0, result.stderr
     shown = str(tmp_path / "team\\x1b]0;owned\\x07.json")
     assert result.stdout.splitlines()[1].startswith(f"{shown}: overall 1 of 2 points")
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout

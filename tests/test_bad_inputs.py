@@ -147,7 +147,8 @@ def test_corpus_cases_are_well_formed():
         spec = load_case(case_dir)
         name = case_dir.name
         assert set(spec) <= CASE_KEYS, f"{name}: unknown keys {set(spec) - CASE_KEYS}"
-        assert isinstance(spec.get("target"), str) and not spec["target"].startswith("/"), name
+        assert isinstance(spec.get("target"), str), name
+        assert not spec["target"].startswith("/"), name
         assert ".." not in Path(spec["target"]).parts, name
         assert ("make" in spec) != (case_dir / "input.yaml").is_file(), (
             f"{name}: give input.yaml or make:, not both or neither"
@@ -164,7 +165,8 @@ def test_corpus_cases_are_well_formed():
                 assert (case_dir / "input.yaml").read_bytes() != real.read_bytes(), (
                     f"{name}: input.yaml is the real file, unchanged"
                 )
-        assert spec["expect"] and all(PROBLEM.match(line) for line in spec["expect"]), (
+        assert spec["expect"], f"{name}: each expectation is path:line:column: field: message"
+        assert all(PROBLEM.match(line) for line in spec["expect"]), (
             f"{name}: each expectation is path:line:column: field: message"
         )
         assert sorted(path.name for path in case_dir.iterdir()) in (
@@ -193,7 +195,8 @@ def test_bad_input_is_reported_where_it_is(case_dir, tmp_path, monkeypatch, caps
     # Exactly the expected problems, word for word: one mistake must not cascade into others.
     assert problem_lines(err) == spec["expect"], report
     summary = SUMMARY.search(err)
-    assert summary and int(summary.group(1)) == len(spec["expect"]), report
+    assert summary, report
+    assert int(summary.group(1)) == len(spec["expect"]), report
     assert elapsed < 20, f"took {elapsed:.1f} s"
     if spec.get("must_not_create"):
         assert not (tmp_path / spec["must_not_create"]).exists(), "the YAML ran a command"

@@ -112,7 +112,8 @@ def test_the_corpus_covers_valid_bad_older_and_hostile_files():
     assert sum(name.startswith("record-bad-") for name in names) >= 30
     for path in RECORD_CASES:
         case = json.loads(path.read_text("utf-8"))
-        assert case["about"] and "expect" in case, path.name
+        assert case["about"], path.name
+        assert "expect" in case, path.name
 
 
 @pytest.mark.parametrize("path", RECORD_CASES, ids=lambda path: path.stem)

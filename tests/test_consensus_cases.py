@@ -114,7 +114,8 @@ def test_the_corpus_covers_ballots_and_merges():
     assert len(MERGE_CASES) >= 5
     for path in [*BALLOT_CASES, *MERGE_CASES]:
         case = load(path)
-        assert case["about"] and "expect" in case, path.name
+        assert case["about"], path.name
+        assert "expect" in case, path.name
 
 
 @pytest.mark.parametrize("path", BALLOT_CASES, ids=lambda path: path.stem)

@@ -74,7 +74,7 @@ def test_ruled_lines_are_at_least_7_mm_apart(pdf_dir):
 
 
 @pytest.mark.parametrize(
-    "name, smallest_mm, count",
+    ("name", "smallest_mm", "count"),
     [
         ("checklist-print-{paper}.pdf", 21, 33),  # three lines of notes per best practice
         ("discussion-guide-print-{paper}.pdf", 45, None),
@@ -245,7 +245,8 @@ def test_fillable_header_fields_lie_inside_the_frame_and_leave_room(pdf_dir, edi
     assert [name for name, box in rects.items() if not frame.holds(box, slack=1)] == []
     assert [name for name, box in rects.items() if box.height < 7 * MM] == []  # a line to type on
     assert rects["date"].width >= 30 * MM
-    assert rects["team"].width >= 0.9 * frame.width and rects["team"].height >= 14 * MM
+    assert rects["team"].width >= 0.9 * frame.width
+    assert rects["team"].height >= 14 * MM
     if which == "edition":
         fields = fields_of(pdf)
         assert {name: fields[name].value for name in LONG} == LONG
@@ -281,7 +282,8 @@ def test_scoring_form_is_a_tally_sheet(pdf_dir, toolkit):
         assert f"Subtotal for {md_text(driver.name)} (" in text
     for category in toolkit.categories:
         assert md_text(category.name) in text
-    assert "Overall" in text and "Percent" in text
+    assert "Overall" in text
+    assert "Percent" in text
 
 
 def test_fillable_scoring_form_has_a_field_for_every_number(pdf_dir, toolkit):
@@ -431,7 +433,8 @@ def test_ballot_gives_each_vote_and_note_a_line_of_its_own(pdf_dir):
     notes = [(page, box) for page in pages for text, box in page.words if text == "Note"]
     assert len(votes) == len(notes) == 33
     for (vote_page, vote), (note_page, note) in zip(votes, notes):
-        assert vote_page.number == note_page.number and vote.bottom <= note.top, vote_page.number
+        assert vote_page.number == note_page.number, vote_page.number
+        assert vote.bottom <= note.top, vote_page.number
         line = [w for t, w in vote_page.words if abs(w.top - vote.top) < 2 and w.x0 > vote.x0]
         assert len(line) >= 8, vote_page.number  # 2 In place ... Not rated, side by side
         frames = [
@@ -439,7 +442,8 @@ def test_ballot_gives_each_vote_and_note_a_line_of_its_own(pdf_dir):
             for frame in note_page.filled(0.0)
             if abs(frame.top - note.top) < 3 * MM and frame.width > 0.7 * note_page.body.width
         ]
-        assert frames and max(f.height for f in frames) >= 7.5 * MM - 1, note_page.number
+        assert frames, note_page.number
+        assert max(f.height for f in frames) >= 7.5 * MM - 1, note_page.number
 
 
 # --- workshop editions --------------------------------------------------------------------------

@@ -120,7 +120,8 @@ def test_content_ids_cannot_take_the_pages_own(filters, page_id):
     for render in filters:
         found = Attributes(str(render(text))).found
         ids = [value for _, name, value in found if name == "id"]
-        assert ids and all(value == f"user-content-{page_id}" for value in ids), found
+        assert ids, found
+        assert all(value == f"user-content-{page_id}" for value in ids), found
         assert ("a", "href", f"#user-content-{page_id}") in found
 
 
@@ -172,7 +173,8 @@ def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixtur
 
 def test_table_alignment_survives_without_style(renderer):
     html = str(renderer.block("| a | b |\n|:--|--:|\n| 1 | 2 |"))
-    assert '<th align="left">a</th>' in html and '<td align="right">2</td>' in html
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
     assert "style" not in html
 
 
@@ -263,7 +265,7 @@ def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--drivers", ","], "argument --drivers: name at least one driver id"),
         (
@@ -324,7 +326,7 @@ def test_the_longest_allowed_workshop_value_is_accepted():
 
 
 @pytest.mark.parametrize(
-    "content, expected",
+    ("content", "expected"),
     [
         (
             '{\n  "type": "object",\n  not json\n}\n',
@@ -404,7 +406,8 @@ def test_out_refuses_anything_but_a_folder_and_never_follows_a_link(site, tmp_pa
     else:
         message = f"error: {out} exists and is not a folder; choose another --out\n"
     assert result.stderr == message
-    assert os.path.lexists(out) and not (out.is_dir() and not out.is_symlink())
+    assert os.path.lexists(out)
+    assert not (out.is_dir() and not out.is_symlink())
     if before is not None:
         assert sorted(path.name for path in built.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out-")] == []
@@ -423,7 +426,8 @@ def test_a_previous_build_is_replaced_and_marked(tmp_path):
     result = small_build(out, rubric=rubric)
     assert result.returncode == 0, result.stderr
     again = (out / ".build-stamp").read_text(encoding="utf-8").splitlines()
-    assert again[0] == marker[0] and again[1] != marker[1]
+    assert again[0] == marker[0]
+    assert again[1] != marker[1]
 
 
 def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(site, tmp_path):
@@ -432,7 +436,8 @@ def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Up to date" not in result.stdout  # it was replaced, by a build with its own marker
     marker = (copy / "pdf" / ".build-stamp").read_text(encoding="utf-8").splitlines()
-    assert marker[0] == "implementation-toolkit build output" and marker[1]
+    assert marker[0] == "implementation-toolkit build output"
+    assert marker[1]
 
 
 def test_an_unchanged_build_proves_its_output_whole(site, tmp_path):
@@ -584,7 +589,8 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     for item in manifest["printables"]:
         assert len(PdfReader(tmp_path / "out" / item["file"]).pages) == item["pages"]
     again = small_build(tmp_path / "again")
-    assert again.returncode == 0 and "damaged" not in again.stderr
+    assert again.returncode == 0
+    assert "damaged" not in again.stderr
     assert "(0 rendered" in again.stdout
 
 
@@ -603,7 +609,8 @@ def test_a_cache_entry_is_bound_to_its_key(site, tmp_path):
     assert {p.filename for p in plan.missing()} == {p.filename for p in swapped}
     for printable in [p for p in plan.printables if p not in swapped]:
         entry = plan.cached(printable)
-        assert entry is not None and entry[0] == (site / "pdf" / printable.filename).read_bytes()
+        assert entry is not None
+        assert entry[0] == (site / "pdf" / printable.filename).read_bytes()
 
 
 def build_process(out: Path, cache: Path, *extra: str, **environ: str):
