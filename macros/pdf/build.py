@@ -103,7 +103,8 @@ def _start_worker(
 
 def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
     printable, html = job
-    assert _worker is not None, "_start_worker runs first in every worker process"
+    if _worker is None:
+        raise RuntimeError("a renderer process runs _start_worker before any job")
     rendered = _worker.write(printable, html)
     return rendered.data, rendered.pages
 

@@ -95,15 +95,19 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     # --- what the macros ask for (page_macros.py) -----------------------------------------------
 
+    @property
+    def site_pages(self) -> SitePages:
+        if self.pages is None:
+            raise PluginError("the toolkit plugin has not loaded the rubric (on_config)")
+        return self.pages
+
     def page(self, name: str) -> str:
         """The Markdown of a hand-written page (content/*.md calls `toolkit_page(name)`)."""
-        assert self.pages is not None, "the toolkit plugin has not run on_config"
-        return self.pages.page(name)
+        return self.site_pages.page(name)
 
     def driver_page(self, driver_id: str) -> str:
         """The Markdown of a driver's page (the generated pages call `driver_page(id)`)."""
-        assert self.pages is not None, "the toolkit plugin has not run on_config"
-        return self.pages.driver_page(driver_id)
+        return self.site_pages.driver_page(driver_id)
 
     # --- MkDocs events --------------------------------------------------------------------------
 
@@ -128,7 +132,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             notices["code_changed"] = changed
         manifest = self.pdf_dir / "manifest.json" if self.pdf_dir else None
         shown = toolkit or self.last_good  # the last good one while serve shows a broken rubric
-        assert shown is not None
+        if shown is None:
+            raise PluginError("the rubric could not be loaded")
         self.pages = SitePages(shown, MarkdownRenderer(), manifest)
         config.nav = _literal(self.pages.nav())
         # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
@@ -142,8 +147,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """One page per driver file; its text comes from a macro, whose output is not a template."""
-        assert self.pages is not None
-        for driver in self.pages.toolkit.drivers:
+        for driver in self.site_pages.toolkit.drivers:
             content = f'{{{{ driver_page("{driver.id}") }}}}\n'  # ids are slugs (the schema)
             files.append(File.generated(config, driver_page_path(driver), content=content))
         return files

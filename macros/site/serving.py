@@ -40,7 +40,8 @@ def guard(server: LiveReloadServer, host: str, port: int, hashes: Callable[[], I
     """Wrap the server's application: refuse an unexpected Host, send the policy with the
     theme's script hashes (`hashes()`, of the last build) and the live-reload script's."""
     app = server.get_app()
-    assert app is not None, "MkDocs sets the server's application when it makes the server"
+    if app is None:
+        raise RuntimeError("MkDocs has not set the server's application yet")
     inject = server._inject_js_into_html
     added = threading.local()  # the live-reload script of the request this thread answers
 
