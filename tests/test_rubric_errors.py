@@ -1,16 +1,14 @@
-"""Every kind of mistake in the rubric is reported with its file, line, column, field and a clear
-message, all problems of a run together, and never as a traceback.
+"""How the rubric's problems are reported: columns in characters, all problems of a run together
+and sorted, counted, and never as a traceback.
 
-Each test breaks a copy of the small fixture rubric (tests/fixtures/rubric/, invented text) by
-replacing exact text of its files, and works out the expected line from where that text is, so a
-content edit of the real rubric cannot break them. A rule the corpus of bad inputs already shows
-word for word (tests/bad_inputs/, run by test_bad_inputs.py) has its one home there; this module
-holds the others, and what needs a second look (columns, speed, several problems at once).
+Each rule (one mistake, its exact message) has its one home in the corpus of bad inputs
+(tests/bad_inputs/, run by test_bad_inputs.py). These tests break a copy of the fixture rubric
+(tests/fixtures/rubric/, invented text) by replacing exact text of its files, and work out the
+expected line from where that text is.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,6 @@ from helpers import line_of, only_problem, problems_of, replace_once
 from macros import cli
 from macros.errors import RubricError
 from macros.source.load import load_rubric
-from macros.source.yamldoc import MAX_DEPTH
 
 MENTORING_REFERENCES = "references: [fixsen-2005, metz-bartley-2012]"
 PROVIDED_STATEMENT = "    statement: Fixture statement 283.\n"
@@ -34,154 +31,7 @@ def funding(rubric_dir):
     return rubric_dir / "drivers" / "funding.yaml"
 
 
-def practice_index(toolkit, driver_id: str, practice_id: str) -> int:
-    return [practice.id for practice in toolkit.driver(driver_id).best_practices].index(practice_id)
-
-
-@pytest.fixture
-def provided(fixture_toolkit) -> str:
-    """Field path of mentoring's best practice "mentoring-provided", e.g. best_practices[1]."""
-    return f"best_practices[{practice_index(fixture_toolkit, 'mentoring', 'mentoring-provided')}]"
-
-
-# --- reading YAML ---------------------------------------------------------------------------------
-
-
-def test_yaml_syntax_error(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    line = replace_once(file, "name: Mentoring\n", "name: Mentoring: extra\n")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        line,
-        len("name: Mentoring") + 1,
-        "(syntax)",
-    )
-    assert problem.message == "YAML syntax error: mapping values are not allowed in this context"
-
-
-def test_missing_required_text(fixture_rubric_copy, provided):
-    file = mentoring(fixture_rubric_copy)
-    practice_line = line_of(file, "  - id: mentoring-provided")
-    replace_once(file, PROVIDED_STATEMENT, "")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    # Reported where the best practice that lacks it starts.
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        practice_line,
-        len("  - ") + 1,
-        f"{provided}.statement",
-    )
-    assert problem.message == "is required but missing"
-
-
-def test_number_where_text_is_expected(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    line = replace_once(file, "name: Mentoring\n", "name: 42\n")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        line,
-        len("name: ") + 1,
-        "name",
-    )
-    assert problem.message == "expected text, found a number"
-
-
-def test_text_where_a_list_is_expected(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    line = replace_once(file, MENTORING_REFERENCES, "references: fixsen-2005")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        line,
-        len("references: ") + 1,
-        "references",
-    )
-    assert problem.message == "expected a list, found text"
-
-
-# --- rules across files ---------------------------------------------------------------------------
-
-
-def test_rule_at_least_without_count(fixture_rubric_copy, fixture_toolkit):
-    file = funding(fixture_rubric_copy)
-    index = practice_index(fixture_toolkit, "funding", "funding-shared-understanding")
-    count_line = replace_once(file, "      count: 2\n", "")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    # Reported where the criteria mapping starts: its `rule: at_least` line, just above.
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/funding.yaml",
-        count_line - 1,
-        len("      ") + 1,
-        f"best_practices[{index}].criteria.count",
-    )
-    assert problem.message == "is required with rule at_least"
-
-
-def test_origin_of_a_field_the_entry_does_not_have(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    line = replace_once(file, "  questions: toolkit\n", "  question: toolkit\n")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        line,
-        len("  ") + 1,
-        "origin.question",
-    )
-    assert problem.message == "names the field 'question', which this entry does not have"
-
-
-def test_a_file_must_say_where_its_text_comes_from(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    line = replace_once(file, "  default: tip-sheets\n", "")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    # Reported where the origin mapping starts: its remaining `questions: toolkit` line.
-    assert (problem.path, problem.line, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        line,
-        "origin.default",
-    )
-    assert problem.message == "is required but missing"
-
-
-def test_examples_are_only_for_rule_at_least(fixture_rubric_copy, fixture_toolkit):
-    file = mentoring(fixture_rubric_copy)
-    index = practice_index(fixture_toolkit, "mentoring", "mentoring-provided")
-    replace_once(
-        file,
-        "      rule: at_least\n      count: 1\n      examples: true\n",
-        "      rule: all\n      examples: true\n",
-    )
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        line_of(file, "      examples: true"),
-        len("      examples: ") + 1,
-        f"best_practices[{index}].criteria.examples",
-    )
-    assert problem.message == (
-        "is only used with rule at_least: at least `count` of the items or others like them"
-    )
-
-
-# --- files that are not YAML text, or are dangerous ----------------------------------------------
+# --- columns counted in characters, and what is not a mistake ------------------------------------
 
 
 def test_file_that_is_not_utf8_after_a_byte_order_mark(fixture_rubric_copy):
@@ -206,72 +56,6 @@ def test_column_of_a_bad_byte_counts_characters(fixture_rubric_copy):
 
     assert (problem.line, problem.column) == (line, len("name: Mentoré") + 1)
     assert problem.message == "file is not UTF-8 (byte 0xff); save it as UTF-8"
-
-
-def billion_laughs(levels: int = 9) -> str:
-    """The classic alias bomb: each level is a list of nine aliases of the level below."""
-    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for level in range(1, levels):
-        aliases = ", ".join([f"*lol{level - 1}"] * 9)
-        lines.append(f"lol{level}: &lol{level} [{aliases}]")
-    return "\n".join(lines) + "\n"
-
-
-def test_anchors_and_aliases_are_refused_fast(fixture_rubric_copy):
-    mentoring(fixture_rubric_copy).write_text(billion_laughs(9), encoding="utf-8")
-
-    started = time.monotonic()
-    problem = only_problem(fixture_rubric_copy)
-    elapsed = time.monotonic() - started
-
-    assert elapsed < 2
-    assert (problem.path, problem.line, problem.column, problem.field) == (
-        "rubric/drivers/mentoring.yaml",
-        1,
-        len("lol0: ") + 1,
-        "(syntax)",
-    )
-    assert problem.message == "anchors and aliases (&name, *name) are not allowed"
-
-
-def test_nesting_up_to_the_limit_is_read(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    depth = MAX_DEPTH - 1  # plus the document's mapping: exactly MAX_DEPTH levels
-    replace_once(file, "name: Mentoring\n", "name: " + "[" * depth + "]" * depth + "\n")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    # Read fine; only the schema objects to a list where the name belongs.
-    assert (problem.field, problem.message) == ("name", "expected text, found a list")
-
-
-def test_explicit_bool_tag_on_a_non_boolean_is_a_problem(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    line = replace_once(file, "order: 3\n", "order: !!bool maybe\n")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert (problem.line, problem.column) == (line, len("order: ") + 1)
-
-
-def test_explicit_int_tag_on_empty_text_is_a_problem(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    line = replace_once(file, "order: 3\n", "order: !!int ''\n")
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert (problem.line, problem.column) == (line, len("order: ") + 1)
-
-
-def test_problem_messages_are_one_line(fixture_rubric_copy):
-    file = mentoring(fixture_rubric_copy)
-    replace_once(file, "name: Mentoring\n", 'name: "Mentoring\n')
-
-    problem = only_problem(fixture_rubric_copy)
-
-    assert problem.message == (  # one line, no "<unicode string>"
-        "YAML syntax error: while scanning a quoted scalar, found unexpected end of stream"
-    )
 
 
 def test_equals_sign_reads_as_text(fixture_rubric_copy):
