@@ -186,7 +186,15 @@ def catalogue(
     forms = toolkit.forms
     plan = []  # (kind, variants, title, purpose, drivers, driver id, table)
 
-    def add(kind, title, purpose, subset=chosen, driver=None, table=None, variants=VARIANTS):
+    def add(
+        kind: str,
+        title: str,
+        purpose: str,
+        subset: tuple[model.Driver, ...] = chosen,
+        driver: str | None = None,
+        table: model.TableTemplate | None = None,
+        variants: tuple[str, ...] = VARIANTS,
+    ) -> None:
         plan.append((kind, variants, title, purpose, subset, driver, table))
 
     def several(title: str) -> str:

@@ -310,7 +310,7 @@ def load(rubric: Path) -> tuple[Toolkit, MarkdownRenderer]:
 def printables_of(
     args: argparse.Namespace, toolkit: Toolkit, inputs: Sequence[Input]
 ) -> list[Printable]:
-    papers = PAPERS if args.paper == "both" else (Paper(args.paper),)
+    papers = tuple(paper for paper in PAPERS if args.paper in (paper, "both"))
     if inputs:
         return assessment_printables(toolkit, inputs, papers)
     known = [driver.id for driver in toolkit.drivers]

@@ -10,6 +10,7 @@ same arithmetic on the same data; tests/test_assess.py checks that both agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .fileformat import Assessment, drivers
 
@@ -44,7 +45,7 @@ class Totals:
     overall: Tally
 
 
-def totals(data: dict, assessment: Assessment) -> Totals:
+def totals(data: dict[str, Any], assessment: Assessment) -> Totals:
     """Score `assessment` with the rubric data the site embeds (fileformat.rubric_data).
 
     Only best practices the toolkit has count; entries it does not have are left out.

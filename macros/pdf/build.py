@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence, Set
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -138,7 +139,11 @@ class PdfPlan:
         self.htmls: dict[str, str] = {}
         for printable in printables:
             html = self.renderer.html(printable)
-            options: tuple = (printable.variant, printable.paper.value, printable.landscape)
+            options: tuple[Any, ...] = (
+                printable.variant,
+                printable.paper.value,
+                printable.landscape,
+            )
             options += (printable.filename,)
             if printable.filled is not None:  # fonts the team's text may be set in
                 files = self.renderer.team_fonts.files(printable.filled.typed())
@@ -270,7 +275,7 @@ def _prune(cache_dir: Path, used: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _assessment_of(printable: Printable) -> dict:
+def _assessment_of(printable: Printable) -> dict[str, Any]:
     """For a printable of saved assessments: which files (oldest first) it was printed from."""
     if printable.filled is None:
         return {}

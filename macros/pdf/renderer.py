@@ -12,6 +12,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -37,7 +38,7 @@ class ProjectFetcher(weasyprint.URLFetcher):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Any = None) -> Any:
         if not url.startswith("file://"):
             raise ValueError(f"refused to fetch {url!r}: printables use only the project's files")
         path = Path(unquote(urlsplit(url).path)).resolve()
@@ -102,7 +103,7 @@ class PdfRenderer:
         self.project = project
         self.environment = make_environment(toolkit, markdown)
         self.fonts = FontConfiguration()
-        self.cache: dict = {}
+        self.cache: dict[str, Any] = {}
         self.fetcher = ProjectFetcher((project.templates, project.styles, project.font_cache))
         form_font_face = (
             f'@font-face {{ font-family: "{FAMILY}"; '
@@ -221,6 +222,6 @@ class PdfRenderer:
         return data
 
 
-def _family(font) -> str:
+def _family(font: Any) -> str:
     family = font.family
     return family.decode() if isinstance(family, bytes) else str(family)

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build
 from mkdocs.config import base, load_config
@@ -60,7 +61,7 @@ def _project(config: MkDocsConfig) -> Project:
     return Project.at(Path(config.config_file_path).parent)
 
 
-def _literal(nav: list) -> list:
+def _literal(nav: list[Any]) -> list[Any]:
     """Navigation titles with `{` as a character reference (themes insert titles as HTML).
 
     mkdocs-macros renders a page title holding `{{`, `{%` or `{#` as a template; a title from
@@ -153,7 +154,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return files
 
     def on_serve(
-        self, server: LiveReloadServer, *, config: MkDocsConfig, builder
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         """Send the site's policy and refuse other hosts (serving.guard); also watch a rubric
         given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/), and the end of a PDF render."""
@@ -185,7 +186,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     # --- the steps of on_config -----------------------------------------------------------------
 
-    def _toolkit(self, project: Project, notices: dict) -> model.Toolkit | None:
+    def _toolkit(self, project: Project, notices: dict[str, Any]) -> model.Toolkit | None:
         """The rubric, checked as `--check` checks it; None while serve shows the last good one."""
         if self.handed:
             return self.handed.toolkit
@@ -209,7 +210,11 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return toolkit
 
     def _pdfs(
-        self, project: Project, config: MkDocsConfig, toolkit: model.Toolkit | None, notices: dict
+        self,
+        project: Project,
+        config: MkDocsConfig,
+        toolkit: model.Toolkit | None,
+        notices: dict[str, Any],
     ) -> Path | None:
         """The folder of PDFs for this build: the full build's, serve's own, or the last build's."""
         if self.handed:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .. import model
 from ..errors import Problem
-from .yamldoc import Document, shorten
+from .yamldoc import Document, Location, shorten
 
 QUESTION_SOURCES = ("key-points", "definition")
 RESERVED_DRIVER_IDS = {"index": "the drivers overview page"}
@@ -122,7 +123,9 @@ def _questions_problems(document: Document, question_ids: dict[str, str]) -> Ite
             )
 
 
-def _origin_problems(document: Document, value, location: tuple, known: dict):
+def _origin_problems(
+    document: Document, value: Any, location: Location, known: dict[str, Any]
+) -> Iterator[Problem]:
     """Every `origin` names an origin of toolkit.yaml; a per-field one names fields it has."""
     if isinstance(value, list):
         for index, item in enumerate(value):
@@ -148,7 +151,9 @@ def _origin_problems(document: Document, value, location: tuple, known: dict):
             yield from _origin_problems(document, item, (*location, key), known)
 
 
-def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iterable[Problem]:
+def _criteria_problems(
+    document: Document, where: tuple[Any, ...], criteria: dict[str, Any]
+) -> Iterable[Problem]:
     items = len(criteria["items"])
     seen: dict[str, str] = {}
     for index, item in enumerate(criteria["items"]):
@@ -183,7 +188,7 @@ class _Seen:
         self.problems: list[Problem] = []
 
 
-def _unique(document: Document, where: tuple, field: str, what: str) -> _Seen:
+def _unique(document: Document, where: tuple[Any, ...], field: str, what: str) -> _Seen:
     result = _Seen()
     entries = document.data
     for part in where:
@@ -195,7 +200,9 @@ def _unique(document: Document, where: tuple, field: str, what: str) -> _Seen:
     return result
 
 
-def _first_use(document: Document, location: tuple, value: str, seen: dict, what: str):
+def _first_use(
+    document: Document, location: Location, value: str, seen: dict[str, Any], what: str
+) -> Iterator[Problem]:
     line = document.mark(location)[0]
     if value in seen:
         yield document.problem(
@@ -205,7 +212,9 @@ def _first_use(document: Document, location: tuple, value: str, seen: dict, what
         seen[value] = f"{document.path}:{line}"
 
 
-def _cited(document: Document, location: tuple, known: dict) -> Iterable[Problem]:
+def _cited(
+    document: Document, location: tuple[Any, ...], known: dict[str, Any]
+) -> Iterable[Problem]:
     keys = document.data
     for part in location:
         if not isinstance(keys, dict) or part not in keys:

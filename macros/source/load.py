@@ -76,7 +76,7 @@ def _assemble(documents: dict[str, Document], drivers: list[Document]) -> model.
             fields[key] = data[key] if set(data) == {key, "origin"} else data
     category_order = {category["id"]: index for index, category in enumerate(fields["categories"])}
 
-    def position(driver: dict) -> tuple:
+    def position(driver: dict[str, Any]) -> tuple[Any, ...]:
         order = driver.get("order")
         return (category_order[driver["category"]], order is None, order or 0, driver["name"])
 

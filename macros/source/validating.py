@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from ..errors import Problem
 from ..project import Project
 from .reading import shown
-from .yamldoc import Document, shorten
+from .yamldoc import Document, Location, shorten
 
 
 def schema_valid(document: Document, schema_name: str, base: Path, problems: list[Problem]) -> bool:
@@ -59,7 +59,7 @@ class _BrokenSchema(Exception):
         return Problem(shown(self.path, base), self.line, self.column, "(schema)", self.message)
 
 
-def _whole_number(checker, value) -> bool:
+def _whole_number(checker: object, value: Any) -> bool:
     """JSON Schema counts 3.0 as an integer; a rubric count or order must be written 3."""
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -70,7 +70,7 @@ _Validator = jsonschema.validators.extend(
 )
 
 
-def _read_schema(path: Path) -> dict:
+def _read_schema(path: Path) -> dict[str, Any]:
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
@@ -147,7 +147,9 @@ PATTERN_MESSAGES: dict[str, Callable[[str], str]] = {
 }
 
 
-def explain_schema_error(document: Document, location: tuple, error: jsonschema.ValidationError):
+def explain_schema_error(
+    document: Document, location: Location, error: jsonschema.ValidationError
+) -> Iterator[Problem]:
     """Turn a jsonschema error into problems worded for someone editing YAML."""
     kind = error.validator
     value: Any = error.instance  # the value found in the YAML
@@ -185,7 +187,7 @@ def explain_schema_error(document: Document, location: tuple, error: jsonschema.
         yield document.problem(location, error.message)
 
 
-def _texts(value, location: tuple = ()) -> Iterable[tuple[tuple, str]]:
+def _texts(value: Any, location: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
     """Every text in a document, with its location."""
     if isinstance(value, str):
         yield location, value
@@ -239,7 +241,12 @@ def _deceptive(document: Document) -> Iterable[Problem]:
                     )
 
 
-def unprintable(document: Document, value, location: tuple, can_print) -> Iterable[Problem]:
+def unprintable(
+    document: Document,
+    value: Any,
+    location: Location,
+    can_print: Callable[[str], bool],
+) -> Iterable[Problem]:
     """Texts in `value` (at `location` of `document`) that the PDFs' font cannot show."""
     for where, text in _texts(value, location):
         missing = next((char for char in text if not can_print(char)), None)
@@ -251,7 +258,9 @@ def unprintable(document: Document, value, location: tuple, can_print) -> Iterab
             )
 
 
-def _unsafe_markup(document: Document, markup_problems) -> Iterable[Problem]:
+def _unsafe_markup(
+    document: Document, markup_problems: Callable[[str], list[str]]
+) -> Iterable[Problem]:
     for location, text in _texts(document.data):
         for message in markup_problems(text):
             yield document.problem(location, message)

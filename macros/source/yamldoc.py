@@ -7,6 +7,7 @@ all of that in one pass and records where each value came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,7 +33,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
-Location = tuple  # a path of keys and indices into the document, e.g. ("best_practices", 2, "id")
+#: A path of keys and indices into a document, e.g. ("best_practices", 2, "id").
+Location = tuple[str | int, ...]
+Marks = dict[Location, tuple[int, int]]  #: the (line, column) of each value, or of each key
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class Document:
 
     path: str
     data: Any  #: plain YAML values: dicts, lists, text, numbers (checked by the schemas)
-    value_marks: dict[Location, tuple[int, int]]
-    key_marks: dict[Location, tuple[int, int]]
+    value_marks: Marks
+    key_marks: Marks
 
     def mark(self, location: Location, *, key: bool = False) -> tuple[int, int]:
         """Where a value (or its key) starts; falls back to the nearest enclosing value."""
@@ -122,8 +125,8 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
 
 def read_text(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML (or JSON) text already read; problems name `shown_as`."""
-    value_marks: dict[Location, tuple[int, int]] = {}
-    key_marks: dict[Location, tuple[int, int]] = {}
+    value_marks: Marks = {}
+    key_marks: Marks = {}
     try:
         data = _build(yaml.parse(text, Loader=_Loader), value_marks, key_marks)
     except yaml.MarkedYAMLError as error:
@@ -156,7 +159,7 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
     return "YAML syntax error: " + ", ".join(parts)
 
 
-def _build(events, value_marks: dict, key_marks: dict) -> object:
+def _build(events: Iterable[yaml.Event], value_marks: Marks, key_marks: Marks) -> object:
     """Turn the event stream of a single document into plain dicts, lists and scalars."""
     builder = _Builder(value_marks, key_marks)
     documents = 0
@@ -178,17 +181,17 @@ class _Builder:
     """The containers being filled, each with its location and, for a mapping, the key that
     awaits its value; the marks of every value and key found."""
 
-    def __init__(self, value_marks: dict, key_marks: dict) -> None:
+    def __init__(self, value_marks: Marks, key_marks: Marks) -> None:
         self.value_marks, self.key_marks = value_marks, key_marks
         self.stack: list[tuple[object, Location]] = []
-        self.pending_key: list[object] = []  # per open container: a mapping's awaited key
+        self.pending_key: list[Any] = []  # per open container: a mapping's awaited key
         self.root: list[object] = []
 
     def close(self) -> None:
         self.stack.pop()
         self.pending_key.pop()
 
-    def add(self, event) -> None:
+    def add(self, event: yaml.Event) -> None:
         start = event.start_mark
         mark = (start.line + 1, start.column + 1) if start else (1, 1)
         parent = self.stack[-1][0] if self.stack else None
@@ -216,7 +219,7 @@ class _Builder:
             self.stack.append((value, location))
             self.pending_key.append(None)
 
-    def _key(self, event, parent: dict, mark: tuple[int, int]) -> None:
+    def _key(self, event: yaml.Event, parent: dict[str, Any], mark: tuple[int, int]) -> None:
         if not isinstance(event, yaml.ScalarEvent):
             raise _Refused(event.start_mark, "a mapping key must be plain text")
         key = event.value
@@ -228,7 +231,7 @@ class _Builder:
         self.pending_key[-1] = key
 
 
-def _value_of(event) -> object:
+def _value_of(event: Any) -> object:
     tag = event.tag
     if tag is not None and tag != "!" and tag not in ALLOWED_TAGS:
         raise _Refused(event.start_mark, f"YAML tag '{tag}' is not allowed; write plain values")
