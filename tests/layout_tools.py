@@ -9,7 +9,7 @@ the PDFs whose words a test reads (a pre-filled field's value shows inside its b
 viewer). What the printables draw:
 a ruled writing line is a thin rectangle filled 50% grey; an answer area is a black frame around
 such lines (its bottom edge is the last line); a block a team works through starts with a thin
-rule filled 53% grey. The page margins are those of overrides/printables/print.css.
+rule filled 53% grey. The page margins are those of macros/render/styles/print.css.
 """
 
 from __future__ import annotations
