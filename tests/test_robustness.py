@@ -768,7 +768,8 @@ def test_a_site_build_failing_inside_mkdocs_says_why(copies, tmp_path, monkeypat
     copy = tmp_path / "project"
     source = copies["copy"]
 
-    def outputs(folder: str, names: list[str]) -> list[str]:  # the built site, not macros/render/templates/site
+    def outputs(folder: str, names: list[str]) -> list[str]:
+        """The built site and cache (not macros/render/templates/site)."""
         return [
             n
             for n in names
