@@ -264,3 +264,39 @@ def test_the_checking_command_shows_names_with_escapes(tmp_path, team_json):
     assert result.stdout.splitlines()[1].startswith(f"{shown}: overall 1 of 2 points")
     assert "\x1b" not in result.stdout
     assert "\x07" not in result.stdout
+
+
+def test_the_checking_command_reports_a_bad_file_after_the_good_ones(tmp_path, team_json):
+    """`--check --assessment` with a good and a bad file: the good one's totals, the bad one's
+    problem as the build reports it, exit status 1, nothing written."""
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(team_json, encoding="utf-8")
+    bad.write_text(team_json.replace('"partially-in-place"', '"half"'), encoding="utf-8")
+    result = run_cli(
+        *("--check", "--assessment", str(good), "--assessment", str(bad)),
+        *("--rubric", str(FIXTURE_RUBRIC), "--out", str(tmp_path / "out")),
+    )
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1].startswith(f"{good}: overall ")
+    assert str(bad) not in result.stdout
+    problems = result.stderr.splitlines()
+    assert problems[0].startswith(f"{bad}:")
+    assert "practices.mentoring-provided.rating: 'half' is not a rating;" in problems[0]
+    assert problems[1:] == ["1 problem in the assessment; nothing was written."]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_assessment_is_not_a_rubric_error(tmp_path, team_json, fixture_toolkit):
+    """Rubric and assessment problems are siblings: code that handles a broken rubric (the
+    plugin under `mkdocs serve`, say) never swallows a team's bad file, nor the reverse."""
+    from macros.assessment import read_assessment
+    from macros.errors import AssessmentError, ProblemsError, RubricError, ToolkitError
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(AssessmentError) as raised:
+        read_assessment(bad, rubric_data(fixture_toolkit))
+    assert not isinstance(raised.value, RubricError)
+    assert isinstance(raised.value, ProblemsError)
+    assert isinstance(raised.value, ToolkitError)
+    assert not issubclass(RubricError, AssessmentError)
