@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.catalogue import Paper, catalogue
 from macros.pdf.renderer import PdfRenderer
@@ -15,7 +16,6 @@ from macros.render.markdown import MarkdownRenderer
 from macros.site.pages import PAGES, SitePages
 
 GOLDENS = Path(__file__).resolve().parent / "goldens"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def compare(request: pytest.FixtureRequest, name: str, rendered: str) -> None:
