@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import PROJECT_ROOT
 from site_tools import driver_data, plain
 
 from macros.assessment import read_assessment, to_json, totals
@@ -34,7 +35,7 @@ RATINGS = ["in-place", "partially-in-place", "not-in-place", None]
 LABELS = {"in-place": "In place (2)", "partially-in-place": "Partially in place (1)"}
 LABELS["not-in-place"] = "Not in place (0)"
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> & "quoted"'
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
+EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
 
 
 def practices_in_order() -> list[dict]:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.assessment import to_json, totals
 from macros.assessment.fileformat import STATUSES, next_round, notices
@@ -17,7 +18,7 @@ from macros.assessment.reading import read_bytes
 from macros.errors import AssessmentError
 
 CASES = Path(__file__).resolve().parent / "cases"
-CORE = Path(__file__).resolve().parent.parent / "overrides/assets/javascripts/toolkit-core.js"
+CORE = PROJECT_ROOT / "overrides" / "assets" / "javascripts" / "toolkit-core.js"
 RECORD_CASES = sorted(CASES.glob("record-*.json"))
 
 

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.assessment import consensus
 from macros.errors import AssessmentError
@@ -149,7 +150,7 @@ def test_valid_ballots_follow_the_schema(data):
 
 def test_the_example_ballots_read_and_disagree(data):
     """The invented example set: five members or more, marked invented, some items flagged."""
-    folder = Path(__file__).resolve().parent.parent / "examples" / "ballots"
+    folder = PROJECT_ROOT / "examples" / "ballots"
     files = sorted(folder.glob("*.json"))
     assert len(files) >= 5
     assert "invented" in (folder / "README.md").read_text("utf-8").lower()
@@ -162,7 +163,7 @@ def test_the_example_ballots_read_and_disagree(data):
 
 def test_the_page_saves_a_ballot_as_python_does(browser, data):
     """Read and saved again by either language, an example ballot keeps its very bytes."""
-    folder = Path(__file__).resolve().parent.parent / "examples" / "ballots"
+    folder = PROJECT_ROOT / "examples" / "ballots"
     texts = [file.read_text("utf-8") for file in sorted(folder.glob("*.json"))]
     page = browser.new_page()
     page.set_content("<!doctype html><title>core</title>")

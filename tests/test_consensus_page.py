@@ -11,12 +11,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.assessment import consensus, read_assessment
 
 pytestmark = pytest.mark.browser
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples" / "ballots").glob("*.json"))
+EXAMPLES = sorted((PROJECT_ROOT / "examples" / "ballots").glob("*.json"))
 ITEM = "selection-job-descriptions"  # contested in the example set
 RATIONALE = "Descriptions exist for two of three roles; <b>not</b> yet for coaches."
 

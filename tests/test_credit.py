@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.catalogue import Paper, catalogue
 from macros.cli import assessment_printables
@@ -23,7 +23,7 @@ from macros.render.markdown import MarkdownRenderer, plain
 from macros.site.pages import PAGES, SitePages
 
 COPYRIGHT = "Copyright 2015"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
+EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
 # A source text this long is never a shared name ("Implementation Infrastructure", "Qualitative
 # Drivers Assessment") that another document mentions: finding it means showing it. The toolkit's
 # own texts are checked down to short labels ("Partially in place").

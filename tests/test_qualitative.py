@@ -8,16 +8,16 @@ page and --assessment keep one contract. No test opens a print dialog (Tab's rec
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 from test_assess import Tab, assert_clean, opened
 
 from macros.assessment import read_bytes
 
 pytestmark = pytest.mark.browser
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE = PROJECT_ROOT / "examples"
 EXAMPLE = EXAMPLE / "assessment-qualitative-example.json"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\"> & {{ 7 * 7 }}"
 FIRST = "selection-q-accountable"  # the rubric's first question
