@@ -102,6 +102,7 @@ def _practices_problems(document: Document, practice_ids: dict[str, str]) -> Ite
         criteria = practice.get("criteria")
         if criteria is not None:
             yield from _criteria_problems(document, (*where, "criteria"), criteria)
+        yield from _condition_problems(document, where, practice)
 
 
 def _questions_problems(document: Document, question_ids: dict[str, str]) -> Iterator[Problem]:
@@ -180,6 +181,20 @@ def _criteria_problems(
         yield document.problem(
             where + ("count",), f"asks for {criteria['count']} items but only {items} are listed"
         )
+
+
+def _condition_problems(
+    document: Document, where: Location, practice: dict[str, Any]
+) -> Iterator[Problem]:
+    """A condition is a quote: it must be found, word for word, in what the source says."""
+    said = " ".join(f"{practice['explanation']} {practice.get('closing', '')}".split())
+    for index, condition in enumerate(practice.get("conditions", ())):
+        if " ".join(condition.split()) not in said:
+            yield document.problem(
+                (*where, "conditions", index),
+                f"{shorten(condition)} is not in this best practice's explanation or closing; "
+                "quote it word for word",
+            )
 
 
 class _Seen:
