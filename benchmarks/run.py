@@ -119,15 +119,15 @@ def export_html(html_dir: Path, rubric: Path) -> None:
     """Write the pipeline's final HTML and style sheets for the floor measurement."""
     from macros.catalogue import catalogue
     from macros.pdf.fonts import FAMILY, form_font
-    from macros.pdf.renderer import PAGE_SIZES, PdfRenderer
-    from macros.project import STYLES, TEMPLATES, Project
+    from macros.pdf.renderer import PdfRenderer
+    from macros.project import Project
     from macros.render.markdown import MarkdownRenderer
     from macros.source.load import load_rubric
 
     toolkit = load_rubric(rubric)
     project = Project.at(PROJECT)
     renderer = PdfRenderer(project, toolkit, MarkdownRenderer())
-    base_css = (STYLES / "print.css").read_text()
+    base_css = (Project.styles / "print.css").read_text()
     font_url = form_font(project.font_cache).as_uri()
     font_css = (
         f'@font-face {{ font-family: "{FAMILY}"; src: url("{font_url}"); }}'
@@ -138,13 +138,13 @@ def export_html(html_dir: Path, rubric: Path) -> None:
         path = html_dir / f"{index}.html"
         path.write_text(renderer.html(printable))
         orientation = "landscape" if printable.landscape else "portrait"
-        page = f"@page {{ size: {PAGE_SIZES[printable.paper]} {orientation}; }}"
+        page = f"@page {{ size: {printable.paper.css_size} {orientation}; }}"
         fillable = printable.variant == "fillable"
         jobs.append(
             {
                 "html": str(path),
                 "css": [base_css, font_css, page],
-                "base": TEMPLATES.as_uri() + "/",
+                "base": Project.templates.as_uri() + "/",
                 "forms": fillable,
                 "variant": None if fillable else "pdf/ua-1",
             }

@@ -11,6 +11,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import model
 from .errors import SiteBuildError
@@ -23,10 +24,10 @@ def build_site(
     project: Project,
     toolkit: model.Toolkit,
     site_dir: Path,
-    build_pdfs: Callable[[Path], list],
+    build_pdfs: Callable[[Path], list[Any]],
     *,
     stamp: str | None = None,
-) -> list:
+) -> list[Any]:
     """Build everything into a fresh folder and swap it in as `site_dir` only if all succeeded.
 
     `build_pdfs(out_dir)` renders the printables into the staging folder and returns them.

@@ -8,16 +8,36 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from . import model
+from .errors import NameClashError
 
 if TYPE_CHECKING:
     from .assessment.fileformat import Header
     from .assessment.printing import Filled
 
-PAPERS = ("letter", "a4")
-PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}
+
+class Paper(StrEnum):
+    """A paper the printables come on: its id (in file names, options and the manifest), the
+    name readers know it by, and its CSS page size."""
+
+    label: str
+    css_size: str
+
+    LETTER = "letter", "US Letter", "letter"
+    A4 = "a4", "A4", "A4"
+
+    def __new__(cls, id_: str, label: str, css_size: str) -> Paper:
+        paper = str.__new__(cls, id_)
+        paper._value_ = id_
+        paper.label = label
+        paper.css_size = css_size
+        return paper
+
+
+PAPERS = tuple(Paper)
 VARIANTS = ("print", "fillable")
 KINDS = (
     "checklist",
@@ -82,28 +102,24 @@ class Workshop:
     date: str = ""
     edition: str = ""  #: a short label for the set, e.g. "Spring workshop"; default: the drivers
 
-    def problems(self) -> list[str]:
-        """What is wrong with the values, each as `--option: message` (empty when all is well)."""
-        found = []
-        for name, most in WORKSHOP_MAX.items():
-            value = getattr(self, name)
-            if any("\udc80" <= char <= "\udcff" for char in value):
-                found.append(f"--{name}: is not valid UTF-8 text; check the terminal's encoding")
-            elif any(unicodedata.category(char) == "Cc" for char in value):
-                found.append(f"--{name}: contains a control character (a line break or tab?)")
-            elif len(value) > most:
-                found.append(
-                    f"--{name}: is {len(value)} characters long; "
-                    f"at most {most} fit in the forms' header"
-                )
-        return found
+
+def header_problem(name: str, value: str) -> str | None:
+    """What is wrong with a workshop value (`name` a key of WORKSHOP_MAX), or None."""
+    most = WORKSHOP_MAX[name]
+    if any("\udc80" <= char <= "\udcff" for char in value):
+        return "is not valid UTF-8 text; check the terminal's encoding"
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        return "contains a control character (a line break or tab?)"
+    if len(value) > most:
+        return f"is {len(value)} characters long; at most {most} fit in the forms' header"
+    return None
 
 
 @dataclass(frozen=True)
 class Printable:
     kind: str  #: one of KINDS
     variant: str  #: "print" (tagged PDF/UA-1, no fields) or "fillable" (PDF form fields)
-    paper: str  #: one of PAPERS
+    paper: Paper
     title: str
     purpose: str  #: one line for the Downloads page
     drivers: tuple[model.Driver, ...]
@@ -154,7 +170,7 @@ class Printable:
 def catalogue(
     toolkit: model.Toolkit,
     *,
-    papers: tuple[str, ...] = PAPERS,
+    papers: tuple[Paper, ...] = PAPERS,
     drivers: tuple[str, ...] | None = None,
     workshop: Workshop = Workshop(),
 ) -> list[Printable]:
@@ -170,7 +186,15 @@ def catalogue(
     forms = toolkit.forms
     plan = []  # (kind, variants, title, purpose, drivers, driver id, table)
 
-    def add(kind, title, purpose, subset=chosen, driver=None, table=None, variants=VARIANTS):
+    def add(
+        kind: str,
+        title: str,
+        purpose: str,
+        subset: tuple[model.Driver, ...] = chosen,
+        driver: str | None = None,
+        table: model.TableTemplate | None = None,
+        variants: tuple[str, ...] = VARIANTS,
+    ) -> None:
         plan.append((kind, variants, title, purpose, subset, driver, table))
 
     def several(title: str) -> str:
@@ -226,7 +250,7 @@ def catalogue(
 
 
 def filled_catalogue(
-    toolkit: model.Toolkit, filled: Filled, *, papers: tuple[str, ...] = PAPERS
+    toolkit: model.Toolkit, filled: Filled, *, papers: tuple[Paper, ...] = PAPERS
 ) -> list[Printable]:
     """The printables of saved assessments (`filled.rounds`, oldest first): for each file its
     filled form and its Drivers Action Plan, its qualitative record and its composition when it
@@ -290,5 +314,5 @@ def _one_file_each(printables: list[Printable]) -> list[Printable]:
     names = [printable.filename for printable in printables]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
-        raise ValueError(f"two printables would be written to the same file: {duplicates}")
+        raise NameClashError(f"two printables would be written to the same file: {duplicates}")
     return printables

@@ -13,8 +13,16 @@ from dataclasses import dataclass
 class ToolkitError(Exception):
     """Something in the input, the options or the output folder that the user can fix."""
 
+    exit_status = 1  #: what the command line returns for it
+
     def report(self) -> str:
         return f"error: {self}"
+
+
+class UsageError(ToolkitError):
+    """An option's value that only the loaded rubric can refuse (an unknown driver id)."""
+
+    exit_status = 2  # as argparse's own usage errors
 
 
 @dataclass(frozen=True, order=True)
@@ -31,8 +39,14 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
 
 
-class RubricError(ToolkitError):
-    """All problems found in one load, so a maintainer fixes them in one pass."""
+class ProblemsError(ToolkitError):
+    """Every problem found in one pass over some files, so a user fixes them in one go.
+
+    Rubric and assessment problems are siblings below it: `except RubricError` never catches
+    a team's bad file, nor the other way round."""
+
+    what = "the input"  #: the summary line's "N problems in ..."
+    outcome = "nothing was built"
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
@@ -41,7 +55,31 @@ class RubricError(ToolkitError):
     def report(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        return f"{self}\n{count} {noun} in the rubric; nothing was built."
+        return f"{self}\n{count} {noun} in {self.what}; {self.outcome}."
+
+
+class RubricError(ProblemsError):
+    """The rubric's problems."""
+
+    what = "the rubric"
+
+
+class AssessmentError(ProblemsError):
+    """Everything wrong with one or more assessment (or ballot) files.
+
+    Messages quote file names and file content: control characters in them are shown as
+    escapes, so a file can never drive the terminal or fake a line of the report."""
+
+    what = "the assessment"
+    outcome = "nothing was written"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            [
+                Problem(visible(p.path), p.line, p.column, visible(p.field), visible(p.message))
+                for p in problems
+            ]
+        )
 
 
 class RenderError(ToolkitError):
@@ -54,6 +92,14 @@ class SiteBuildError(ToolkitError):
 
 class OutputError(ToolkitError):
     """The output folder cannot be replaced (it holds something a build did not make)."""
+
+
+class CacheError(ToolkitError):
+    """A cache entry changed between its check and its use (another process wrote to it)."""
+
+
+class NameClashError(ToolkitError):
+    """Two printables would be written to one file (an edition label that names another's)."""
 
 
 #: Characters that change what a terminal shows: C0 and C1 controls (escape sequences, a

@@ -15,7 +15,7 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 Key = Annotated[str, "an id, a reference to one, a URL or a language tag: not text to credit"]
 OWN = "toolkit"  #: the origin id of text written for this toolkit rather than transcribed
@@ -510,7 +510,7 @@ class Toolkit(Sourced):
         by_key = {reference.key: reference for reference in self.references}
         return tuple(by_key[key] for key in keys)
 
-    def cited_in(self, *parts) -> tuple[Reference, ...]:
+    def cited_in(self, *parts: object) -> tuple[Reference, ...]:
         """The references whose in-text form ("Metz et al., 2015") a text of `parts` holds, so a
         page that cites a work also lists it (parts as for `credits`)."""
         shown = " ".join(text for part in parts for _, _, text in _part_texts(part))
@@ -520,7 +520,7 @@ class Toolkit(Sourced):
         """The entry of `origins` with this id."""
         return next(source for source in self.origins if source.id == origin_id)
 
-    def credits(self, *parts) -> tuple[Source, ...]:
+    def credits(self, *parts: object) -> tuple[Source, ...]:
         """What a page or PDF showing `parts` must credit, in the order of `origins`.
 
         A part is a model object, a tuple or list of them, or (objects, "field field") when only
@@ -530,7 +530,7 @@ class Toolkit(Sourced):
         return tuple(source for source in self.origins if source.id in used)
 
 
-def _part_texts(part) -> Iterator[tuple[str, str, str]]:
+def _part_texts(part: object) -> Iterator[tuple[str, str, str]]:
     if isinstance(part, tuple) and len(part) == 2 and isinstance(part[1], str):
         values, names = part
         for value in values if isinstance(values, (tuple, list)) else (values,):
@@ -540,7 +540,7 @@ def _part_texts(part) -> Iterator[tuple[str, str, str]]:
         yield from texts(part)
 
 
-def texts(value, path: str = "") -> Iterator[tuple[str, str, str]]:
+def texts(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
     """(path, origin id, text) for every text in a model object or a tuple of them.
 
     Paths name list entries by id where they have one: drivers[coaching].questions[0].text.
@@ -554,7 +554,7 @@ def texts(value, path: str = "") -> Iterator[tuple[str, str, str]]:
         yield from _field_texts(value, name, f"{path}.{name}" if path else name)
 
 
-def _field_texts(value, name: str, path: str) -> Iterator[tuple[str, str, str]]:
+def _field_texts(value: Any, name: str, path: str) -> Iterator[tuple[str, str, str]]:
     kind = dict(_kinds(value.__class__))[name]
     item = getattr(value, name)
     if item is None or kind == "other":
@@ -575,7 +575,7 @@ def _kinds(kind: type) -> tuple[tuple[str, str], ...]:
     return tuple((item.name, _kind(hints[item.name])) for item in dataclasses.fields(kind))
 
 
-def _kind(hint) -> str:
+def _kind(hint: object) -> str:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         (hint,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
     if hint is str:

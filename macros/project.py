@@ -11,11 +11,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-PACKAGE = Path(__file__).resolve().parent
-TEMPLATES = PACKAGE / "render" / "templates"  # Jinja templates of the site and the printables
-STYLES = PACKAGE / "render" / "styles"  # the printables' style sheets
-SCHEMAS = PACKAGE / "source" / "schemas"  # one JSON Schema per rubric file
 DISTRIBUTION = "implementation-toolkit"  # pyproject.toml's [project] name: what pip installs
 DEFAULT_EPOCH = "1577836800"  # 2020-01-01: fonts carry a timestamp; a fixed one keeps bytes equal
 
@@ -31,6 +28,12 @@ class Project:
     epoch: str  #: SOURCE_DATE_EPOCH, else DEFAULT_EPOCH: the date stamped into PDFs and the zip
     debug: bool  #: TOOLKIT_DEBUG: tracebacks instead of one-line errors
     ci: bool  #: CI: no progress line
+
+    # The package's own files: the same for every project, so readable from the class too.
+    package: ClassVar[Path] = Path(__file__).resolve().parent
+    templates: ClassVar[Path] = package / "render" / "templates"  #: the site's and printables'
+    styles: ClassVar[Path] = package / "render" / "styles"  #: the printables' style sheets
+    schemas: ClassVar[Path] = package / "source" / "schemas"  #: one JSON Schema per rubric file
 
     @classmethod
     def at(cls, root: Path, environ: Mapping[str, str] = os.environ) -> Project:
@@ -60,22 +63,6 @@ class Project:
     @property
     def overrides(self) -> Path:
         return self.root / "overrides"
-
-    @property
-    def package(self) -> Path:
-        return PACKAGE
-
-    @property
-    def templates(self) -> Path:
-        return TEMPLATES
-
-    @property
-    def styles(self) -> Path:
-        return STYLES
-
-    @property
-    def schemas(self) -> Path:
-        return SCHEMAS
 
     @property
     def font_cache(self) -> Path:

@@ -15,13 +15,11 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from helpers import Listener, copy_rubric, replace_once
+from helpers import FIXTURE_RUBRIC, PROJECT_ROOT, Listener, copy_rubric, replace_once
 
 from macros.cli import main
 from macros.model import Toolkit
 from macros.source.load import load_rubric
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -91,9 +89,6 @@ def data(toolkit: Toolkit) -> dict:
     from macros.assessment import rubric_data
 
     return rubric_data(toolkit)
-
-
-FIXTURE_RUBRIC = Path(__file__).resolve().parent / "fixtures" / "rubric"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

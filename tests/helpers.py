@@ -13,8 +13,11 @@ import pytest
 from macros.errors import Problem, RubricError
 from macros.source.load import load_rubric
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  #: the project folder these tests test
+#: The tiny rubric of the code tests: two drivers, invented text (tests/fixtures/rubric).
+FIXTURE_RUBRIC = PROJECT_ROOT / "tests" / "fixtures" / "rubric"
 # The source documents the content was transcribed from, kept in the repository (sources/).
-SOURCES = Path(__file__).resolve().parent.parent / "sources"
+SOURCES = PROJECT_ROOT / "sources"
 
 
 def problems_of(rubric_dir: Path) -> list[Problem]:
@@ -41,7 +44,7 @@ def shown(file: Path, rubric_dir: Path) -> str:
 def copy_rubric(folder: Path) -> Path:
     """A private copy of the project's rubric/ at folder / "rubric"."""
     copy = folder / "rubric"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "rubric", copy)
+    shutil.copytree(PROJECT_ROOT / "rubric", copy)
     return copy
 
 
@@ -147,10 +150,8 @@ class Listener:
 
 # --- the small build: quick, and shared ----------------------------------------------------------
 
-PROJECT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "rubric"
 # The fixture rubric's Mentoring driver on A4: 18 small PDFs.
-SMALL = ("--paper", "a4", "--rubric", str(FIXTURE), "--drivers", "mentoring")
+SMALL = ("--paper", "a4", "--rubric", str(FIXTURE_RUBRIC), "--drivers", "mentoring")
 
 
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -176,7 +177,7 @@ def seeded_cache(target: Path, pdfs: Path) -> Path:
     from macros.project import Project
 
     wanted = {hashlib.sha256(pdf.read_bytes()).hexdigest() for pdf in pdfs.glob("*.pdf")}
-    shared = Project.at(PROJECT).cache
+    shared = Project.at(PROJECT_ROOT).cache
     (target / "pdf").mkdir(parents=True)
     found: set[str] = set()
     for record in (shared / "pdf").glob("*.json"):

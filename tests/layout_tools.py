@@ -9,7 +9,7 @@ the PDFs whose words a test reads (a pre-filled field's value shows inside its b
 viewer). What the printables draw:
 a ruled writing line is a thin rectangle filled 50% grey; an answer area is a black frame around
 such lines (its bottom edge is the last line); a block a team works through starts with a thin
-rule filled 53% grey. The page margins are those of overrides/printables/print.css.
+rule filled 53% grey. The page margins are those of macros/render/styles/print.css.
 """
 
 from __future__ import annotations
@@ -224,65 +224,110 @@ def _text_box(matrix: Matrix, size: float, descent: float, rise: float, top: flo
     return Box(e, top - max(ys), e, top - min(ys))
 
 
+def _path_segments(op: str, operands: list) -> list[Segment]:
+    """The segments a path-building operator adds (a rectangle is four sides, closed)."""
+    if op == "re":
+        x, y, w, h = (float(value) for value in operands)
+        return [
+            ("m", (x, y)),
+            ("l", (x + w, y)),
+            ("l", (x + w, y + h)),
+            ("l", (x, y + h)),
+            ("h", ()),
+        ]
+    return [(op, tuple(float(value) for value in operands))]
+
+
+def _colour(op: str, operands: list) -> tuple[float, ...] | None:
+    """The fill colour a colour operator sets; None for one this measurement does not follow."""
+    if op in _COLOUR:
+        return tuple(float(value) for value in operands)
+    numbers = [v for v in operands if isinstance(v, (int, float, Decimal))]
+    if op in ("sc", "scn") and len(numbers) == len(operands):
+        return tuple(float(v) for v in numbers)
+    return None  # "cs": a colour space
+
+
+class _Reader:
+    """The graphics and text state while one page's content stream is read."""
+
+    def __init__(self, page: pikepdf.Page, top: float) -> None:
+        self.page, self.top = page, top
+        self.ctm: Matrix = _IDENTITY
+        self.colour: tuple[float, ...] | None = (0.0,)  # black until set
+        self.descent, self.size, self.rise = 0.0, 0.0, 0.0  # the font's, and above the baseline
+        self.saved: list[tuple[Matrix, tuple[float, ...] | None, float, float, float]] = []
+        self.path: list[Segment] = []
+        self.text: Matrix = _IDENTITY
+        self.line: Matrix = _IDENTITY
+        self.descents: dict[object, float] = {}  # by font resource name
+
+    def graphics(self, op: str, operands: list) -> bool:
+        """Follow a state or path operator; False when `op` is none of them."""
+        if op == "q":
+            self.saved.append((self.ctm, self.colour, self.descent, self.size, self.rise))
+        elif op == "Q":
+            self.ctm, self.colour, self.descent, self.size, self.rise = self.saved.pop()
+        elif op == "cm":
+            self.ctm = _concat(_matrix(operands), self.ctm)
+        elif op in ("m", "l", "c", "v", "y", "re", "h"):
+            self.path += _path_segments(op, operands)
+        elif op == "n":
+            self.path = []
+        elif op in (*_COLOUR, "sc", "scn", "cs"):
+            self.colour = _colour(op, operands)
+        else:
+            return False
+        return True
+
+    def paint(self, op: str):
+        if op in _CLOSE_AND_PAINT:
+            self.path.append(("h", ()))
+        fill = op not in ("S", "s")
+        for box, is_rect in _subpaths(self.path, self.ctm, self.top):
+            yield box, fill and is_rect, self.colour
+        self.path = []
+
+    def text_state(self, op: str, operands: list) -> bool:
+        """Follow a text operator that moves or sets the font; False when `op` is none."""
+        if op == "BT":
+            self.text = self.line = _IDENTITY
+        elif op == "Tm":
+            self.text = self.line = _matrix(operands)
+        elif op == "Td":
+            moved = (1.0, 0.0, 0.0, 1.0, *map(float, operands))
+            self.text = self.line = _concat(moved, self.line)
+        elif op == "Tf":
+            name, self.size = operands[0], float(operands[1])
+            if name not in self.descents:
+                self.descents[name] = _descent(self.page.Resources.Font[name])
+            self.descent = self.descents[name]
+        elif op == "Ts":
+            self.rise = float(operands[0])
+        else:
+            return False
+        return True
+
+    def shown(self, op: str, operands: list):
+        strings = operands[0] if op == "TJ" else operands
+        if any(isinstance(s, pikepdf.String) and len(bytes(s)) for s in strings):
+            box = _text_box(
+                _concat(self.text, self.ctm), self.size, self.descent, self.rise, self.top
+            )
+            yield box, False, None
+
+
 def _drawing(page: pikepdf.Page, top: float, where: str):
     """Every painted subpath and run of text: (box, is a filled rect, fill colour or None)."""
-    ctm: Matrix = _IDENTITY
-    colour: tuple[float, ...] | None = (0.0,)  # black until set
-    descent, size, rise = 0.0, 0.0, 0.0  # the font's, and the text's above its baseline
-    saved: list[tuple[Matrix, tuple[float, ...] | None, float, float, float]] = []
-    path: list[Segment] = []
-    text: Matrix = _IDENTITY
-    line: Matrix = _IDENTITY
-    descents = {}  # by font resource name
+    reader = _Reader(page, top)
     for operands, operator in pikepdf.parse_content_stream(page, _OPERATORS):
         op = str(operator)
-        if op == "q":
-            saved.append((ctm, colour, descent, size, rise))
-        elif op == "Q":
-            ctm, colour, descent, size, rise = saved.pop()
-        elif op == "cm":
-            ctm = _concat(_matrix(operands), ctm)
-        elif op in ("m", "l", "c", "v", "y"):
-            path.append((op, tuple(float(value) for value in operands)))
-        elif op == "re":
-            x, y, w, h = (float(value) for value in operands)
-            path += [("m", (x, y)), ("l", (x + w, y)), ("l", (x + w, y + h)), ("l", (x, y + h))]
-            path.append(("h", ()))
-        elif op == "h":
-            path.append(("h", ()))
-        elif op in _PAINT:
-            if op in _CLOSE_AND_PAINT:
-                path.append(("h", ()))
-            fill = op not in ("S", "s")
-            for box, is_rect in _subpaths(path, ctm, top):
-                yield box, fill and is_rect, colour
-            path = []
-        elif op == "n":
-            path = []
-        elif op in _COLOUR:
-            colour = tuple(float(value) for value in operands)
-        elif op in ("sc", "scn"):
-            numbers = [v for v in operands if isinstance(v, (int, float, Decimal))]
-            colour = tuple(float(v) for v in numbers) if len(numbers) == len(operands) else None
-        elif op == "cs":
-            colour = None  # a colour space this measurement does not follow
-        elif op == "BT":
-            text = line = _IDENTITY
-        elif op == "Tm":
-            text = line = _matrix(operands)
-        elif op == "Td":
-            text = line = _concat((1.0, 0.0, 0.0, 1.0, *map(float, operands)), line)
-        elif op == "Tf":
-            name, size = operands[0], float(operands[1])
-            if name not in descents:
-                descents[name] = _descent(page.Resources.Font[name])
-            descent = descents[name]
-        elif op == "Ts":
-            rise = float(operands[0])
+        if reader.graphics(op, operands) or reader.text_state(op, operands):
+            continue
+        if op in _PAINT:
+            yield from reader.paint(op)
         elif op in ("TJ", "Tj"):
-            strings = operands[0] if op == "TJ" else operands
-            if any(isinstance(s, pikepdf.String) and len(bytes(s)) for s in strings):
-                yield _text_box(_concat(text, ctm), size, descent, rise, top), False, None
+            yield from reader.shown(op, operands)
         else:
             raise ValueError(f"{where}: draws with {op!r}, which layout_tools does not follow")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
+from helpers import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = PROJECT_ROOT / "rubric"
 
 RCDATA = {"title", "textarea"}  # text only: a "<" inside is not a tag

@@ -291,7 +291,8 @@ def test_the_keyboard_alone_works_the_assess_page(assess_seen, data):
     keys = assess_seen["keys"]
     assert keys["trail"] == ["save", "open", "export-ratings", "print", "clear"]
     assert keys["progress"] == "1 of 33 discussed"
-    assert keys["checked"] and keys["on_purpose"] == "1 of 33 discussed"  # still discussed
+    assert keys["checked"]
+    assert keys["on_purpose"] == "1 of 33 discussed"  # still discussed
     assert keys["focused"] == "tk-assess-totals-box"
     if assess_seen["width"] < 600:
         assert keys["scrolled"] > 0  # the six columns scroll, by keyboard too
@@ -374,7 +375,5 @@ def test_on_a_phone_the_toolbar_is_small_and_every_target_and_box_is_reachable(a
     if assess_seen["width"] < 600:
         assert assess_seen["targets empty"]["scrolling"] > 0  # the totals table scrolls
         tenth = assess_seen["height"] / 10
-        assert assess_seen["bar empty"] <= tenth and assess_seen["bar opened"] <= tenth, (
-            assess_seen["bar empty"],
-            assess_seen["bar opened"],
-        )
+        assert assess_seen["bar empty"] <= tenth, assess_seen["bar empty"]
+        assert assess_seen["bar opened"] <= tenth, assess_seen["bar opened"]

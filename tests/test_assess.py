@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import PROJECT_ROOT
 from site_tools import driver_data, plain
 
 from macros.assessment import read_assessment, to_json, totals
@@ -34,7 +35,7 @@ RATINGS = ["in-place", "partially-in-place", "not-in-place", None]
 LABELS = {"in-place": "In place (2)", "partially-in-place": "Partially in place (1)"}
 LABELS["not-in-place"] = "Not in place (0)"
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> & "quoted"'
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
+EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
 
 
 def practices_in_order() -> list[dict]:
@@ -408,7 +409,8 @@ def assert_clean(tab: Tab, root: str) -> None:
     """No script error, no request that leaves the site, no content run as markup."""
     assert not tab.errors, tab.errors
     assert not outside(tab.requests, root), outside(tab.requests, root)
-    assert tab.page.title() != "pwned" and tab.page.locator("article img").count() == 0
+    assert tab.page.title() != "pwned"
+    assert tab.page.locator("article img").count() == 0
 
 
 def test_a_whole_assessment_by_keyboard(browser, roots, data, files):
@@ -470,8 +472,10 @@ def test_save_and_export_ratings(browser, roots, data, files):
             "notes",
         ]
         assert [row[1] for row in rows[1:]] == [practice["id"] for practice in practices]
-        assert rows[1 + 2][6] == HOSTILE and rows[1 + 6][6] == "'=SUM(A1:A9)"
-        assert rows[1 + 3][4] == "Not rated" and rows[1][4] == "In place"
+        assert rows[1 + 2][6] == HOSTILE
+        assert rows[1 + 6][6] == "'=SUM(A1:A9)"
+        assert rows[1 + 3][4] == "Not rated"
+        assert rows[1][4] == "In place"
         assert rows[1 + 1][2] == plain(practices[1]["statement"])
         assert rows[1 + 9][1] == "coaching-provided"
         assert rows[1 + 9][3] == "reflections, another like these"
@@ -534,8 +538,10 @@ def test_a_file_of_another_version_keeps_what_this_one_lacks(browser, roots, dat
         tab.choose_files([files["older"]], "Enter")
         assert "coaching-retired-practice" in tab.status()
         kept = page.locator("#tk-assess-kept")
-        assert kept.is_visible() and "coaching-retired-practice" in kept.inner_text()
-        assert HOSTILE in kept.inner_text() and kept.locator("img").count() == 0
+        assert kept.is_visible()
+        assert "coaching-retired-practice" in kept.inner_text()
+        assert HOSTILE in kept.inner_text()
+        assert kept.locator("img").count() == 0
         assert totals_shown(tab) == shown  # not scored
         _, resaved = tab.press_button("save")
         assert resaved == to_json(read_assessment(files["older"], data), data).encode("utf-8")
@@ -621,7 +627,8 @@ def test_an_action_plan_by_keyboard_and_its_csv(browser, roots, files):
         first = dict(zip(rows[0], rows[1]))
         assert first["Strategy"] == "Name a lead " + HOSTILE
         assert first["Quick win or longer-term"] == "Quick win"
-        assert first["Timeline"] == "2027-01-15" and first["next assessment"] == "2027-05-03"
+        assert first["Timeline"] == "2027-01-15"
+        assert first["next assessment"] == "2027-05-03"
 
         # The same plan, saved, is the file Python writes for it.
         _, saved = tab.press_button("save")
@@ -655,7 +662,8 @@ def test_the_chart_reads_on_a_phone_and_in_greyscale(browser, roots, data, files
               return parseFloat(getComputedStyle(t).fontSize) * scale;
             })"""
         )
-        assert sizes and min(sizes) >= 11, min(sizes)
+        assert sizes, min(sizes)
+        assert min(sizes) >= 11, min(sizes)
         right = "() => document.querySelector('.tk-chart-svg svg').getBoundingClientRect().right"
         assert page.evaluate(right) <= 390
         fills = page.evaluate(
@@ -663,7 +671,8 @@ def test_the_chart_reads_on_a_phone_and_in_greyscale(browser, roots, data, files
               document.querySelector('.tk-chart-svg rect.tk-series-' + i)).fill)"""
         )
         grey = [fill for fill in fills if fill.startswith("rgb")]
-        assert len(set(fills)) == 2 and len(grey) <= 1  # a shade and a pattern
+        assert len(set(fills)) == 2
+        assert len(grey) <= 1
         result = totals(data, read_assessment(EXAMPLE, data)).drivers["coaching"]
         labels = page.locator(".tk-chart-svg svg text").all_text_contents()
         words = f"{result.percent}% ({result.rated} of {result.rated + result.not_rated} rated)"
@@ -727,8 +736,10 @@ def test_print_the_action_plan_alone(browser, roots, files, tmp_path):
         assert tab.prints() == 1
         page.emulate_media(media="print")
         plan_text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
-        assert "Drivers Action Plan" in plan_text and "Name a lead" in plan_text
-        assert "Write the protocol" in plan_text and "Next assessment: 2027-05-03" in plan_text
+        assert "Drivers Action Plan" in plan_text
+        assert "Name a lead" in plan_text
+        assert "Write the protocol" in plan_text
+        assert "Next assessment: 2027-05-03" in plan_text
         assert plain(practices_in_order()[0]["statement"]) not in plan_text
         assert_clean(tab, roots["file"])
     finally:
@@ -855,7 +866,8 @@ def test_the_suggestion_names_what_no_criterion_ticks(browser, roots, data):
         tab.page.check("#coaching-provided-criterion-reflections")
         ticked = suggestion(data, by_id["coaching-provided"], ["reflections"])["text"]
         assert status.text_content() == ticked
-        assert "only once the team confirms" in ticked and "“at least monthly”" in ticked
+        assert "only once the team confirms" in ticked
+        assert "“at least monthly”" in ticked
         tab.page.uncheck("#coaching-provided-criterion-reflections")
         assert status.text_content() == suggestion(data, by_id["coaching-provided"], [])["text"]
         static = tab.page.locator("#assess-fa-problem-solving .tk-also-check").text_content()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import run_cli
 from helpers import replace_once
 from site_tools import driver_data, load_yaml
 
@@ -25,7 +26,7 @@ from macros.assessment.fileformat import (
     notices,
     practices,
 )
-from macros.project import SCHEMAS
+from macros.project import Project
 from macros.source.load import load_rubric
 
 
@@ -94,7 +95,7 @@ def test_content_version_follows_statements_not_explanations(tmp_path, rubric_co
 
 
 def test_schema_matches_the_plan_columns_and_the_code(project_root):
-    schema = json.loads((SCHEMAS / "assessment.schema.json").read_text("utf-8"))
+    schema = json.loads((Project.schemas / "assessment.schema.json").read_text("utf-8"))
     columns = [
         c["id"] for c in load_yaml(project_root / "rubric" / "forms.yaml")["action_plan"]["columns"]
     ]
@@ -204,15 +205,14 @@ def test_format_1_of_other_content_keeps_its_numbers_unplaced(tmp_path, data, ex
     assert entry.carried_criteria == ("1@0123456789abcdef", "7@0123456789abcdef")
 
 
-def test_the_checker_says_what_the_page_says_when_a_file_opens(project_root, capsys):
-    """`python -m macros.assessment` on last year's format 1 example: its totals and the
+def test_the_checker_says_what_the_page_says_when_a_file_opens(project_root):
+    """`build_pdf.py --check --assessment` on last year's format 1 example: its totals and the
     notice the Assess page shows for the same file."""
-    from macros.assessment.__main__ import main
-
     old = project_root / "tests" / "cases" / "format-1-example.json"
-    assert main([str(old)]) == 0
-    said = capsys.readouterr().out.splitlines()
-    assert said[0] == f"{old}: overall 34 of 62 points, 55%, 2 not rated"
+    result = run_cli("--check", "--assessment", str(old))
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.splitlines()
+    assert said[1] == f"{old}: overall 34 of 62 points, 55%, 2 not rated"
     assert said[-1] == (
         "  It is in format 1 (criteria by number); it will be saved in format 2 (criteria by id)."
     )

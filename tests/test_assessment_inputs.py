@@ -156,7 +156,8 @@ def test_piped_input_is_printed_and_its_content_is_stamped(tmp_path, team_json, 
     other = team_json.replace("Peer mentoring only.", "Peer mentoring, and a coach.")
     monkeypatch.setattr(sys, "stdin", piped(other))
     second = run_cli("--assessment", "-", *FIXTURE, "--out", out)
-    assert second.returncode == 0 and "rendered" in second.stdout, second
+    assert second.returncode == 0, second
+    assert "rendered" in second.stdout, second
     assert not second.stdout.startswith("Up to date")
     monkeypatch.setattr(sys, "stdin", piped(other))
     third = run_cli("--assessment", "-", *FIXTURE, "--out", out)
@@ -173,7 +174,8 @@ def test_an_edited_file_builds_again(tmp_path, team_json, monkeypatch):
     assert run_cli(*args).stdout.startswith("Up to date")
     (tmp_path / "team.json").write_text(team_json.replace("Peer", "Paired"), encoding="utf-8")
     again = run_cli(*args)
-    assert again.returncode == 0 and not again.stdout.startswith("Up to date"), again
+    assert again.returncode == 0, again
+    assert not again.stdout.startswith("Up to date"), again
 
 
 def test_messages_show_control_characters_as_escapes(tmp_path, fixture_toolkit, monkeypatch):
@@ -253,18 +255,48 @@ def test_two_files_that_would_share_pdf_names_are_refused(tmp_path, team_json, m
 
 
 def test_the_checking_command_shows_names_with_escapes(tmp_path, team_json):
-    """`python -m macros.assessment FILE` echoes the file's name: never its control characters."""
-    name = "team\x1b]0;owned\x07.json"
-    (tmp_path / name).write_text(team_json, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "macros.assessment", name, "--rubric", str(FIXTURE_RUBRIC)],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=SECONDS,
-        check=False,
-    )
+    """`--check --assessment FILE` echoes the file's name: never its control characters."""
+    name = tmp_path / "team\x1b]0;owned\x07.json"
+    name.write_text(team_json, encoding="utf-8")
+    result = run_cli("--check", "--assessment", str(name), "--rubric", str(FIXTURE_RUBRIC))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("team\\x1b]0;owned\\x07.json: overall 1 of 2 points")
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    shown = str(tmp_path / "team\\x1b]0;owned\\x07.json")
+    assert result.stdout.splitlines()[1].startswith(f"{shown}: overall 1 of 2 points")
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+
+
+def test_the_checking_command_reports_a_bad_file_after_the_good_ones(tmp_path, team_json):
+    """`--check --assessment` with a good and a bad file: the good one's totals, the bad one's
+    problem as the build reports it, exit status 1, nothing written."""
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(team_json, encoding="utf-8")
+    bad.write_text(team_json.replace('"partially-in-place"', '"half"'), encoding="utf-8")
+    result = run_cli(
+        *("--check", "--assessment", str(good), "--assessment", str(bad)),
+        *("--rubric", str(FIXTURE_RUBRIC), "--out", str(tmp_path / "out")),
+    )
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1].startswith(f"{good}: overall ")
+    assert str(bad) not in result.stdout
+    problems = result.stderr.splitlines()
+    assert problems[0].startswith(f"{bad}:")
+    assert "practices.mentoring-provided.rating: 'half' is not a rating;" in problems[0]
+    assert problems[1:] == ["1 problem in the assessment; nothing was written."]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_assessment_is_not_a_rubric_error(tmp_path, team_json, fixture_toolkit):
+    """Rubric and assessment problems are siblings: code that handles a broken rubric (the
+    plugin under `mkdocs serve`, say) never swallows a team's bad file, nor the reverse."""
+    from macros.assessment import read_assessment
+    from macros.errors import AssessmentError, ProblemsError, RubricError, ToolkitError
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(AssessmentError) as raised:
+        read_assessment(bad, rubric_data(fixture_toolkit))
+    assert not isinstance(raised.value, RubricError)
+    assert isinstance(raised.value, ProblemsError)
+    assert isinstance(raised.value, ToolkitError)
+    assert not issubclass(RubricError, AssessmentError)

@@ -388,7 +388,8 @@ def test_same_files_give_the_same_bytes(built, rounds, tmp_path):
     for pdf in pdfs:
         assert (out / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
     again = build(*TWO, "--out", str(out), cwd=rounds, cache=built["cache"])
-    assert again.returncode == 0 and again.stdout.startswith("Up to date"), again
+    assert again.returncode == 0, again
+    assert again.stdout.startswith("Up to date"), again
 
 
 def corpus_case(name: str) -> tuple[str, str]:
@@ -493,7 +494,8 @@ def test_the_summary_page_holds_the_computed_results(built, fixture_data, rounds
         assert f"{category['name']} {tally.percent}% {rated}" in first
     overall = result.overall
     assert f"Overall {overall.percent}% {overall.rated} of 4 rated" in first
-    assert overall.rated == 3 and overall.percent == 50  # by hand: 2 + 1 + 0 of 6 points
+    assert overall.rated == 3
+    assert overall.percent == 50
     # In place (label 116): Mentoring 1; Not in place (118): Funding 1
     assert "Strengths: Fixture label 116. (1) Mentoring: 1" in first
     assert "Gaps: Fixture label 118. (1) Funding: 1" in first
@@ -503,20 +505,21 @@ def test_the_summary_page_holds_the_computed_results(built, fixture_data, rounds
     assert "Funding 1 Share the budget summary at the team meeting" in first
     assert "Next assessment:" in first
     assert "Fixture notice 184." in first  # the sources' notice: for action planning
-    assert "Detail" in second and "Detail" not in first
+    assert "Detail" in second
+    assert "Detail" not in first
 
 
 def report_of(toolkit, files: list[Path], paper: str, folder: Path) -> Path:
     """Only the results report of `files`, rendered in this process."""
     from macros.assessment.printing import Filled, read_rounds
-    from macros.catalogue import filled_catalogue
+    from macros.catalogue import Paper, filled_catalogue
     from macros.pdf.renderer import PdfRenderer
     from macros.project import Project
     from macros.render.markdown import MarkdownRenderer
 
     data = rubric_data(toolkit)
     filled = Filled(data, read_rounds(files, data)[0])
-    printables = filled_catalogue(toolkit, filled, papers=(paper,))
+    printables = filled_catalogue(toolkit, filled, papers=(Paper(paper),))
     report = next(item for item in printables if item.kind == "results-report")
     rendered = PdfRenderer(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer()).render(report)
     path = folder / report.filename
@@ -627,7 +630,8 @@ def test_the_summary_fits_one_page_on_letter_and_a4(toolkit, tmp_path):
         first, second = pages_of(pdf)[:2]
         assert "Next assessment: 2027-05-03" in norm(first), paper
         assert "And 28 more" in norm(first), paper
-        assert "Detail" in second and "Detail" not in first, paper
+        assert "Detail" in second, paper
+        assert "Detail" not in first, paper
         assert words_beyond_the_page(pdf) == []
 
 

@@ -1,6 +1,7 @@
 """The corpus of bad rubric files (tests/bad_inputs/, described in its README.md), as a user meets
-them: each case is applied to a copy of the rubric and `build_pdf.py --check` must exit 1 with
-exactly the expected `path:line:column: field: message` lines, fast, with no traceback.
+them: each case is a change to a copy of the fixture rubric, and `build_pdf.py --check` must exit
+1 with exactly the expected `path:line:column: field: message` lines, fast, with no traceback.
+It is the one home of the rubric's error rules: one case per rule.
 
 The cases run in this process (the command line's `main`), under a memory limit; one command-line
 run in a child process checks the exit status and the output's form.
@@ -20,14 +21,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT_ROOT
-from helpers import copy_rubric
+from helpers import FIXTURE_RUBRIC, PROJECT_ROOT
 
 from macros import cli
 
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
-CASE_KEYS = {"about", "target", "expect", "make", "xfail", "must_not_create"}
-MAKE_KINDS = {"big", "deep", "alias_bomb", "binary", "latin1", "edit", "fifo", "folder", "link"}
+CASE_KEYS = {"about", "target", "expect", "find", "replace", "encoding", "write", "make"}
+CASE_KEYS |= {"xfail", "must_not_create"}
+MAKE_KINDS = {"big", "deep", "alias_bomb", "binary", "fifo", "folder", "link"}
 # One reported problem: rubric/drivers/coaching.yaml:9:1: nmae: unknown key 'nmae'; ...
 PROBLEM = re.compile(
     r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<field>\S+): "
@@ -86,14 +87,19 @@ def made_bytes(make: dict, real: Path | None) -> bytes:
         return billion_laughs(make["levels"])
     if kind == "binary":
         return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 16
-    if kind in ("latin1", "edit"):
+    raise AssertionError(f"unknown make kind {kind!r}")
+
+
+def changed_bytes(spec: dict, real: Path | None) -> bytes:
+    """The target as the case changes it: `write` whole, or its `find` text replaced (once)."""
+    if "write" in spec:
+        text = spec["write"]
+    else:
         assert real is not None
         text = real.read_text(encoding="utf-8")
-        if "find" in make:
-            assert text.count(make["find"]) == 1, f"{make['find']!r} should occur once in {real}"
-            text = text.replace(make["find"], make["replace"])
-        return text.encode(make.get("encoding", "latin-1" if kind == "latin1" else "utf-8"))
-    raise AssertionError(f"unknown make kind {kind!r}")
+        assert text.count(spec["find"]) == 1, f"{spec['find']!r} should occur once in {real}"
+        text = text.replace(spec["find"], spec["replace"])
+    return text.encode(spec.get("encoding", "utf-8"))
 
 
 def make_node(make: dict, target: Path) -> None:
@@ -111,19 +117,21 @@ def make_node(make: dict, target: Path) -> None:
         target.symlink_to(make["to"])
 
 
-def apply_case(case_dir: Path, spec: dict, rubric: Path) -> Path:
+def apply_case(spec: dict, rubric: Path) -> Path:
     target = rubric / spec["target"]
     if spec.get("make", {}).get("kind") in ("fifo", "folder", "link"):
         make_node(spec["make"], target)
         return target
     real = target if target.is_file() else None
-    if "make" in spec:
-        data = made_bytes(spec["make"], real)
-    else:
-        data = (case_dir / "input.yaml").read_bytes()
+    data = made_bytes(spec["make"], real) if "make" in spec else changed_bytes(spec, real)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
+
+
+def fixture_copy(folder: Path) -> Path:
+    """A private copy of the fixture rubric at folder / "rubric"."""
+    return Path(shutil.copytree(FIXTURE_RUBRIC, folder / "rubric"))
 
 
 @contextlib.contextmanager
@@ -140,44 +148,35 @@ def memory_limit(extra: int):
 
 
 def test_corpus_cases_are_well_formed():
-    """Each case says what it replaces and what it expects, with one bad file or one recipe."""
+    """Each case says what it changes in the fixture rubric and what it expects: a change
+    (`find` and `replace`), a whole file (`write`) or a recipe (`make`), one of them."""
     assert len(CORPUS) >= 30
     for param in CORPUS:
         case_dir = param.values[0]
         spec = load_case(case_dir)
         name = case_dir.name
         assert set(spec) <= CASE_KEYS, f"{name}: unknown keys {set(spec) - CASE_KEYS}"
-        assert isinstance(spec.get("target"), str) and not spec["target"].startswith("/"), name
+        assert isinstance(spec.get("target"), str), name
+        assert not spec["target"].startswith("/"), name
         assert ".." not in Path(spec["target"]).parts, name
-        assert ("make" in spec) != (case_dir / "input.yaml").is_file(), (
-            f"{name}: give input.yaml or make:, not both or neither"
-        )
+        ways = [key for key in ("find", "write", "make") if key in spec]
+        assert len(ways) == 1, f"{name}: give one of find/replace, write or make: {ways}"
+        assert ("find" in spec) == ("replace" in spec), f"{name}: find goes with replace"
+        real = FIXTURE_RUBRIC / spec["target"]
+        if "find" in spec or spec.get("make", {}).get("kind") == "big":
+            assert real.is_file(), f"{name}: changes {spec['target']}, not in the fixture rubric"
         if "make" in spec:
             assert spec["make"]["kind"] in MAKE_KINDS, name
-            if spec["make"]["kind"] in ("big", "latin1", "edit"):
-                assert (PROJECT_ROOT / "rubric" / spec["target"]).is_file(), (
-                    f"{name}: make {spec['make']['kind']} starts from the real target file"
-                )
-        else:
-            real = PROJECT_ROOT / "rubric" / spec["target"]
-            if real.is_file():
-                assert (case_dir / "input.yaml").read_bytes() != real.read_bytes(), (
-                    f"{name}: input.yaml is the real file, unchanged"
-                )
-        assert spec["expect"] and all(PROBLEM.match(line) for line in spec["expect"]), (
-            f"{name}: each expectation is path:line:column: field: message"
-        )
-        assert sorted(path.name for path in case_dir.iterdir()) in (
-            ["case.yaml"],
-            ["case.yaml", "input.yaml"],
-        ), f"{name}: stray files"
+        assert spec["expect"], name
+        for line in spec["expect"]:
+            assert PROBLEM.match(line), f"{name}: each expectation is path:line:column: field: ..."
+        assert [path.name for path in case_dir.iterdir()] == ["case.yaml"], f"{name}: stray files"
 
 
 @pytest.mark.parametrize("case_dir", CORPUS)
 def test_bad_input_is_reported_where_it_is(case_dir, tmp_path, monkeypatch, capsys):
     spec = load_case(case_dir)
-    rubric = copy_rubric(tmp_path)
-    apply_case(case_dir, spec, rubric)
+    apply_case(spec, fixture_copy(tmp_path))
     monkeypatch.chdir(tmp_path)  # paths are then shown as rubric/...
 
     started = time.monotonic()
@@ -193,7 +192,8 @@ def test_bad_input_is_reported_where_it_is(case_dir, tmp_path, monkeypatch, caps
     # Exactly the expected problems, word for word: one mistake must not cascade into others.
     assert problem_lines(err) == spec["expect"], report
     summary = SUMMARY.search(err)
-    assert summary and int(summary.group(1)) == len(spec["expect"]), report
+    assert summary, report
+    assert int(summary.group(1)) == len(spec["expect"]), report
     assert elapsed < 20, f"took {elapsed:.1f} s"
     if spec.get("must_not_create"):
         assert not (tmp_path / spec["must_not_create"]).exists(), "the YAML ran a command"
@@ -209,7 +209,7 @@ def test_the_command_line_reports_a_bad_input_and_exits_1(tmp_path):
     """One case as a user runs it: a child process, exit status 1, the problems on stderr."""
     case_dir = BAD_INPUTS / "alias-bomb"
     spec = load_case(case_dir)
-    apply_case(case_dir, spec, copy_rubric(tmp_path))
+    apply_case(spec, fixture_copy(tmp_path))
 
     result = subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "build_pdf.py"), "--check", "--rubric", "rubric"],
@@ -231,9 +231,9 @@ def test_the_command_line_reports_a_bad_input_and_exits_1(tmp_path):
 def test_python_tag_payload_is_live_for_an_unsafe_loader(tmp_path):
     """The python-object-tag case really runs its command under an unsafe loader."""
     spec = load_case(BAD_INPUTS / "python-object-tag")
-    shutil.copy(BAD_INPUTS / "python-object-tag" / "input.yaml", tmp_path / "input.yaml")
+    target = apply_case(spec, fixture_copy(tmp_path))
     subprocess.run(
-        [sys.executable, "-c", "import yaml; yaml.unsafe_load(open('input.yaml'))"],
+        [sys.executable, "-c", f"import yaml; yaml.unsafe_load(open({str(target)!r}))"],
         cwd=tmp_path,
         capture_output=True,
         timeout=60,

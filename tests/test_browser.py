@@ -364,11 +364,13 @@ def test_screenshot_of_each_page_type(site_tabs, page_type):
     target.unlink(missing_ok=True)
     in_front(site_tabs["http"][page_type]).screenshot(path=str(target))
     data = target.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 10_000
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (VIEWPORT["width"], VIEWPORT["height"])
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
-        assert colours is not None and len(colours) > 50, f"{target} looks blank"
+        assert colours is not None, f"{target} looks blank"
+        assert len(colours) > 50, f"{target} looks blank"
 
 
 # --- hostile content: no script runs, nothing leaves the site -------------------------------

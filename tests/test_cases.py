@@ -10,13 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.assessment import to_json, totals
 from macros.assessment.fileformat import STATUSES, next_round, notices
-from macros.assessment.reading import AssessmentError, read_bytes
+from macros.assessment.reading import read_bytes
+from macros.errors import AssessmentError
 
 CASES = Path(__file__).resolve().parent / "cases"
-CORE = Path(__file__).resolve().parent.parent / "overrides/assets/javascripts/toolkit-core.js"
+CORE = PROJECT_ROOT / "overrides" / "assets" / "javascripts" / "toolkit-core.js"
 RECORD_CASES = sorted(CASES.glob("record-*.json"))
 
 
@@ -114,7 +116,8 @@ def test_the_corpus_covers_valid_bad_older_and_hostile_files():
     assert sum(name.startswith("record-bad-") for name in names) >= 30
     for path in RECORD_CASES:
         case = json.loads(path.read_text("utf-8"))
-        assert case["about"] and "expect" in case, path.name
+        assert case["about"], path.name
+        assert "expect" in case, path.name
 
 
 @pytest.mark.parametrize("path", RECORD_CASES, ids=lambda path: path.stem)
@@ -141,10 +144,10 @@ def test_the_page_script_gives_the_same_outcome(path, data, browser_outcomes):
 
 def test_valid_cases_follow_the_schema(data):
     """The published schema accepts every file the toolkit accepts (and documents it)."""
-    from macros.project import SCHEMAS
-    from macros.source.load import schema_validator
+    from macros.project import Project
+    from macros.source.validating import schema_validator
 
-    validator = schema_validator(SCHEMAS, "assessment.schema.json")
+    validator = schema_validator(Project.schemas, "assessment.schema.json")
     for path in RECORD_CASES:
         case = json.loads(path.read_text("utf-8"))
         if "totals" in case["expect"]:

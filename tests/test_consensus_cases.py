@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.assessment import consensus
-from macros.assessment.reading import AssessmentError
+from macros.errors import AssessmentError
 from tests.test_cases import CASES, CORE, case_text
 
 CONSENSUS_CORE = CORE.with_name("consensus-core.js")
@@ -114,7 +115,8 @@ def test_the_corpus_covers_ballots_and_merges():
     assert len(MERGE_CASES) >= 5
     for path in [*BALLOT_CASES, *MERGE_CASES]:
         case = load(path)
-        assert case["about"] and "expect" in case, path.name
+        assert case["about"], path.name
+        assert "expect" in case, path.name
 
 
 @pytest.mark.parametrize("path", BALLOT_CASES, ids=lambda path: path.stem)
@@ -135,10 +137,10 @@ def test_the_page_scripts_give_the_same_outcome(path, data, browser_outcomes):
 
 
 def test_valid_ballots_follow_the_schema(data):
-    from macros.project import SCHEMAS
-    from macros.source.load import schema_validator
+    from macros.project import Project
+    from macros.source.validating import schema_validator
 
-    validator = schema_validator(SCHEMAS, "ballot.schema.json")
+    validator = schema_validator(Project.schemas, "ballot.schema.json")
     for path in BALLOT_CASES:
         case = load(path)
         if "ballot" in case["expect"]:
@@ -148,7 +150,7 @@ def test_valid_ballots_follow_the_schema(data):
 
 def test_the_example_ballots_read_and_disagree(data):
     """The invented example set: five members or more, marked invented, some items flagged."""
-    folder = Path(__file__).resolve().parent.parent / "examples" / "ballots"
+    folder = PROJECT_ROOT / "examples" / "ballots"
     files = sorted(folder.glob("*.json"))
     assert len(files) >= 5
     assert "invented" in (folder / "README.md").read_text("utf-8").lower()
@@ -161,7 +163,7 @@ def test_the_example_ballots_read_and_disagree(data):
 
 def test_the_page_saves_a_ballot_as_python_does(browser, data):
     """Read and saved again by either language, an example ballot keeps its very bytes."""
-    folder = Path(__file__).resolve().parent.parent / "examples" / "ballots"
+    folder = PROJECT_ROOT / "examples" / "ballots"
     texts = [file.read_text("utf-8") for file in sorted(folder.glob("*.json"))]
     page = browser.new_page()
     page.set_content("<!doctype html><title>core</title>")

@@ -11,12 +11,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
 from macros.assessment import consensus, read_assessment
 
 pytestmark = pytest.mark.browser
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples" / "ballots").glob("*.json"))
+EXAMPLES = sorted((PROJECT_ROOT / "examples" / "ballots").glob("*.json"))
 ITEM = "selection-job-descriptions"  # contested in the example set
 RATIONALE = "Descriptions exist for two of three roles; <b>not</b> yet for coaches."
 
@@ -105,7 +106,7 @@ def test_merge_reveal_record_save_and_reopen(browser, roots, ballots, data, tmp_
         assert page.inner_text("#tk-merge-status").startswith("Merged 8 ballots")
         read = [consensus.read_ballot_bytes(f.read_bytes(), data, f.name) for f in EXAMPLES]
         read += [
-            consensus.read_ballot_bytes(ballots[a].read_bytes(), data, a) for a in "Ana Ben".split()
+            consensus.read_ballot_bytes(ballots[a].read_bytes(), data, a) for a in ["Ana", "Ben"]
         ]
         item = consensus.merge(read, data)[ITEM]
         want = consensus.counts_text(item.counts, item.not_rated, data)
@@ -152,8 +153,10 @@ def test_merge_reveal_record_save_and_reopen(browser, roots, ballots, data, tmp_
     assessment = read_assessment(saved, data)  # the toolkit reads what the page saved
     entry = assessment.practices[ITEM]
     assert entry.rating == "partially-in-place"
-    assert entry.consensus is not None and len(entry.consensus.rounds) == 2
-    assert entry.consensus.rationale == RATIONALE and entry.consensus.needs_evidence
+    assert entry.consensus is not None
+    assert len(entry.consensus.rounds) == 2
+    assert entry.consensus.rationale == RATIONALE
+    assert entry.consensus.needs_evidence
     unanimous = [id_ for id_, i in consensus.merge(read, data).items() if i.unanimous]
     for id_ in unanimous:  # all alike: prefilled and marked
         assert assessment.practices[id_].consensus.prefilled
@@ -166,7 +169,8 @@ def test_merge_reveal_record_save_and_reopen(browser, roots, ballots, data, tmp_
         page.wait_for_function("document.getElementById('tk-assess-status').innerText !== ''")
         assert row(page, ITEM).locator(".tk-merge-rounds").inner_text() == rounds
         summary = row(page, ITEM).locator(".tk-merge-summary").inner_text()
-        assert RATIONALE in summary and "Dissent: Ana: in place" in summary
+        assert RATIONALE in summary
+        assert "Dissent: Ana: in place" in summary
         assert page.is_checked(f"#{ITEM}-rating-partially-in-place")
         assert page.locator("#tk-needs-evidence li").count() == 1
         # The record prints: its rounds and rationale are on paper.
@@ -178,7 +182,8 @@ def test_merge_reveal_record_save_and_reopen(browser, roots, ballots, data, tmp_
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
         words = " ".join(text.split())
-        assert "Round 2: 2: 0, 1: 2, 0: 0" in words and "two of three roles" in words
+        assert "Round 2: 2: 0, 1: 2, 0: 0" in words
+        assert "two of three roles" in words
         assert page.tk_errors == []
     finally:
         context.close()
@@ -193,7 +198,8 @@ def test_projector_view_by_keyboard_alone(browser, roots):
         page.keyboard.press("Enter")
         assert page.is_visible("#tk-projector")
         votes = page.locator(".tk-projector-votes")
-        assert "hidden" in votes.inner_text() and "2:" not in votes.inner_text()
+        assert "hidden" in votes.inner_text()
+        assert "2:" not in votes.inner_text()
         page.keyboard.press("ArrowRight")
         assert "item 2 of 33" in page.inner_text(".tk-projector-where")
         page.keyboard.press("r")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
-from macros.catalogue import catalogue
+from macros.catalogue import Paper, catalogue
 from macros.cli import assessment_printables
 from macros.model import OWN, texts
 from macros.render.environment import make_environment
@@ -23,7 +23,7 @@ from macros.render.markdown import MarkdownRenderer, plain
 from macros.site.pages import PAGES, SitePages
 
 COPYRIGHT = "Copyright 2015"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
+EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
 # A source text this long is never a shared name ("Implementation Infrastructure", "Qualitative
 # Drivers Assessment") that another document mentions: finding it means showing it. The toolkit's
 # own texts are checked down to short labels ("Partially in place").
@@ -39,7 +39,7 @@ def documents(toolkit) -> dict[str, str]:
     rendered = {f"page {name}": pages.page(name) for name in PAGES}
     rendered |= {f"page {d.id}": pages.driver_page(d.id) for d in toolkit.drivers}
     environment = make_environment(toolkit, markdown)
-    for printable in catalogue(toolkit, papers=("a4",)):
+    for printable in catalogue(toolkit, papers=(Paper.A4,)):
         if printable.driver is None or printable.kind == "tip-sheet":
             template = environment.get_template(printable.template)
             rendered[printable.filename] = template.render(doc=printable)
@@ -136,7 +136,8 @@ def test_printable_metadata_names_the_authors_of_what_it_credits(toolkit, docume
 
 def test_the_toolkit_credit_names_the_project_not_the_sources(toolkit):
     own = toolkit.source(OWN)
-    assert "contributors" in own.credit and COPYRIGHT not in own.credit + own.footer
+    assert "contributors" in own.credit
+    assert COPYRIGHT not in own.credit + own.footer
     for source in toolkit.origins:
         if source.id != "tip-sheets":
             assert COPYRIGHT not in source.credit + source.footer + source.author, source.id
@@ -200,7 +201,8 @@ def test_the_home_page_links_to_where_every_origin_and_what_comes_from_it_is_nam
     """The home page keeps provenance to a line; Source materials names each origin."""
     materials = shown_text(documents["page references"].split("{ #source-materials }")[1])
     for source in toolkit.origins:
-        assert plain(source.title) in materials and plain(source.covers) in materials, source.id
+        assert plain(source.title) in materials, source.id
+        assert plain(source.covers) in materials, source.id
     home = documents["page home"]
     assert 'href="references.html#source-materials"' in home
     assert "all from the source" not in shown_text(home)

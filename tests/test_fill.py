@@ -14,7 +14,7 @@ import re
 import pytest
 from conftest import PROJECT_ROOT
 
-from macros.catalogue import catalogue
+from macros.catalogue import Paper, catalogue
 from macros.pdf.fill import extra_lines, fill, grow
 from macros.pdf.renderer import PdfRenderer
 from macros.project import Project
@@ -43,7 +43,7 @@ def drawn(document, fillable: bool) -> bytes:
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_fill_draws_what_a_second_layout_draws(renderer, fixture_toolkit, paper):
     filled = []
-    for printable in catalogue(fixture_toolkit, papers=(paper,)):
+    for printable in catalogue(fixture_toolkit, papers=(Paper(paper),)):
         html = renderer.html(printable)
         document = renderer.layout(printable, html)
         extra = extra_lines(document)

@@ -7,15 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import PROJECT_ROOT
 
-from macros.catalogue import catalogue
+from macros.catalogue import Paper, catalogue
 from macros.pdf.renderer import PdfRenderer
 from macros.project import Project
 from macros.render.markdown import MarkdownRenderer
 from macros.site.pages import PAGES, SitePages
 
 GOLDENS = Path(__file__).resolve().parent / "goldens"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def compare(request: pytest.FixtureRequest, name: str, rendered: str) -> None:
@@ -50,7 +50,7 @@ def test_driver_page_markdown(request, site_pages, driver_id):
 
 
 def test_printable_html(request, fixture_toolkit, renderer):
-    printables = catalogue(fixture_toolkit, papers=("letter",))
+    printables = catalogue(fixture_toolkit, papers=(Paper.LETTER,))
     assert len(printables) >= 10
     for printable in printables:
         name = Path(printable.filename).stem

@@ -22,7 +22,7 @@ from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
 from helpers import replace_once
 from pypdf import PdfReader
 
-from macros.catalogue import WORKSHOP_MAX, Printable, Workshop, catalogue
+from macros.catalogue import WORKSHOP_MAX, Paper, Printable, Workshop, catalogue
 from macros.model import Toolkit
 from macros.pdf.renderer import PdfRenderer
 from macros.project import Project
@@ -141,7 +141,7 @@ def test_long_words_and_the_longest_workshop_values_lose_nothing(long_text_build
     toolkit = load_rubric(rubric)
     renderer = renderer_for(toolkit)
     lost = {}
-    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=workshop)
+    printables = catalogue(toolkit, papers=(Paper.A4,), drivers=("mentoring",), workshop=workshop)
     for printable, missing in each_lost(renderer, printables, out):
         if printable.variant == "fillable":
             fields = PdfReader(out / printable.filename).get_fields()

@@ -19,7 +19,7 @@ from layout_tools import MM, Box, layout_of
 from pdf_tools import fields_of, md_text, norm, pages_of, reader_of, text_of
 from pypdf import PdfReader, PdfWriter
 
-from macros.catalogue import PAPERS, Workshop, catalogue
+from macros.catalogue import PAPERS, Paper, Workshop, catalogue
 
 LINE_PITCH_MIN = 7 * MM
 EDITION = ("coaching", "fidelity")
@@ -74,7 +74,7 @@ def test_ruled_lines_are_at_least_7_mm_apart(pdf_dir):
 
 
 @pytest.mark.parametrize(
-    "name, smallest_mm, count",
+    ("name", "smallest_mm", "count"),
     [
         ("checklist-print-{paper}.pdf", 21, 33),  # three lines of notes per best practice
         ("discussion-guide-print-{paper}.pdf", 45, None),
@@ -245,7 +245,8 @@ def test_fillable_header_fields_lie_inside_the_frame_and_leave_room(pdf_dir, edi
     assert [name for name, box in rects.items() if not frame.holds(box, slack=1)] == []
     assert [name for name, box in rects.items() if box.height < 7 * MM] == []  # a line to type on
     assert rects["date"].width >= 30 * MM
-    assert rects["team"].width >= 0.9 * frame.width and rects["team"].height >= 14 * MM
+    assert rects["team"].width >= 0.9 * frame.width
+    assert rects["team"].height >= 14 * MM
     if which == "edition":
         fields = fields_of(pdf)
         assert {name: fields[name].value for name in LONG} == LONG
@@ -279,7 +280,8 @@ def test_scoring_form_carries_each_explanation_the_closing_line_and_what_to_also
     said = [md_text(practice.explanation) for practice in practices]
     said += [md_text(practice.closing) for practice in practices if practice.closing]
     also = [also_check(practice.conditions) for practice in practices if practice.conditions]
-    assert len(said) == 34 and len(also) > 20
+    assert len(said) == 34
+    assert len(also) > 20
     assert "Also check: “at least monthly”, “direct observation”." in also
     for paper in PAPERS:
         for variant in ("print", "fillable"):
@@ -306,7 +308,8 @@ def test_scoring_form_is_a_tally_sheet(pdf_dir, toolkit):
         assert f"Subtotal for {md_text(driver.name)} (" in text
     for category in toolkit.categories:
         assert md_text(category.name) in text
-    assert "Overall" in text and "Percent" in text
+    assert "Overall" in text
+    assert "Percent" in text
 
 
 def test_fillable_scoring_form_has_a_field_for_every_number(pdf_dir, toolkit):
@@ -455,7 +458,8 @@ def test_ballot_gives_each_vote_and_note_a_line_of_its_own(pdf_dir):
     notes = [(page, box) for page in pages for text, box in page.words if text == "Note"]
     assert len(votes) == len(notes) == 33
     for (vote_page, vote), (note_page, note) in zip(votes, notes):
-        assert vote_page.number == note_page.number and vote.bottom <= note.top, vote_page.number
+        assert vote_page.number == note_page.number, vote_page.number
+        assert vote.bottom <= note.top, vote_page.number
         line = [w for t, w in vote_page.words if abs(w.top - vote.top) < 2 and w.x0 > vote.x0]
         assert len(line) >= 8, vote_page.number  # 2 In place ... Not rated, side by side
         frames = [
@@ -463,7 +467,8 @@ def test_ballot_gives_each_vote_and_note_a_line_of_its_own(pdf_dir):
             for frame in note_page.filled(0.0)
             if abs(frame.top - note.top) < 3 * MM and frame.width > 0.7 * note_page.body.width
         ]
-        assert frames and max(f.height for f in frames) >= 7.5 * MM - 1, note_page.number
+        assert frames, note_page.number
+        assert max(f.height for f in frames) >= 7.5 * MM - 1, note_page.number
 
 
 # --- workshop editions --------------------------------------------------------------------------
@@ -482,7 +487,7 @@ def test_edition_titles_files_and_footers_name_the_drivers(edition):
 
 def test_an_edition_label_names_the_files_and_titles(toolkit):
     printables = catalogue(
-        toolkit, papers=("a4",), drivers=EDITION, workshop=Workshop(edition="Spring workshop")
+        toolkit, papers=(Paper.A4,), drivers=EDITION, workshop=Workshop(edition="Spring workshop")
     )
     several = [p for p in printables if p.kind in ("checklist", "scoring-form") and not p.driver]
     assert {p.filename for p in several} == {
@@ -531,6 +536,7 @@ def test_action_plan_guide_matches_its_columns_and_a_row_takes_one_priority(pdf_
     fields = fields_of(pdf_dir / "action-plan-fillable-letter.pdf")
     for row in range(1, plan.rows + 1):
         priority = fields[f"row{row}-priority"]
-        assert priority.kind == "radio" and priority.options == ("quick-win", "longer-term")
+        assert priority.kind == "radio"
+        assert priority.options == ("quick-win", "longer-term")
         assert priority.tooltip == f"Row {row}: Quick win or longer-term"
         assert not [name for name in fields if name.startswith(f"row{row}-priority-")]

@@ -68,7 +68,8 @@ def test_open_after_a_restore_asks_and_keeps_the_work(browser, roots, files):
         assert "Restored" in tab.status()
         page.on("dialog", lambda dialog: dialogs.append(dialog.message))
         tab.open_file(files["filled"])  # the Tab answers yes
-        assert dialogs and "not saved to a file" in dialogs[0]
+        assert dialogs
+        assert "not saved to a file" in dialogs[0]
         assert tab.status().startswith("Opened saved.json")
         assert "before opening saved.json" in versions_text(tab)
         page.locator("#tk-versions summary").click()
@@ -185,7 +186,8 @@ def test_a_stored_copy_this_page_cannot_read_is_kept_and_offered(browser, roots)
         page.reload()
         assert "cannot read" in tab.status()
         box = page.locator("#tk-unreadable")
-        assert box.is_visible() and "format version" in box.inner_text()
+        assert box.is_visible()
+        assert "format version" in box.inner_text()
         type_note(tab, "coaching-provided", "New work")
         wait_for_autosave(tab)
         assert stored(tab, ":unreadable")[0]["raw"] == newer
@@ -206,7 +208,8 @@ def test_the_copy_an_older_page_kept_is_restored_and_upgraded(browser, roots, pr
         copy = json.dumps({"saved": "2026-11-02T10:00:00Z", "file": old})
         page.evaluate("([k, v]) => localStorage.setItem(k, v)", [STORAGE_KEY, copy])
         page.reload()
-        assert "Restored" in tab.status() and "format 1" in tab.status()
+        assert "Restored" in tab.status()
+        assert "format 1" in tab.status()
         assert page.is_checked("#selection-review-criterion-interview-results")
         assert page.is_checked("#selection-review-criterion-training")
         _, saved = tab.press_button("save")
@@ -221,13 +224,15 @@ def test_on_file_the_page_says_who_can_read_the_copy_and_can_keep_none(browser, 
     try:
         page.goto(roots["file"] + "assess.html")
         notice = page.locator("#tk-file-notice")
-        assert notice.is_visible() and "can read the automatic copy" in notice.inner_text()
+        assert notice.is_visible()
+        assert "can read the automatic copy" in notice.inner_text()
         page.check("#tk-copy-off")
         type_note(tab, "coaching-provided", "Not kept")
         wait_for_autosave(tab)
         assert stored_keys(tab) == []
         page.reload()  # for the session: still off, nothing restored
-        assert page.is_checked("#tk-copy-off") and "Restored" not in tab.status()
+        assert page.is_checked("#tk-copy-off")
+        assert "Restored" not in tab.status()
     finally:
         tab.close()
     tab = Tab(browser)

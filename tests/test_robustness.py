@@ -263,7 +263,8 @@ def test_mkdocs_build_reports_the_same_problems_as_check(
     check = run_cli("--check", "--rubric", str(fixture_rubric_copy))
 
     expected = problem_lines(check.stderr)
-    assert check.returncode == 1 and len(expected) == 4, check.stderr
+    assert check.returncode == 1, check.stderr
+    assert len(expected) == 4, check.stderr
     output = mkdocs.stdout + mkdocs.stderr
     assert mkdocs.returncode != 0, output
     shown = [re.sub(r"^(ERROR|WARNING)\s+-\s+", "", line) for line in output.splitlines()]
@@ -510,7 +511,7 @@ def test_serve_sends_the_sites_policy_with_its_live_reload_script(served):
 
 
 @pytest.mark.parametrize(
-    "host, status",
+    ("host", "status"),
     [
         ("evil.example:{port}", 400),
         ("127.0.0.1.evil.example:{port}", 400),
@@ -626,7 +627,7 @@ def pdf_text(pdf: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    "pdf, fields",
+    ("pdf", "fields"),
     [
         ("tip-sheet-mentoring-print-a4.pdf", ("definition", "statement", "criterion", "citation")),
         ("discussion-guide-mentoring-print-a4.pdf", ("prompt",)),  # a one-driver edition
@@ -637,7 +638,8 @@ def test_hostile_content_prints_literally_in_the_pdfs(hostile_site, pdf, fields)
     shown = re.sub(r"\s+", "", shown_text(hostile_site["port"]))
     for field in fields:
         assert MARKS[field][2] + shown in text, field
-    assert "{{config}}" in text and "<script>window.tkRan=1</script>" in text
+    assert "{{config}}" in text
+    assert "<script>window.tkRan=1</script>" in text
 
 
 # Text from toolkit.yaml and the driver files that reaches MkDocs' own templates (navigation,
@@ -766,7 +768,8 @@ def test_a_site_build_failing_inside_mkdocs_says_why(copies, tmp_path, monkeypat
     copy = tmp_path / "project"
     source = copies["copy"]
 
-    def outputs(folder: str, names: list[str]) -> list[str]:  # the built site, not templates/site
+    def outputs(folder: str, names: list[str]) -> list[str]:
+        """The built site and cache (not macros/render/templates/site)."""
         return [
             n
             for n in names

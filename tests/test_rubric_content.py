@@ -156,7 +156,8 @@ def test_source_statements_need_no_fix_beyond_stripping_markup():
             where = f"{name} {number}"
             assert "*" not in statement, where
             assert not re.search(r"\bthe the\b", statement, re.IGNORECASE), where
-            assert statement.endswith(".") and not statement.endswith(".."), where
+            assert statement.endswith("."), where
+            assert not statement.endswith(".."), where
 
 
 def test_every_source_statement_is_the_rubric_statement_in_order(toolkit):
@@ -666,7 +667,9 @@ def test_consensus_printables_are_the_toolkits_own_text_but_for_the_run_sheets_q
     """No source gives a ballot, a tally or a protocol for consensus scoring: all of their text
     is the toolkit's, and only what the run sheet quotes (checked word for word above) is not."""
     forms = toolkit.forms
-    assert forms.ballot.origin.own and forms.vote_tally.origin.own and forms.consensus.origin.own
+    assert forms.ballot.origin.own
+    assert forms.vote_tally.origin.own
+    assert forms.consensus.origin.own
     origins = {path: origin for path, origin, _ in texts(forms.run_sheet)}
     quoted = {path for path in origins if re.fullmatch(r"sources_say\[\d+\]\.text", path)}
     assert len(quoted) == len(forms.run_sheet.sources_say) > 0
@@ -688,4 +691,5 @@ def test_the_conditions_no_criterion_ticks_are_named(toolkit):
     assert "written protocol" in named["fidelity-protocol"]
     assert "have access to and can analyze" in named["dsds-access-to-data"]
     administration = toolkit.driver("facilitative-administration").best_practices
-    assert len(administration) == 9 and all(practice.conditions for practice in administration)
+    assert len(administration) == 9
+    assert all(practice.conditions for practice in administration)

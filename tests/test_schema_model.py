@@ -11,8 +11,9 @@ import typing
 from pathlib import Path
 
 from macros import model
-from macros.project import SCHEMAS
-from macros.source.load import DRIVER_SCHEMA, PATTERN_MESSAGES, TOOLKIT_FILES
+from macros.project import Project
+from macros.source.reading import DRIVER_SCHEMA, TOOLKIT_FILES
+from macros.source.validating import PATTERN_MESSAGES
 
 Node = tuple[str, dict]  # (schema file, a schema in it)
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}
@@ -20,7 +21,7 @@ ORIGIN_DEFS = ("$defs/origin", "$defs/file_origin")
 
 
 def schema(name: str) -> dict:
-    return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return json.loads((Project.schemas / name).read_text(encoding="utf-8"))
 
 
 def resolve(node: Node) -> Node:
@@ -137,7 +138,7 @@ def codes(value: object) -> set[str]:
 
 def test_every_error_code_in_the_schemas_has_a_message():
     assessment_codes = {"date"}  # worded by macros/assessment/reading.py
-    for path in sorted(Path(SCHEMAS).glob("*.json")):
+    for path in sorted(Path(Project.schemas).glob("*.json")):
         known = set(PATTERN_MESSAGES) | (
             assessment_codes if path.name.startswith("assess") else set()
         )

@@ -120,7 +120,8 @@ def test_content_ids_cannot_take_the_pages_own(filters, page_id):
     for render in filters:
         found = Attributes(str(render(text))).found
         ids = [value for _, name, value in found if name == "id"]
-        assert ids and all(value == f"user-content-{page_id}" for value in ids), found
+        assert ids, found
+        assert all(value == f"user-content-{page_id}" for value in ids), found
         assert ("a", "href", f"#user-content-{page_id}") in found
 
 
@@ -157,11 +158,11 @@ def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixtur
     """MkDocs makes a heading's id from its text, so a driver named "__config" would take the
     theme's id: every heading of a generated page has an id the template gives it, or is text
     the template holds itself."""
-    from macros.project import TEMPLATES
+    from macros.project import Project
     from macros.site.pages import PAGES, SitePages
 
     pages = SitePages(fixture_toolkit, MarkdownRenderer())
-    written = "".join(path.read_text("utf-8") for path in (TEMPLATES / "site").glob("*.j2"))
+    written = "".join(path.read_text("utf-8") for path in (Project.templates / "site").glob("*.j2"))
     texts = [pages.page(name) for name in PAGES]
     texts += [pages.driver_page(driver.id) for driver in fixture_toolkit.drivers]
     headings = [line for text in texts for line in text.splitlines() if line.startswith("#")]
@@ -172,7 +173,8 @@ def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixtur
 
 def test_table_alignment_survives_without_style(renderer):
     html = str(renderer.block("| a | b |\n|:--|--:|\n| 1 | 2 |"))
-    assert '<th align="left">a</th>' in html and '<td align="right">2</td>' in html
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
     assert "style" not in html
 
 
@@ -263,47 +265,68 @@ def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
-        (["--drivers", ","], "error: --drivers: name at least one driver id"),
+        (["--drivers", ","], "argument --drivers: name at least one driver id"),
         (
             ["--program", os.fsdecode(b"Home \xff visiting")],
-            "error: --program: is not valid UTF-8 text; check the terminal's encoding",
+            "argument --program: is not valid UTF-8 text; check the terminal's encoding",
         ),
         (
             ["--organization", "x" * 101],
-            "error: --organization: is 101 characters long; at most 100 fit in the forms' header",
+            "argument --organization: is 101 characters long; at most 100 fit in the forms' header",
         ),
         (
             ["--date", "2026\n12"],
-            "error: --date: contains a control character (a line break or tab?)",
+            "argument --date: contains a control character (a line break or tab?)",
+        ),
+        (["--edition", " !! "], "argument --edition: needs at least one letter or digit"),
+        (
+            ["--assessment", "team.json", "--date", "2026-12-01"],
+            "argument --date: not allowed with argument --assessment",
+        ),
+        (
+            ["--assessment", "team.json", "--site"],
+            "argument --site: not allowed with argument --assessment",
         ),
     ],
-    ids=["no-drivers", "not-utf8", "too-long", "control-character"],
+    ids=[
+        "no-drivers",
+        "not-utf8",
+        "too-long",
+        "control-character",
+        "edition-without-letters",
+        "assessment-with-workshop",
+        "assessment-with-site",
+    ],
 )
-def test_bad_workshop_options_are_named_and_build_nothing(tmp_path, args, message):
+def test_bad_options_are_named_and_build_nothing(tmp_path, args, message):
     out = tmp_path / "out"
     result = run_cli(*args, "--paper", "a4", "--rubric", str(FIXTURE_RUBRIC), "--out", str(out))
     assert result.returncode == 2, result.stderr
-    assert result.stderr == message + "\n"
+    assert result.stderr.splitlines()[-1] == f"build_pdf.py: error: {message}"
+    assert result.stderr.startswith("usage: build_pdf.py")
     assert not out.exists()
 
 
-def test_the_longest_allowed_workshop_value_is_accepted(tmp_path):
-    from macros.catalogue import WORKSHOP_MAX, Workshop
+def test_the_longest_allowed_workshop_value_is_accepted():
+    from macros.catalogue import WORKSHOP_MAX
 
-    longest = Workshop(**{name: "x" * most for name, most in WORKSHOP_MAX.items()})
-    assert longest.problems() == []
-    assert Workshop(date="x" * (WORKSHOP_MAX["date"] + 1)).problems() == [
-        "--date: is 41 characters long; at most 40 fit in the forms' header"
-    ]
+    longest = [(f"--{name}", "x" * most) for name, most in WORKSHOP_MAX.items()]
+    result = run_cli("--check", "--rubric", str(FIXTURE_RUBRIC), *sum(longest, ()))
+    assert result.returncode == 0, result.stderr
+    result = run_cli("--check", "--rubric", str(FIXTURE_RUBRIC), "--date", "x" * 41)
+    assert result.stderr.splitlines()[-1] == (
+        "build_pdf.py: error: argument --date: is 41 characters long; "
+        "at most 40 fit in the forms' header"
+    )
 
 
 # --- a broken schema file (the package's own) is reported at its place -------------------------
 
 
 @pytest.mark.parametrize(
-    "content, expected",
+    ("content", "expected"),
     [
         (
             '{\n  "type": "object",\n  not json\n}\n',
@@ -313,23 +336,23 @@ def test_the_longest_allowed_workshop_value_is_accepted(tmp_path):
     ],
     ids=["not-json", "not-a-schema"],
 )
-def test_a_broken_schema_file_is_named_with_its_line(tmp_path, monkeypatch, content, expected):
-    from helpers import copy_rubric
-
+def test_a_broken_schema_file_is_named_with_its_line(
+    tmp_path, fixture_rubric_copy, monkeypatch, content, expected
+):
     from macros.errors import RubricError
-    from macros.project import SCHEMAS
-    from macros.source import load
+    from macros.project import Project
+    from macros.source import load, validating
 
     schemas = tmp_path / "schemas"
-    shutil.copytree(SCHEMAS, schemas)
+    shutil.copytree(Project.schemas, schemas)
     (schemas / "driver.schema.json").write_text(content, encoding="utf-8")
-    monkeypatch.setattr(load, "SCHEMAS", schemas)
-    load.schema_validator.cache_clear()
+    monkeypatch.setattr(Project, "schemas", schemas)
+    validating.schema_validator.cache_clear()
     try:
         with pytest.raises(RubricError) as raised:
-            load.load_rubric(copy_rubric(tmp_path), shown_from=tmp_path)
+            load.load_rubric(fixture_rubric_copy, shown_from=tmp_path)
     finally:
-        load.schema_validator.cache_clear()
+        validating.schema_validator.cache_clear()
     assert [str(p) for p in raised.value.problems if "(schema)" in str(p)] == [
         str(p) for p in raised.value.problems
     ]
@@ -383,7 +406,8 @@ def test_out_refuses_anything_but_a_folder_and_never_follows_a_link(site, tmp_pa
     else:
         message = f"error: {out} exists and is not a folder; choose another --out\n"
     assert result.stderr == message
-    assert os.path.lexists(out) and not (out.is_dir() and not out.is_symlink())
+    assert os.path.lexists(out)
+    assert not (out.is_dir() and not out.is_symlink())
     if before is not None:
         assert sorted(path.name for path in built.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out-")] == []
@@ -402,7 +426,8 @@ def test_a_previous_build_is_replaced_and_marked(tmp_path):
     result = small_build(out, rubric=rubric)
     assert result.returncode == 0, result.stderr
     again = (out / ".build-stamp").read_text(encoding="utf-8").splitlines()
-    assert again[0] == marker[0] and again[1] != marker[1]
+    assert again[0] == marker[0]
+    assert again[1] != marker[1]
 
 
 def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(site, tmp_path):
@@ -411,7 +436,8 @@ def test_a_pdf_build_may_replace_the_pdf_folder_of_a_site_build(site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Up to date" not in result.stdout  # it was replaced, by a build with its own marker
     marker = (copy / "pdf" / ".build-stamp").read_text(encoding="utf-8").splitlines()
-    assert marker[0] == "implementation-toolkit build output" and marker[1]
+    assert marker[0] == "implementation-toolkit build output"
+    assert marker[1]
 
 
 def test_an_unchanged_build_proves_its_output_whole(site, tmp_path):
@@ -529,13 +555,13 @@ def digest(path: Path) -> str:
 def small_plan(cache: Path, tmp_path: Path):
     """The small build's printables with their cache keys, on `cache` (a seeded cache may also
     hold the same PDFs under the keys of older code)."""
-    from macros.catalogue import Workshop, catalogue
+    from macros.catalogue import Paper, Workshop, catalogue
     from macros.pdf.build import PdfPlan
     from macros.project import Project
     from macros.source.load import load_rubric
 
     toolkit = load_rubric(FIXTURE_RUBRIC, shown_from=tmp_path)
-    printables = catalogue(toolkit, papers=("a4",), drivers=("mentoring",), workshop=Workshop())
+    printables = catalogue(toolkit, papers=(Paper.A4,), drivers=("mentoring",), workshop=Workshop())
     return PdfPlan(Project.at(PROJECT_ROOT), toolkit, MarkdownRenderer(), printables, cache / "pdf")
 
 
@@ -563,7 +589,8 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     for item in manifest["printables"]:
         assert len(PdfReader(tmp_path / "out" / item["file"]).pages) == item["pages"]
     again = small_build(tmp_path / "again")
-    assert again.returncode == 0 and "damaged" not in again.stderr
+    assert again.returncode == 0
+    assert "damaged" not in again.stderr
     assert "(0 rendered" in again.stdout
 
 
@@ -582,7 +609,8 @@ def test_a_cache_entry_is_bound_to_its_key(site, tmp_path):
     assert {p.filename for p in plan.missing()} == {p.filename for p in swapped}
     for printable in [p for p in plan.printables if p not in swapped]:
         entry = plan.cached(printable)
-        assert entry is not None and entry[0] == (site / "pdf" / printable.filename).read_bytes()
+        assert entry is not None
+        assert entry[0] == (site / "pdf" / printable.filename).read_bytes()
 
 
 def build_process(out: Path, cache: Path, *extra: str, **environ: str):

@@ -258,7 +258,8 @@ def test_no_plain_http_links_except_reference_urls(built_site):
 def test_references_page_links_every_reference_url(built_site):
     hrefs = {a.get("href") for a in article(page(built_site / "references.html")).find_all("a")}
     urls = {item["url"] for item in references_data().values() if item.get("url")}
-    assert urls and urls <= hrefs
+    assert urls
+    assert urls <= hrefs
 
 
 def test_downloads_page_lists_every_built_pdf_with_its_page_count(built_site):
@@ -565,7 +566,8 @@ def test_new_driver_file_gets_a_navigation_entry_under_its_category(changed_site
         entries = [
             a for a in nav.find_all("a") if (a.get("href") or "").endswith("example-driver.html")
         ]
-        assert entries and entries[0].text() == "Example Driver", site_path(changed_site, html)
+        assert entries, site_path(changed_site, html)
+        assert entries[0].text() == "Example Driver", site_path(changed_site, html)
     # order 9: listed last among the competency drivers on the overview
     competency = [
         a.text()
@@ -639,7 +641,8 @@ def test_hostile_content_stays_escaped_in_the_search_index(hostile_site):
     docs = [doc for doc in index["docs"] if doc["location"].startswith("drivers/mentoring")]
     text = " ".join(doc["title"] + " " + doc["text"] for doc in docs)
     assert "{{ 7*7 }}" in text
-    assert "<script" not in text and "<img" not in text
+    assert "<script" not in text
+    assert "<img" not in text
     assert "&lt;script&gt;window.tkRan=1&lt;/script&gt;" in text
 
 
@@ -669,7 +672,8 @@ def test_mkdocs_strict_build_from_project_root_succeeds(tmp_path):
     assert "Traceback" not in result.stderr
     for driver_id in DRIVER_IDS:
         assert (site / "drivers" / f"{driver_id}.html").is_file()
-    assert (site / "index.html").is_file() and (site / "search" / "search_index.js").is_file()
+    assert (site / "index.html").is_file()
+    assert (site / "search" / "search_index.js").is_file()
 
 
 def test_mkdocs_build_of_a_broken_rubric_reports_file_line_column(tmp_path, fixture_rubric_copy):

@@ -119,7 +119,8 @@ def test_every_script_appears_in_the_pdf(printed, pdf):
 def test_unprintable_characters_print_as_the_replacement(printed):
     text = text_of(printed["out"] / "team-scoring-form-print-letter.pdf")
     assert "before \ufffd\ufffd after" in text
-    assert NO_FONT[0] not in text and NO_FONT[1] not in text
+    assert NO_FONT[0] not in text
+    assert NO_FONT[1] not in text
 
 
 def test_right_to_left_text_reads_in_order(printed):
@@ -173,7 +174,8 @@ def test_fillable_fields_show_every_script(printed, viewer, tmp_path):
         form = document.Root.AcroForm
         assert not form.get("/NeedAppearances", False)
         filled = [f for f in form.Fields if f.get("/FT") == "/Tx" and str(f.get("/V", ""))]
-        assert filled and all("/AP" in field for field in filled)
+        assert filled
+        assert all("/AP" in field for field in filled)
     image = render(pdf, viewer, tmp_path / "page")
     boxes = rects(pdf)
     # Chinese and Devanagari, Arabic and Hebrew, Japanese, Korean, Chinese, Arabic, emoji

@@ -8,6 +8,7 @@ and tests/cases/ runs every case through both.
 
 from __future__ import annotations
 
+from ..errors import AssessmentError
 from .fileformat import (
     FORMAT,
     FORMAT_VERSION,
@@ -21,7 +22,7 @@ from .fileformat import (
     rubric_data,
     to_json,
 )
-from .reading import AssessmentError, read_assessment, read_bytes
+from .reading import read_assessment, read_bytes
 from .totals import Tally, Totals, totals
 
 __all__ = [

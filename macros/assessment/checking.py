@@ -90,9 +90,9 @@ def control_character(text: str) -> str | None:
 class Checker:
     """Collects (location, message, is_key) for one file, in the order the page finds them."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.found: list[tuple[tuple, str, bool]] = []
+        self.found: list[tuple[tuple[Any, ...], str, bool]] = []
         self.known = {
             practice["id"]: practice
             for category in data["categories"]
@@ -101,10 +101,16 @@ class Checker:
         }
         self.scale = [rating["id"] for rating in data["scale"]]
 
-    def add(self, location: tuple, message: str, key: bool = False) -> None:
+    def add(self, location: tuple[Any, ...], message: str, key: bool = False) -> None:
         self.found.append((location, message, key))
 
-    def mapping(self, value, location: tuple, keys: tuple, required: tuple = ()) -> bool:
+    def mapping(
+        self,
+        value: Any,
+        location: tuple[Any, ...],
+        keys: tuple[Any, ...],
+        required: tuple[Any, ...] = (),
+    ) -> bool:
         if not isinstance(value, dict):
             self.add(location, f"expected a mapping of fields, found {kind(value)}")
             return False
@@ -119,7 +125,7 @@ class Checker:
                 self.add((*location, name), "is required but missing")
         return True
 
-    def text(self, value, location: tuple, limit: int = TEXT_LIMIT) -> None:
+    def text(self, value: Any, location: tuple[Any, ...], limit: int = TEXT_LIMIT) -> None:
         if not isinstance(value, str):
             self.add(location, f"expected text, found {kind(value)}")
             return
@@ -129,20 +135,26 @@ class Checker:
         elif len(value) > limit:
             self.add(location, f"is {len(value)} characters long; at most {limit} fit here")
 
-    def date(self, value, location: tuple) -> None:
+    def date(self, value: Any, location: tuple[Any, ...]) -> None:
         if not isinstance(value, str):
             self.add(location, f"expected text, found {kind(value)}")
         elif value and not is_date(value):
             self.add(location, f"{shorten(value)} is not a date as YYYY-MM-DD")
 
-    def choice(self, value, location: tuple, options: tuple) -> None:
+    def choice(self, value: Any, location: tuple[Any, ...], options: tuple[Any, ...]) -> None:
         if not isinstance(value, str):
             self.add(location, f"expected text, found {kind(value)}")
         elif value and value not in options:
             self.add(location, f"{shorten(value)} is not one of: {', '.join(options)} (or empty)")
 
     def head(
-        self, value, format_: str, no_format: str, keys: tuple, required: tuple, versions: tuple
+        self,
+        value: Any,
+        format_: str,
+        no_format: str,
+        keys: tuple[Any, ...],
+        required: tuple[Any, ...],
+        versions: tuple[Any, ...],
     ) -> tuple[int, bool] | None:
         """The format, version and toolkit of a file (assessment or ballot): the version and
         whether it names this very content, or None when nothing more can be checked."""
@@ -190,7 +202,7 @@ class Checker:
         )
         return version, toolkit["content_version"] == ours
 
-    def check(self, value) -> list[tuple[tuple, str, bool]]:
+    def check(self, value: Any) -> list[tuple[tuple[Any, ...], str, bool]]:
         """Every problem of a parsed file, or a file-level one alone when it is no assessment."""
         head = self.head(
             value, FORMAT, NO_FORMAT, TOP_KEYS, ("format_version", "toolkit", "practices"), (1, 2)
@@ -233,14 +245,14 @@ class Checker:
             self.composition(value["composition"], ("composition",))
         return self.found
 
-    def items(self, value, where: tuple) -> list:
+    def items(self, value: Any, where: tuple[Any, ...]) -> list[Any]:
         """A list's items, or none (and a problem) when it is not a list."""
         if isinstance(value, list):
             return value
         self.add(where, f"expected a list, found {kind(value)}")
         return []
 
-    def action(self, action, where: tuple) -> None:
+    def action(self, action: Any, where: tuple[Any, ...]) -> None:
         if not self.mapping(action, where, ACTION_FIELDS):
             return
         for name in ACTION_FIELDS:
@@ -254,7 +266,7 @@ class Checker:
             else:
                 self.text(action[name], spot)
 
-    def qualitative(self, value, where: tuple) -> None:
+    def qualitative(self, value: Any, where: tuple[Any, ...]) -> None:
         if not self.mapping(value, where, QUALITATIVE_KEYS, ("mode",)):
             return
         if "mode" in value:
@@ -282,7 +294,7 @@ class Checker:
             for index, answer in enumerate(self.items(items, spot)):
                 self.answer(answer, (*spot, index), respondents)
 
-    def answer(self, answer, where: tuple, respondents: list) -> None:
+    def answer(self, answer: Any, where: tuple[Any, ...], respondents: list[Any]) -> None:
         if not self.mapping(answer, where, ANSWER_KEYS):
             return
         if "respondent" in answer:
@@ -300,7 +312,7 @@ class Checker:
             else:
                 self.action(answer["action"], (*where, "action"))
 
-    def composition(self, value, where: tuple) -> None:
+    def composition(self, value: Any, where: tuple[Any, ...]) -> None:
         """Part 1 names people and no demographics; part 2 gives demographics and no names."""
         if not self.mapping(value, where, COMPOSITION_KEYS):
             return
@@ -339,7 +351,14 @@ class Checker:
                         f"names a team member ({shorten(named)}); part 2 holds no names",
                     )
 
-    def entry(self, entry, where: tuple, practice, version: int, same: bool) -> None:
+    def entry(
+        self,
+        entry: Any,
+        where: tuple[Any, ...],
+        practice: dict[str, Any] | None,
+        version: int,
+        same: bool,
+    ) -> None:
         keys = ENTRY_KEYS if version == 2 else ENTRY_KEYS[:4]
         if not self.mapping(entry, where, keys, ("rating",)):
             return
@@ -358,7 +377,9 @@ class Checker:
             found = kind(entry["not_rated"])
             self.add((*where, "not_rated"), f"expected true or false, found {found}")
 
-    def rating(self, entry: dict, where: tuple, practice) -> None:
+    def rating(
+        self, entry: dict[str, Any], where: tuple[Any, ...], practice: dict[str, Any] | None
+    ) -> None:
         rating = entry.get("rating")
         if "rating" in entry and rating is not None:
             good = (
@@ -372,7 +393,9 @@ class Checker:
                     (*where, "rating"), f"{shown}xpected one of {', '.join(self.scale)}, or null"
                 )
 
-    def consensus(self, record, where: tuple, practice) -> None:
+    def consensus(
+        self, record: Any, where: tuple[Any, ...], practice: dict[str, Any] | None
+    ) -> None:
         if not self.mapping(record, where, CONSENSUS_KEYS):
             return
         rounds = record.get("rounds", [])
@@ -390,7 +413,7 @@ class Checker:
             if name in record and not isinstance(record[name], bool):
                 self.add((*where, name), f"expected true or false, found {kind(record[name])}")
 
-    def counts(self, counts, where: tuple, practice) -> None:
+    def counts(self, counts: Any, where: tuple[Any, ...], practice: dict[str, Any] | None) -> None:
         """One round: a count per rating id of the scale (any id for a carried entry)."""
         if not isinstance(counts, dict):
             self.add(where, f"expected a mapping of fields, found {kind(counts)}")
@@ -406,12 +429,19 @@ class Checker:
                     (*where, key), f"expected a whole number from 0 to {MAX_VOTERS}, found {shown}"
                 )
 
-    def ticks(self, ticks, where: tuple, practice, version: int, same: bool) -> None:
+    def ticks(
+        self,
+        ticks: Any,
+        where: tuple[Any, ...],
+        practice: dict[str, Any] | None,
+        version: int,
+        same: bool,
+    ) -> None:
         if not isinstance(ticks, list):
             self.add(where, f"expected a list, found {kind(ticks)}")
             return
         ids = _criterion_ids(practice)
-        seen: list = []
+        seen: list[Any] = []
         for index, tick in enumerate(ticks):
             spot = (*where, index)
             if version == 1:
@@ -436,7 +466,7 @@ class Checker:
                 self.add(spot, "lists the same criterion twice")
             seen.append(tick)
 
-    def carried_ticks(self, ticks, where: tuple) -> None:
+    def carried_ticks(self, ticks: Any, where: tuple[Any, ...]) -> None:
         if not isinstance(ticks, list):
             self.add(where, f"expected a list, found {kind(ticks)}")
             return
@@ -448,7 +478,7 @@ class Checker:
                 self.add((*where, index), "lists the same criterion twice")
 
 
-def _criterion_ids(practice: dict | None) -> list[str]:
+def _criterion_ids(practice: dict[str, Any] | None) -> list[str]:
     criteria = (practice or {}).get("criteria")
     if not criteria:
         return []
@@ -456,7 +486,7 @@ def _criterion_ids(practice: dict | None) -> list[str]:
     return [*ids, ANOTHER] if criteria["examples"] else ids
 
 
-def _no_number(number: int, practice: dict) -> str:
+def _no_number(number: int, practice: dict[str, Any]) -> str:
     criteria = practice["criteria"]
     count = len(criteria["items"]) if criteria else 0
     has = f"has {count} criteria" if count else "has no criteria"

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..errors import Problem
+from ..errors import AssessmentError, Problem
 from .checking import LINE_LIMIT, SLUG, Checker, kind, shorten
 from .fileformat import NOT_RATED, criterion_ids, practices
-from .reading import AssessmentError, parse_document
+from .reading import parse_document
 
 BALLOT_FORMAT = "implementation-toolkit-ballot"
 BALLOT_VERSION = 1
@@ -48,7 +49,7 @@ class Ballot:
 class BallotChecker(Checker):
     """The ballot's rules, with the assessment's words for what the two share."""
 
-    def check(self, value) -> list[tuple[tuple, str, bool]]:
+    def check(self, value: Any) -> list[tuple[tuple[Any, ...], str, bool]]:
         head = self.head(
             value,
             BALLOT_FORMAT,
@@ -88,7 +89,7 @@ class BallotChecker(Checker):
         return self.found
 
 
-def read_ballot_bytes(raw: bytes, data: dict, shown: str) -> Ballot:
+def read_ballot_bytes(raw: bytes, data: dict[str, Any], shown: str) -> Ballot:
     """Check a ballot's bytes as the page does (consensus-core.js `readBallot`)."""
     document, problems = parse_document(raw, shown, "a ballot")
     if document is None:
@@ -106,7 +107,7 @@ def read_ballot_bytes(raw: bytes, data: dict, shown: str) -> Ballot:
     return ballot_from_json(document.data, data)
 
 
-def ballot_from_json(value: dict, data: dict) -> Ballot:
+def ballot_from_json(value: dict[str, Any], data: dict[str, Any]) -> Ballot:
     """A checked ballot, placed: what this toolkit does not have is listed in `unplaced`."""
     known = practices(data)
     votes: dict[str, Vote] = {}
@@ -142,7 +143,7 @@ class Item:
     unanimous: bool = False  #: every voter gave one and the same rating
 
 
-def merge(ballots: list[Ballot], data: dict, round_: int = 1) -> dict[str, Item]:
+def merge(ballots: list[Ballot], data: dict[str, Any], round_: int = 1) -> dict[str, Item]:
     """Counts and flags per best practice (in the toolkit's order) of one round's ballots.
 
     A ballot that gives no vote on a best practice counts as Not rated for it."""
@@ -155,7 +156,7 @@ def merge(ballots: list[Ballot], data: dict, round_: int = 1) -> dict[str, Item]
     return result
 
 
-def item(counts: dict[str, int], not_rated: int, data: dict) -> Item:
+def item(counts: dict[str, int], not_rated: int, data: dict[str, Any]) -> Item:
     """Flags of one item's counts, by rubric/forms.yaml `consensus.agreement`: the lowest and
     highest both voted, or the most common rating under the agreement share of the ratings given
     (Not rated left out of the share). Whole numbers only, so both languages agree exactly."""
@@ -171,7 +172,7 @@ def item(counts: dict[str, int], not_rated: int, data: dict) -> Item:
     return Item(counts, not_rated, tuple(flags), unanimous)
 
 
-def counts_text(counts: dict[str, int], not_rated: int, data: dict) -> str:
+def counts_text(counts: dict[str, int], not_rated: int, data: dict[str, Any]) -> str:
     """'2: 3, 1: 4, 0: 1' (score: voters, the scale's order), then Not rated when any."""
     parts = [f"{rating['score']}: {counts.get(rating['id'], 0)}" for rating in data["scale"]]
     if not_rated:
@@ -184,7 +185,7 @@ def round_counts(item_: Item) -> dict[str, int]:
     return {**item_.counts, NOT_RATED: item_.not_rated}
 
 
-def ballot_to_json(ballot: Ballot, data: dict) -> str:
+def ballot_to_json(ballot: Ballot, data: dict[str, Any]) -> str:
     """The ballot as the Ballot page saves it: votes in the toolkit's order, ticks in the
     criteria's order, UTF-8, two-space indent, a final newline. Same data, same bytes."""
     known = practices(data)

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import model
 from ..render.markdown import plain
@@ -186,13 +186,13 @@ class Assessment:
     qualitative: Qualitative | None = None  #: optional: saved only once something is in it
     composition: Composition | None = None  #: optional, likewise
 
-    def unknown(self, data: dict) -> tuple[str, ...]:
+    def unknown(self, data: dict[str, Any]) -> tuple[str, ...]:
         """Ids of entries that `data`'s toolkit does not have (kept, never scored)."""
         known = set(practice_ids(data))
         return tuple(id_ for id_ in [*self.practices, *self.carried] if id_ not in known)
 
 
-def notices(assessment: Assessment, data: dict) -> list[str]:
+def notices(assessment: Assessment, data: dict[str, Any]) -> list[str]:
     """What to say when a file opens (toolkit-core.js `notices` says the same): another content
     version, an upgrade from format 1, entries kept and ticks that could not be placed."""
     result = []
@@ -223,7 +223,7 @@ def notices(assessment: Assessment, data: dict) -> list[str]:
     return result
 
 
-def next_round(assessment: Assessment, data: dict) -> Assessment:
+def next_round(assessment: Assessment, data: dict[str, Any]) -> Assessment:
     """The start of the team's next round from its last file (toolkit-core.js `nextRound`):
     the header without its date, no ratings, ticks or notes, and every action kept with its
     due date and status (an empty status becomes not-started), so the plan follows the team.
@@ -329,12 +329,12 @@ def _ids_now(criteria: model.Criteria) -> list[str | None]:
     return [*ids, ANOTHER] if criteria.examples else ids
 
 
-def _hash(content: dict) -> str:
+def _hash(content: dict[str, Any]) -> str:
     text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def rubric_data(toolkit: model.Toolkit) -> dict:
+def rubric_data(toolkit: model.Toolkit) -> dict[str, Any]:
     """Everything the Assess page's script needs, as JSON-ready data.
 
     The page embeds exactly this; totals() in Python reads the same, so the site and the
@@ -390,7 +390,7 @@ def rubric_data(toolkit: model.Toolkit) -> dict:
     }
 
 
-def _driver_data(driver: model.Driver) -> dict:
+def _driver_data(driver: model.Driver) -> dict[str, Any]:
     return {
         "id": driver.id,
         "name": plain(driver.name),
@@ -418,11 +418,11 @@ def _driver_data(driver: model.Driver) -> dict:
     }
 
 
-def drivers(data: dict) -> list[dict]:
+def drivers(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [driver for category in data["categories"] for driver in category["drivers"]]
 
 
-def practices(data: dict) -> dict[str, dict]:
+def practices(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every best practice of `data`, by id, in the toolkit's order, with its driver's id."""
     scale = [rating["id"] for rating in data["scale"]]
     return {
@@ -432,14 +432,14 @@ def practices(data: dict) -> dict[str, dict]:
     }
 
 
-def practice_ids(data: dict) -> list[str]:
+def practice_ids(data: dict[str, Any]) -> list[str]:
     return [practice["id"] for driver in drivers(data) for practice in driver["practices"]]
 
 
 # --- the canonical file ---------------------------------------------------------------------
 
 
-def to_json(assessment: Assessment, data: dict) -> str:
+def to_json(assessment: Assessment, data: dict[str, Any]) -> str:
     """The file as the site saves it for `data`'s toolkit: every best practice in the toolkit's
     order, entries the toolkit does not have moved to `carried`, keys in a fixed order, UTF-8,
     two-space indent, a final newline. Same data, same bytes."""
@@ -478,7 +478,7 @@ def to_json(assessment: Assessment, data: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _qualitative_json(qualitative: Qualitative, data: dict) -> dict:
+def _qualitative_json(qualitative: Qualitative, data: dict[str, Any]) -> dict[str, Any]:
     """Questions in the toolkit's order, then ones it does not have (kept); none left empty."""
     order = [question["id"] for question in data["questions"]]
     ids = [id_ for id_ in order if id_ in qualitative.answers]
@@ -504,7 +504,7 @@ def _qualitative_json(qualitative: Qualitative, data: dict) -> dict:
     }
 
 
-def criterion_ids(practice: dict | None) -> list[str]:
+def criterion_ids(practice: dict[str, Any] | None) -> list[str]:
     """The ids a file may tick for one best practice of rubric_data, in the toolkit's order."""
     criteria = (practice or {}).get("criteria")
     if not criteria:
@@ -513,7 +513,7 @@ def criterion_ids(practice: dict | None) -> list[str]:
     return [*ids, ANOTHER] if criteria["examples"] else ids
 
 
-def _entry_json(entry: Entry, practice: dict | None) -> dict:
+def _entry_json(entry: Entry, practice: dict[str, Any] | None) -> dict[str, Any]:
     """Ticks in the toolkit's order (carried ones as the file had them): same data, same bytes."""
     order = criterion_ids(practice)
     ticked = [id_ for id_ in order if id_ in entry.criteria]
@@ -530,7 +530,7 @@ def _entry_json(entry: Entry, practice: dict | None) -> dict:
     return result
 
 
-def _consensus_json(record: Consensus, practice: dict | None) -> dict:
+def _consensus_json(record: Consensus, practice: dict[str, Any] | None) -> dict[str, Any]:
     """Each round's counts in the scale's order then Not rated (a carried entry's as read)."""
     rounds = []
     for counts in record.rounds:
@@ -547,7 +547,7 @@ def _consensus_json(record: Consensus, practice: dict | None) -> dict:
     }
 
 
-def consensus_from_json(item: dict) -> Consensus:
+def consensus_from_json(item: dict[str, Any]) -> Consensus:
     return Consensus(
         rounds=tuple(tuple(counts.items()) for counts in item.get("rounds", ())),
         **{name: item.get(name, "") for name in CONSENSUS_TEXTS},
@@ -556,7 +556,7 @@ def consensus_from_json(item: dict) -> Consensus:
     )
 
 
-def from_json_data(value: dict, data: dict) -> Assessment:
+def from_json_data(value: dict[str, Any], data: dict[str, Any]) -> Assessment:
     """Build an Assessment from already checked file data (checking.problems found nothing).
 
     Ticks the toolkit cannot place go to the entry's carried_criteria: ids it no longer has (a
@@ -569,7 +569,7 @@ def from_json_data(value: dict, data: dict) -> Assessment:
     from_version = value["toolkit"]["content_version"]
     then = data["format_1"].get(from_version, {}) if version == 1 else {}
 
-    def entry(id_: str, item: dict) -> Entry:
+    def entry(id_: str, item: dict[str, Any]) -> Entry:
         ids = criterion_ids(known.get(id_))
         ticks, carried = [], list(item.get("carried_criteria", ()))
         for tick in item.get("criteria", ()):
@@ -603,13 +603,13 @@ def from_json_data(value: dict, data: dict) -> Assessment:
     )
 
 
-def _action(value: dict | None) -> Action | None:
+def _action(value: dict[str, Any] | None) -> Action | None:
     if value is None:
         return None
     return Action(**{name: value.get(name, "") for name in ACTION_FIELDS})
 
 
-def _qualitative(value: dict) -> Qualitative:
+def _qualitative(value: dict[str, Any]) -> Qualitative:
     return Qualitative(
         mode=value.get("mode") or "team",
         respondents=tuple(value.get("respondents", ())),
@@ -628,7 +628,7 @@ def _qualitative(value: dict) -> Qualitative:
     )
 
 
-def _composition(value: dict) -> Composition:
+def _composition(value: dict[str, Any]) -> Composition:
     return Composition(
         members=tuple(
             Member(**{name: item.get(name, "") for name in MEMBER_FIELDS})

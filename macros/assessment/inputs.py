@@ -87,10 +87,7 @@ def read_input(given: str | Path, stdin: BinaryIO | None = None) -> Input:
     """Read one input: a regular file of at most MAX_BYTES, or standard input for `-`."""
     given = str(given)
     try:
-        if given == STDIN:
-            data = _read_stdin(stdin or sys.stdin.buffer)
-        else:
-            data = _read_file(given)
+        data = _read_stdin(stdin or sys.stdin.buffer) if given == STDIN else _read_file(given)
     except _Refused as refused:
         return Input(given, None, str(refused))
     return Input(given, data)

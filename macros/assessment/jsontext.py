@@ -10,6 +10,10 @@ longer than 15 digits, are read as floats (never as exact integers: the page can
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ToolkitError
+from ..source.yamldoc import Location, Marks
 
 MAX_DEPTH = 64
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
@@ -18,11 +22,16 @@ _HEX = "0123456789abcdefABCDEF"
 
 
 @dataclass
-class JsonError(Exception):
+class JsonError(ToolkitError):
+    """Where a text stops being strict JSON (reading.py turns it into a Problem)."""
+
     line: int
     column: int
     message: str
-    location: tuple | None = None  #: the field, when the problem is one (a duplicate key)
+    location: tuple[Any, ...] | None = None  #: the field, when the problem is one (a duplicate key)
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.message}"
 
 
 class _Reader:
@@ -31,8 +40,8 @@ class _Reader:
         self.at = 0
         self.line = 1
         self.line_start = 0
-        self.value_marks: dict[tuple, tuple[int, int]] = {}
-        self.key_marks: dict[tuple, tuple[int, int]] = {}
+        self.value_marks: Marks = {}
+        self.key_marks: Marks = {}
 
     def mark(self) -> tuple[int, int]:
         return self.line, self.at - self.line_start + 1
@@ -51,7 +60,7 @@ class _Reader:
                 self.line_start = self.at + 1
             self.at += 1
 
-    def value(self, location: tuple, depth: int):
+    def value(self, location: Location, depth: int) -> object:
         self.blank()
         self.value_marks[location] = self.mark()
         char = self.peek()
@@ -71,11 +80,11 @@ class _Reader:
             raise self.fail("the file ends too early")
         raise self.fail("expected a value")
 
-    def mapping(self, location: tuple, depth: int) -> dict:
+    def mapping(self, location: tuple[Any, ...], depth: int) -> dict[str, Any]:
         if depth > MAX_DEPTH:
             raise self.fail("nested far too deeply")
         self.at += 1
-        result: dict = {}
+        result: dict[str, Any] = {}
         self.blank()
         if self.peek() == "}":
             self.at += 1
@@ -106,11 +115,11 @@ class _Reader:
                 self.at -= 1
                 raise self.fail(self.ended() or "expected ',' or '}'")
 
-    def sequence(self, location: tuple, depth: int) -> list:
+    def sequence(self, location: tuple[Any, ...], depth: int) -> list[Any]:
         if depth > MAX_DEPTH:
             raise self.fail("nested far too deeply")
         self.at += 1
-        result: list = []
+        result: list[Any] = []
         self.blank()
         if self.peek() == "]":
             self.at += 1
@@ -211,7 +220,7 @@ class _Reader:
         self.digits()
 
 
-def parse(text: str) -> tuple[object, dict, dict]:
+def parse(text: str) -> tuple[object, Marks, Marks]:
     """The value of `text`, with where each value and each key starts (by location tuple).
 
     Raises JsonError at the first thing that is not strict JSON."""

@@ -7,11 +7,12 @@ comes from totals.py, the arithmetic the site's script shares.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from ..errors import Problem
+from ..errors import AssessmentError, Problem
 from .consensus import counts_text
 from .consensus import item as vote_item
 from .fileformat import (
@@ -28,7 +29,7 @@ from .fileformat import (
     practices,
 )
 from .inputs import STDIN, Input, read_input
-from .reading import AssessmentError, read_for_print
+from .reading import read_for_print
 from .totals import Tally, Totals, totals
 
 
@@ -150,7 +151,7 @@ def _pick(result: Totals, driver_id: str | None, category_id: str | None) -> Tal
 class Filled:
     """What the team recorded, for one printable: `rounds` by date, `current` the one shown."""
 
-    data: dict  #: fileformat.rubric_data of this toolkit
+    data: dict[str, Any]  #: fileformat.rubric_data of this toolkit
     rounds: tuple[Round, ...]
     current: int = -1  #: index into rounds
 
@@ -163,7 +164,7 @@ class Filled:
         return self.round.assessment
 
     @property
-    def drivers(self) -> list[dict]:
+    def drivers(self) -> list[dict[str, Any]]:
         return drivers(self.data)
 
     def entry(self, practice_id: str) -> Entry:
@@ -191,7 +192,7 @@ class Filled:
     def overall(self) -> Tally:
         return self.round.totals.overall
 
-    def not_rated(self) -> list[tuple[str, list[dict]]]:
+    def not_rated(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """(driver name, its best practices not rated), for drivers that have any."""
         result = []
         for driver in drivers(self.data):
@@ -351,7 +352,7 @@ class Filled:
 
     # --- the summary -------------------------------------------------------------------------
 
-    def rated_as(self, score: int) -> list[tuple[str, list[dict]]]:
+    def rated_as(self, score: int) -> list[tuple[str, list[dict[str, Any]]]]:
         """(driver name, its best practices rated `score`), for drivers that have any: the
         strengths are those at the top of the scale, the gaps those at its foot."""
         result = []
@@ -413,7 +414,7 @@ class Filled:
             kept = {id_: item.assessment.practices[id_] for id_ in both}
             return totals(self.data, replace(item.assessment, practices=kept))
 
-        def items(ids) -> tuple[Item, ...]:
+        def items(ids: Iterable[str]) -> tuple[Item, ...]:
             known, names = practices(self.data), {d["id"]: d["name"] for d in drivers(self.data)}
             result = []
             for id_ in ids:
@@ -483,7 +484,7 @@ class Filled:
         return result
 
 
-def _strings(value) -> list[str]:
+def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
@@ -494,7 +495,10 @@ def _strings(value) -> list[str]:
 
 
 def read_rounds(
-    files: Sequence[Path | Input], data: dict, *, can_print=None
+    files: Sequence[Path | Input],
+    data: dict[str, Any],
+    *,
+    can_print: Callable[[str], bool] | None = None,
 ) -> tuple[tuple[Round, ...], list[Problem]]:
     """Read every file (all problems at once) and order the rounds by date, then as given.
 

@@ -7,10 +7,12 @@ order and words, as the Assess page's script.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ..errors import Problem, RubricError, visible
-from ..source.yamldoc import Document, field_name
+from ..errors import AssessmentError, Problem
+from ..source.yamldoc import Document, Location, field_name
 from . import jsontext
 from .checking import Checker
 from .fileformat import Assessment, from_json_data, practices
@@ -19,27 +21,9 @@ from .inputs import MAX_BYTES, Input, read_input, too_big
 REPLACEMENT = "\ufffd"  #: printed for a character no installed font has
 
 
-class AssessmentError(RubricError):
-    """Everything wrong with one or more assessment files, found in one pass.
-
-    Messages quote file names and file content: control characters in them are shown as
-    escapes, so a file can never drive the terminal or fake a line of the report."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(
-            [
-                Problem(visible(p.path), p.line, p.column, visible(p.field), visible(p.message))
-                for p in problems
-            ]
-        )
-
-    def report(self) -> str:
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        return f"{self}\n{count} {noun} in the assessment; nothing was written."
-
-
-def read_assessment(file: Path | Input, data: dict, shown_as: str | None = None) -> Assessment:
+def read_assessment(
+    file: Path | Input, data: dict[str, Any], shown_as: str | None = None
+) -> Assessment:
     """Read and check `file` (a path, or an Input already read: inputs.read_input checks its
     kind and size first) against the toolkit described by `data` (fileformat.rubric_data).
 
@@ -49,13 +33,17 @@ def read_assessment(file: Path | Input, data: dict, shown_as: str | None = None)
     return read_for_print(file, data, shown_as)[0]
 
 
-def read_bytes(raw: bytes, data: dict, shown: str) -> Assessment:
+def read_bytes(raw: bytes, data: dict[str, Any], shown: str) -> Assessment:
     """Check the bytes of a file as the Assess page checks them (toolkit-core.js `readFile`)."""
     return _read(raw, data, shown)[0]
 
 
 def read_for_print(
-    file: Path | Input, data: dict, shown_as: str | None = None, *, can_print=None
+    file: Path | Input,
+    data: dict[str, Any],
+    shown_as: str | None = None,
+    *,
+    can_print: Callable[[str], bool] | None = None,
 ) -> tuple[Assessment, list[Problem]]:
     """read_assessment, and with `can_print(character)` (whether any installed font has it)
     every character of the team's text that cannot be printed replaced by U+FFFD: each field
@@ -67,7 +55,9 @@ def read_for_print(
     return _read(source.data, data, shown, can_print)
 
 
-def _read(raw: bytes, data: dict, shown: str, can_print=None) -> tuple[Assessment, list[Problem]]:
+def _read(
+    raw: bytes, data: dict[str, Any], shown: str, can_print: Callable[[str], bool] | None = None
+) -> tuple[Assessment, list[Problem]]:
     document, problems = parse_document(raw, shown)
     if document is None:
         raise AssessmentError(problems)
@@ -85,7 +75,13 @@ def _read(raw: bytes, data: dict, shown: str, can_print=None) -> tuple[Assessmen
     return assessment, replaced
 
 
-def _printable(document: Document, value, location: tuple, can_print, found: list[Problem]):
+def _printable(
+    document: Document,
+    value: Any,
+    location: Location,
+    can_print: Callable[[str], bool],
+    found: list[Problem],
+) -> Any:
     """`value` with every character `can_print` refuses replaced by REPLACEMENT."""
     if isinstance(value, dict):
         return {
@@ -113,7 +109,9 @@ def parse_document(
 ) -> tuple[Document | None, list[Problem]]:
     """The strict JSON of a file (an assessment, or `noun`: a ballot), with positions."""
 
-    def fail(message: str, line: int = 1, column: int = 1, field: str = "(file)"):
+    def fail(
+        message: str, line: int = 1, column: int = 1, field: str = "(file)"
+    ) -> tuple[None, list[Problem]]:
         return None, [Problem(shown, line, column, field, message)]
 
     if len(raw) > MAX_BYTES:
@@ -133,7 +131,7 @@ def parse_document(
     return Document(shown, value, value_marks, key_marks), []
 
 
-def _check(document: Document, data: dict) -> list[Problem]:
+def _check(document: Document, data: dict[str, Any]) -> list[Problem]:
     found = Checker(data).check(document.data)
     return [
         document.problem(location, message, key=key)

@@ -13,6 +13,7 @@ same arithmetic on the same data; tests/test_assess.py checks that both agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .fileformat import Assessment, drivers
 
@@ -47,7 +48,7 @@ class Totals:
     overall: Tally
 
 
-def totals(data: dict, assessment: Assessment) -> Totals:
+def totals(data: dict[str, Any], assessment: Assessment) -> Totals:
     """Score `assessment` with the rubric data the site embeds (fileformat.rubric_data).
 
     Only best practices the toolkit has count; entries it does not have are left out.
@@ -79,7 +80,7 @@ def also_check(conditions: list[str] | tuple[str, ...]) -> str:
     return f"Also check: {quoted}." if quoted else ""
 
 
-def suggestion(data: dict, practice: dict, ticked: list[str]) -> dict:
+def suggestion(data: dict[str, Any], practice: dict[str, Any], ticked: list[str]) -> dict[str, Any]:
     """The rating that `ticked` criteria suggest for `practice` (an entry of rubric_data), in
     the words the Assess page shows (ToolkitCore.suggestion says the same): "In place" is never
     suggested as settled while conditions no criterion covers remain to be confirmed."""

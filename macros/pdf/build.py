@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence, Set
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
 from .. import model
-from ..catalogue import PAPER_NAMES, Printable
+from ..catalogue import Printable
+from ..errors import CacheError
 from ..lifeline import die_with_parent
 from ..project import Project
 from ..render.markdown import MarkdownRenderer
@@ -40,10 +42,6 @@ class Built:
     size: int
     cached: bool
     repaired: bool = False  #: its cache entry was damaged, so it was rendered again
-
-
-class CacheError(Exception):
-    """A cache entry changed between its check and its use (another process wrote to it)."""
 
 
 def _verified(key: str, json_file: Path, pdf_file: Path) -> tuple[bytes, int] | None:
@@ -106,7 +104,8 @@ def _start_worker(
 
 def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
     printable, html = job
-    assert _worker is not None, "_start_worker runs first in every worker process"
+    if _worker is None:
+        raise RuntimeError("a renderer process runs _start_worker before any job")
     rendered = _worker.write(printable, html)
     return rendered.data, rendered.pages
 
@@ -140,7 +139,11 @@ class PdfPlan:
         self.htmls: dict[str, str] = {}
         for printable in printables:
             html = self.renderer.html(printable)
-            options: tuple = (printable.variant, printable.paper, printable.landscape)
+            options: tuple[Any, ...] = (
+                printable.variant,
+                printable.paper.value,
+                printable.landscape,
+            )
             options += (printable.filename,)
             if printable.filled is not None:  # fonts the team's text may be set in
                 files = self.renderer.team_fonts.files(printable.filled.typed())
@@ -272,7 +275,7 @@ def _prune(cache_dir: Path, used: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _assessment_of(printable: Printable) -> dict:
+def _assessment_of(printable: Printable) -> dict[str, Any]:
     """For a printable of saved assessments: which files (oldest first) it was printed from."""
     if printable.filled is None:
         return {}
@@ -293,7 +296,7 @@ def write_manifest(path: Path, built: list[Built]) -> None:
             "driver": item.printable.driver,
             "edition": item.printable.edition,
             "paper": item.printable.paper,
-            "paper_name": PAPER_NAMES[item.printable.paper],
+            "paper_name": item.printable.paper.label,
             "pages": item.pages,
             "bytes": item.size,
             **_assessment_of(item.printable),

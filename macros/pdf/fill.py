@@ -13,6 +13,8 @@ again with `grow` instead.
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
@@ -24,13 +26,13 @@ LINE = '<span class="tk-line"></span>'
 TABLE = (boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox, boxes.TableCellBox)
 
 
-def plan(document) -> list[tuple[int, list, int]]:
+def plan(document: Any) -> list[tuple[int, list[Any], int]]:
     """Each answer area that gets lines: its page, its boxes from the page down, how many."""
     result = []
     for index, page in enumerate(document.pages):
         box = page._page_box
         top = box.content_box_y()
-        areas: list[list] = []
+        areas: list[list[Any]] = []
         bottoms = [top]
         for child in box.children:
             if child.element_tag == "html":
@@ -45,7 +47,7 @@ def plan(document) -> list[tuple[int, list, int]]:
     return result
 
 
-def _scan(box, path: list, areas: list[list], bottoms: list[float]) -> None:
+def _scan(box: Any, path: list[Any], areas: list[list[Any]], bottoms: list[float]) -> None:
     """Collect the answer areas on the page and the bottom of everything drawn on it."""
     path = [*path, box]
     if "tk-write" in _classes(box) and box.element not in [area[-1].element for area in areas]:
@@ -59,14 +61,14 @@ def _scan(box, path: list, areas: list[list], bottoms: list[float]) -> None:
             _scan(child, path, areas, bottoms)
 
 
-def _classes(box) -> list[str]:
+def _classes(box: Any) -> list[str]:
     element = box.element
     if element is None or box.element_tag.startswith("::"):
         return []
     return (element.get("class") or "").split()
 
 
-def extra_lines(document) -> dict[str, int]:
+def extra_lines(document: Any) -> dict[str, int]:
     """How many lines to add to each answer area, by the area's element id."""
     return {path[-1].element.get("id"): count for _, path, count in plan(document)}
 
@@ -81,7 +83,7 @@ def grow(html: str, extra: dict[str, int]) -> str:
     return html
 
 
-def fill(document) -> bool:
+def fill(document: Any) -> bool:
     """Add the lines to the laid-out document in place; False, untouched, if it cannot."""
     steps = plan(document)
     later = [_elements(page) for page in document.pages[1:]] + [set()]
@@ -96,17 +98,17 @@ def fill(document) -> bool:
     return True
 
 
-def _elements(page) -> set:
+def _elements(page: Any) -> set[Any]:
     """The elements on a page: a box whose element goes on to the next page was split there."""
     return {box.element for box in page._page_box.descendants() if box.element is not None}
 
 
-def _no_image(**_):
+def _no_image(**_: object) -> NoReturn:
     """The printables' style sheets use no images: fill has no image loader to place one."""
     raise ValueError("fill.py cannot place a background image: give it the renderer's loader")
 
 
-def _growable(path: list, next_page: set) -> bool:
+def _growable(path: list[Any], next_page: set[Any]) -> bool:
     """Whether `_grow` knows every box from the page down to this area."""
     area, ancestors = path[-1], path[1:-1]
     kids = area.children
@@ -124,7 +126,7 @@ def _growable(path: list, next_page: set) -> bool:
     )
 
 
-def _plain_cell(cell) -> bool:
+def _plain_cell(cell: Any) -> bool:
     """A cell whose row grows as `_grow_row` assumes: top-aligned, one row, no height set."""
     return (
         cell.rowspan == 1
@@ -134,7 +136,7 @@ def _plain_cell(cell) -> bool:
     )
 
 
-def _grow(path: list, count: int, next_page: set) -> list[tuple[object, bool]]:
+def _grow(path: list[Any], count: int, next_page: set[Any]) -> list[tuple[object, bool]]:
     """Add `count` lines to the area at the end of `path` and make room for them on its page.
 
     Returns the boxes whose backgrounds must be placed again, each with whether its descendants
@@ -182,7 +184,7 @@ def _grow(path: list, count: int, next_page: set) -> list[tuple[object, bool]]:
     return moved
 
 
-def _grow_row(row, cell) -> float:
+def _grow_row(row: Any, cell: Any) -> float:
     """The row of `cell`, which grew, as tall as its tallest cell again; how much it grew."""
     cell.content_height = cell.height
     bottoms = []

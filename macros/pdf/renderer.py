@@ -12,6 +12,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -20,7 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import model
 from ..catalogue import Printable
 from ..errors import RenderError
-from ..project import STYLES, TEMPLATES, Project
+from ..project import Project
 from ..render.environment import has_cjk, make_environment
 from ..render.markdown import MarkdownRenderer
 from .appearances import with_appearances
@@ -28,8 +29,6 @@ from .fill import extra_lines, fill, grow
 from .fonts import CJK_FAMILY, FAMILY, SOURCE_FAMILY, TeamFonts, cjk_form_font, form_font
 from .forms import fix_form_fields
 from .wrap import soft_wraps
-
-PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
 class ProjectFetcher(weasyprint.URLFetcher):
@@ -39,7 +38,7 @@ class ProjectFetcher(weasyprint.URLFetcher):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Any = None) -> Any:
         if not url.startswith("file://"):
             raise ValueError(f"refused to fetch {url!r}: printables use only the project's files")
         path = Path(unquote(urlsplit(url).path)).resolve()
@@ -104,8 +103,8 @@ class PdfRenderer:
         self.project = project
         self.environment = make_environment(toolkit, markdown)
         self.fonts = FontConfiguration()
-        self.cache: dict = {}
-        self.fetcher = ProjectFetcher((TEMPLATES, STYLES, project.font_cache))
+        self.cache: dict[str, Any] = {}
+        self.fetcher = ProjectFetcher((project.templates, project.styles, project.font_cache))
         form_font_face = (
             f'@font-face {{ font-family: "{FAMILY}"; '
             f'src: url("{form_font(project.font_cache, form_characters).as_uri()}"); }}'
@@ -121,7 +120,9 @@ class PdfRenderer:
             )
         self.stylesheets = [
             weasyprint.CSS(
-                filename=str(STYLES / "print.css"), url_fetcher=self.fetcher, font_config=self.fonts
+                filename=str(project.styles / "print.css"),
+                url_fetcher=self.fetcher,
+                font_config=self.fonts,
             ),
             weasyprint.CSS(string=form_font_face, url_fetcher=self.fetcher, font_config=self.fonts),
         ]
@@ -139,11 +140,11 @@ class PdfRenderer:
     def layout(self, printable: Printable, html: str) -> weasyprint.Document:
         orientation = "landscape" if printable.landscape else "portrait"
         paper = weasyprint.CSS(
-            string=f"@page {{ size: {PAGE_SIZES[printable.paper]} {orientation}; }}",
+            string=f"@page {{ size: {printable.paper.css_size} {orientation}; }}",
             font_config=self.fonts,
         )
         return weasyprint.HTML(
-            string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=self.fetcher
+            string=html, base_url=self.project.templates.as_uri() + "/", url_fetcher=self.fetcher
         ).render(
             stylesheets=[*self.stylesheets, paper],
             font_config=self.fonts,
@@ -203,7 +204,9 @@ class PdfRenderer:
         try:
             with self.project.library_epoch():
                 document = weasyprint.HTML(
-                    string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=self.fetcher
+                    string=html,
+                    base_url=self.project.templates.as_uri() + "/",
+                    url_fetcher=self.fetcher,
                 ).render(font_config=self.fonts, cache=self.cache)
                 data = document.write_pdf(
                     pdf_identifier=hashlib.md5(printable.filename.encode()).hexdigest().encode()
@@ -219,6 +222,6 @@ class PdfRenderer:
         return data
 
 
-def _family(font) -> str:
+def _family(font: Any) -> str:
     family = font.family
     return family.decode() if isinstance(family, bytes) else str(family)

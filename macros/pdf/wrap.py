@@ -33,6 +33,6 @@ def soft_wraps(html: str) -> str:
     return "".join(parts)
 
 
-def _split(word: re.Match) -> str:
+def _split(word: re.Match[str]) -> str:
     units = _UNIT.findall(word.group())
     return "<wbr>".join("".join(units[i : i + STEP]) for i in range(0, len(units), STEP))

@@ -7,13 +7,15 @@ Templates are found by name under macros/render/templates/: `partials/` holds wh
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from typing import Any
 
 import jinja2
 
 from .. import model
 from ..assessment.fileformat import practices, rubric_data
 from ..assessment.totals import also_check, suggestion
-from ..project import TEMPLATES
+from ..project import Project
 from .markdown import MarkdownRenderer, markdown_escape, plain
 
 
@@ -61,7 +63,7 @@ def has_cjk(text: str) -> bool:
 
 def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(Project.templates),
         bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -81,11 +83,11 @@ def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinj
     environment.tests["cjk"] = has_cjk
 
     @functools.cache
-    def assess_data() -> tuple[dict, dict]:
+    def assess_data() -> tuple[dict[str, Any], dict[str, Any]]:
         data = rubric_data(toolkit)  # what the Assess page suggests from
         return data, practices(data)
 
-    def suggested(practice: model.BestPractice, ticked) -> str:
+    def suggested(practice: model.BestPractice, ticked: Iterable[str]) -> str:
         """What a saved assessment's ticks suggest, in the words of the Assess page."""
         data, by_id = assess_data()
         return suggestion(data, by_id[practice.id], list(ticked))["text"]

@@ -80,13 +80,13 @@ class _Elements(HTMLParser):
         self.feed(html)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.found.append((tag, {name: value or "" for name, value in attrs}))
         if tag not in self.VOID:
             self.depth += 1
             self.deepest = max(self.deepest, self.depth)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag not in self.VOID:
             self.depth -= 1
 

@@ -18,6 +18,7 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import model
 from ..catalogue import Printable, catalogue
@@ -46,7 +47,7 @@ class LivePdfs:
         self._thread: threading.Thread | None = None
         self._error: str | None = None
         self._failed: frozenset[str] = frozenset()  # the cache keys of a render that failed
-        self._last: tuple | None = None  # what the folder was last written for
+        self._last: tuple[Any, ...] | None = None  # what the folder was last written for
         self._status = Status(0, None)
 
     def update(self, project: Project, toolkit: model.Toolkit) -> Status:
@@ -72,7 +73,7 @@ class LivePdfs:
         self._status = Status(0 if failed else len(missing), self._error if failed else None)
         return self._status
 
-    def _render(self, plan, missing: list[Printable], keys: frozenset[str]) -> None:
+    def _render(self, plan: Any, missing: list[Printable], keys: frozenset[str]) -> None:
         try:
             plan.render(missing, jobs=1)  # one core: the editor and the server keep the other
         except ToolkitError as error:
@@ -87,7 +88,7 @@ class LivePdfs:
         shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 
-def _signature(*folders: Path) -> tuple:
+def _signature(*folders: Path) -> tuple[Any, ...]:
     return tuple(
         (str(path), path.stat().st_mtime_ns, path.stat().st_size)
         for folder in folders

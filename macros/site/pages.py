@@ -19,7 +19,7 @@ from ..assessment import PRIORITIES, rubric_data
 from ..assessment.checking import LINE_LIMIT, TEXT_LIMIT
 from ..assessment.consensus import NOTE_LIMIT
 from ..assessment.fileformat import ACTION_FIELDS, STATUSES
-from ..catalogue import PAPER_NAMES, PAPERS, Printable, Workshop, catalogue, pdf_filename
+from ..catalogue import PAPERS, Printable, Workshop, catalogue, pdf_filename
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer, plain
 
@@ -41,7 +41,7 @@ def nav_title(text: str) -> str:
     return html.escape(plain(text))
 
 
-def script_json(value) -> Markup:
+def script_json(value: Any) -> Markup:
     """JSON to embed in <script type="application/json">: no "<", ">" or "&" can end it early."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
@@ -72,7 +72,7 @@ class SitePages:
         files = {item.printable.filename for item in downloads}
         self.environment.globals.update(
             site_zip=SITE_ZIP,
-            paper_names=PAPER_NAMES,
+            paper_names={paper: paper.label for paper in PAPERS},
             downloads=downloads,
             papers=[
                 paper
@@ -89,7 +89,7 @@ class SitePages:
             ballot_note_limit=NOTE_LIMIT,
         )
 
-    def nav(self) -> list:
+    def nav(self) -> list[Any]:
         """The navigation: fixed pages, and one entry per driver file under its category.
 
         Titles are HTML-escaped here: MkDocs themes insert them into pages unescaped.
@@ -110,7 +110,7 @@ class SitePages:
             nav.append({title: drivers} if name == "drivers" else {title: path})
         return nav
 
-    def page(self, name: str, **context) -> str:
+    def page(self, name: str, **context: Any) -> str:
         return self.environment.get_template(f"site/{name}.md.j2").render(**context)
 
     def driver_page(self, driver_id: str) -> str:

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build
 from mkdocs.config import base, load_config
@@ -31,7 +32,7 @@ from mkdocs.structure.files import File, Files
 
 from .. import model
 from ..errors import RubricError, SiteBuildError
-from ..project import PACKAGE, Project
+from ..project import Project
 from ..render.markdown import MarkdownRenderer
 from ..store.output import made_folder, remove_dead
 from . import csp, serving
@@ -60,7 +61,7 @@ def _project(config: MkDocsConfig) -> Project:
     return Project.at(Path(config.config_file_path).parent)
 
 
-def _literal(nav: list) -> list:
+def _literal(nav: list[Any]) -> list[Any]:
     """Navigation titles with `{` as a character reference (themes insert titles as HTML).
 
     mkdocs-macros renders a page title holding `{{`, `{%` or `{#` as a template; a title from
@@ -95,21 +96,25 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     # --- what the macros ask for (page_macros.py) -----------------------------------------------
 
+    @property
+    def site_pages(self) -> SitePages:
+        if self.pages is None:
+            raise PluginError("the toolkit plugin has not loaded the rubric (on_config)")
+        return self.pages
+
     def page(self, name: str) -> str:
         """The Markdown of a hand-written page (content/*.md calls `toolkit_page(name)`)."""
-        assert self.pages is not None, "the toolkit plugin has not run on_config"
-        return self.pages.page(name)
+        return self.site_pages.page(name)
 
     def driver_page(self, driver_id: str) -> str:
         """The Markdown of a driver's page (the generated pages call `driver_page(id)`)."""
-        assert self.pages is not None, "the toolkit plugin has not run on_config"
-        return self.pages.driver_page(driver_id)
+        return self.site_pages.driver_page(driver_id)
 
     # --- MkDocs events --------------------------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
-        self.code = _code_signature(PACKAGE)
+        self.code = _code_signature(Project.package)
         if self.serving and self.config.serve_pdfs:
             self.live_pdfs = LivePdfs()
 
@@ -119,14 +124,17 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         toolkit = self._toolkit(project, notices)
         self.pdf_dir = self._pdfs(project, config, toolkit, notices)
         changed = sorted(
-            name for name, stamp in _code_signature(PACKAGE).items() if self.code.get(name) != stamp
+            name
+            for name, stamp in _code_signature(Project.package).items()
+            if self.code.get(name) != stamp
         )
         if self.serving and changed:
             log.info("Python code changed (%s): restart `mkdocs serve` to run it", changed[0])
             notices["code_changed"] = changed
         manifest = self.pdf_dir / "manifest.json" if self.pdf_dir else None
         shown = toolkit or self.last_good  # the last good one while serve shows a broken rubric
-        assert shown is not None
+        if shown is None:
+            raise PluginError("the rubric could not be loaded")
         self.pages = SitePages(shown, MarkdownRenderer(), manifest)
         config.nav = _literal(self.pages.nav())
         # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
@@ -140,14 +148,13 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """One page per driver file; its text comes from a macro, whose output is not a template."""
-        assert self.pages is not None
-        for driver in self.pages.toolkit.drivers:
+        for driver in self.site_pages.toolkit.drivers:
             content = f'{{{{ driver_page("{driver.id}") }}}}\n'  # ids are slugs (the schema)
             files.append(File.generated(config, driver_page_path(driver), content=content))
         return files
 
     def on_serve(
-        self, server: LiveReloadServer, *, config: MkDocsConfig, builder
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         """Send the site's policy and refuse other hosts (serving.guard); also watch a rubric
         given through TOOLKIT_RUBRIC (mkdocs.yml watches rubric/), and the end of a PDF render."""
@@ -179,7 +186,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     # --- the steps of on_config -----------------------------------------------------------------
 
-    def _toolkit(self, project: Project, notices: dict) -> model.Toolkit | None:
+    def _toolkit(self, project: Project, notices: dict[str, Any]) -> model.Toolkit | None:
         """The rubric, checked as `--check` checks it; None while serve shows the last good one."""
         if self.handed:
             return self.handed.toolkit
@@ -203,7 +210,11 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return toolkit
 
     def _pdfs(
-        self, project: Project, config: MkDocsConfig, toolkit: model.Toolkit | None, notices: dict
+        self,
+        project: Project,
+        config: MkDocsConfig,
+        toolkit: model.Toolkit | None,
+        notices: dict[str, Any],
     ) -> Path | None:
         """The folder of PDFs for this build: the full build's, serve's own, or the last build's."""
         if self.handed:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import threading
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from mkdocs.livereload import LiveReloadServer
 
@@ -36,11 +37,14 @@ def allowed_host(host: str, served: str, port: int) -> bool:
     return address.is_loopback or served in ANY_ADDRESS
 
 
-def guard(server: LiveReloadServer, host: str, port: int, hashes: Callable[[], Iterable[str]]):
+def guard(
+    server: LiveReloadServer, host: str, port: int, hashes: Callable[[], Iterable[str]]
+) -> None:
     """Wrap the server's application: refuse an unexpected Host, send the policy with the
     theme's script hashes (`hashes()`, of the last build) and the live-reload script's."""
     app = server.get_app()
-    assert app is not None, "MkDocs sets the server's application when it makes the server"
+    if app is None:
+        raise RuntimeError("MkDocs has not set the server's application yet")
     inject = server._inject_js_into_html
     added = threading.local()  # the live-reload script of the request this thread answers
 
@@ -51,13 +55,13 @@ def guard(server: LiveReloadServer, host: str, port: int, hashes: Callable[[], I
         added.script = result[end + len(b"<script>") : end + len(result) - len(content) - 9]
         return result
 
-    def guarded(environ, start_response):
+    def guarded(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if not allowed_host(environ.get("HTTP_HOST", ""), host, port):
             start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"This server answers only requests for its own address.\n"]
         added.script = None
 
-        def starting(status, headers, exc_info=None):
+        def starting(status: str, headers: Any, exc_info: Any = None) -> Any:
             if any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers):
                 reload = [csp.source(added.script.decode())] if added.script else []
                 headers = [*headers, ("Content-Security-Policy", csp.sealed([*hashes(), *reload]))]

@@ -7,6 +7,7 @@ all of that in one pass and records where each value came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,7 +33,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
-Location = tuple  # a path of keys and indices into the document, e.g. ("best_practices", 2, "id")
+#: A path of keys and indices into a document, e.g. ("best_practices", 2, "id").
+Location = tuple[str | int, ...]
+Marks = dict[Location, tuple[int, int]]  #: the (line, column) of each value, or of each key
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class Document:
 
     path: str
     data: Any  #: plain YAML values: dicts, lists, text, numbers (checked by the schemas)
-    value_marks: dict[Location, tuple[int, int]]
-    key_marks: dict[Location, tuple[int, int]]
+    value_marks: Marks
+    key_marks: Marks
 
     def mark(self, location: Location, *, key: bool = False) -> tuple[int, int]:
         """Where a value (or its key) starts; falls back to the nearest enclosing value."""
@@ -122,8 +125,8 @@ def read_document(file: Path, shown_as: str) -> tuple[Document | None, list[Prob
 
 def read_text(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML (or JSON) text already read; problems name `shown_as`."""
-    value_marks: dict[Location, tuple[int, int]] = {}
-    key_marks: dict[Location, tuple[int, int]] = {}
+    value_marks: Marks = {}
+    key_marks: Marks = {}
     try:
         data = _build(yaml.parse(text, Loader=_Loader), value_marks, key_marks)
     except yaml.MarkedYAMLError as error:
@@ -156,67 +159,79 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
     return "YAML syntax error: " + ", ".join(parts)
 
 
-def _build(events, value_marks: dict, key_marks: dict) -> object:
+def _build(events: Iterable[yaml.Event], value_marks: Marks, key_marks: Marks) -> object:
     """Turn the event stream of a single document into plain dicts, lists and scalars."""
-    stack: list[tuple[object, Location]] = []  # containers being filled, with their location
-    pending_key: list[object] = []  # for each open mapping: the key awaiting its value, or None
-    root: list[object] = []
+    builder = _Builder(value_marks, key_marks)
     documents = 0
     for event in events:
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
                 raise _Refused(event.start_mark, "more than one YAML document ('---') in one file")
-            continue
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-            pending_key.pop()
-            continue
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            builder.close()
+        elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(event.start_mark, "anchors and aliases (&name, *name) are not allowed")
-        if not isinstance(
-            event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
-        ):
-            continue
+        elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            builder.add(event)
+    return builder.root[0] if builder.root else None
+
+
+class _Builder:
+    """The containers being filled, each with its location and, for a mapping, the key that
+    awaits its value; the marks of every value and key found."""
+
+    def __init__(self, value_marks: Marks, key_marks: Marks) -> None:
+        self.value_marks, self.key_marks = value_marks, key_marks
+        self.stack: list[tuple[object, Location]] = []
+        self.pending_key: list[Any] = []  # per open container: a mapping's awaited key
+        self.root: list[object] = []
+
+    def close(self) -> None:
+        self.stack.pop()
+        self.pending_key.pop()
+
+    def add(self, event: yaml.Event) -> None:
         start = event.start_mark
         mark = (start.line + 1, start.column + 1) if start else (1, 1)
-        parent = stack[-1][0] if stack else None
-        if isinstance(parent, dict) and pending_key[-1] is None:
-            # This event is a mapping key.
-            if not isinstance(event, yaml.ScalarEvent):
-                raise _Refused(event.start_mark, "a mapping key must be plain text")
-            key = event.value
-            location = stack[-1][1] + (key,)
-            if key in parent:
-                first = key_marks[location][0]
-                raise _Refused(event.start_mark, f"duplicate key '{key}' (first on line {first})")
-            key_marks[location] = mark
-            pending_key[-1] = key
-            continue
+        parent = self.stack[-1][0] if self.stack else None
+        if isinstance(parent, dict) and self.pending_key[-1] is None:
+            self._key(event, parent, mark)
+            return
         if isinstance(parent, dict):
-            location = stack[-1][1] + (pending_key[-1],)
+            location = self.stack[-1][1] + (self.pending_key[-1],)
         elif isinstance(parent, list):
-            location = stack[-1][1] + (len(parent),)
+            location = self.stack[-1][1] + (len(parent),)
         else:
             location = ()
         value = _value_of(event)
-        value_marks[location] = mark
+        self.value_marks[location] = mark
         if isinstance(parent, dict):
-            parent[pending_key[-1]] = value
-            pending_key[-1] = None
+            parent[self.pending_key[-1]] = value
+            self.pending_key[-1] = None
         elif isinstance(parent, list):
             parent.append(value)
         else:
-            root.append(value)
+            self.root.append(value)
         if isinstance(value, (dict, list)):
-            if len(stack) >= MAX_DEPTH:
+            if len(self.stack) >= MAX_DEPTH:
                 raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
-            stack.append((value, location))
-            pending_key.append(None)
-    return root[0] if root else None
+            self.stack.append((value, location))
+            self.pending_key.append(None)
+
+    def _key(self, event: yaml.Event, parent: dict[str, Any], mark: tuple[int, int]) -> None:
+        if not isinstance(event, yaml.ScalarEvent):
+            raise _Refused(event.start_mark, "a mapping key must be plain text")
+        key = event.value
+        location = self.stack[-1][1] + (key,)
+        if key in parent:
+            first = self.key_marks[location][0]
+            raise _Refused(event.start_mark, f"duplicate key '{key}' (first on line {first})")
+        self.key_marks[location] = mark
+        self.pending_key[-1] = key
 
 
-def _value_of(event) -> object:
+def _value_of(event: Any) -> object:
     tag = event.tag
     if tag is not None and tag != "!" and tag not in ALLOWED_TAGS:
         raise _Refused(event.start_mark, f"YAML tag '{tag}' is not allowed; write plain values")

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def remove_leftovers(target: Path) -> None:
 
 
 @contextmanager
-def staging(target: Path, stamp: str | None = None):
+def staging(target: Path, stamp: str | None = None) -> Iterator[Path]:
     """Yield an empty folder beside `target`; on success it replaces `target`, else vanishes.
 
     The folder gets the marker, with `stamp` (a hash of the build's inputs), so the next build
