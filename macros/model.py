@@ -586,3 +586,10 @@ def _kind(hint: object) -> str:
     if dataclasses.is_dataclass(hint) and hint is not Origin:
         return "object"
     return "other"
+
+
+def also_check(conditions: list[str] | tuple[str, ...]) -> str:
+    """The conditions an explanation sets and no criterion ticks, named for the team to check:
+    the same words on the paper forms (blank), the Assess page and the filled forms."""
+    quoted = ", ".join(f"“{condition}”" for condition in conditions)
+    return f"Also check: {quoted}." if quoted else ""

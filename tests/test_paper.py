@@ -274,7 +274,7 @@ def test_scoring_form_carries_each_explanation_the_closing_line_and_what_to_also
     """The consensus scoring form holds all 33 explanations and Coaching 4's closing line, on
     both papers and in both variants; it and the checklist name the conditions no criterion
     ticks in the words the Assess page uses."""
-    from macros.assessment.totals import also_check
+    from macros.model import also_check
 
     practices = [practice for driver in toolkit.drivers for practice in driver.best_practices]
     said = [md_text(practice.explanation) for practice in practices]

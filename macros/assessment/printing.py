@@ -30,7 +30,7 @@ from .fileformat import (
 )
 from .inputs import STDIN, Input, read_input
 from .reading import read_for_print
-from .totals import Tally, Totals, totals
+from .totals import Tally, Totals, suggestion, totals
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,11 @@ class Filled:
 
     def entry(self, practice_id: str) -> Entry:
         return self.assessment.practices.get(practice_id) or Entry()
+
+    def suggestion(self, practice_id: str) -> str:
+        """What the ticks recorded for this best practice suggest, in the Assess page's words."""
+        ticked = list(self.entry(practice_id).criteria)
+        return suggestion(self.data, practices(self.data)[practice_id], ticked)["text"]
 
     def rating_label(self, rating: str | None) -> str:
         labels = {rating["id"]: rating["label"] for rating in self.data["scale"]}

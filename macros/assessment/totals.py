@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import also_check
 from .fileformat import Assessment, drivers
 
 
@@ -71,13 +72,6 @@ def totals(data: dict[str, Any], assessment: Assessment) -> Totals:
         for category in data["categories"]
     }
     return Totals(by_driver, by_category, sum(by_category.values(), Tally()))
-
-
-def also_check(conditions: list[str] | tuple[str, ...]) -> str:
-    """The conditions an explanation sets and no criterion ticks, named for the team to check:
-    the same words on the paper forms (blank), the Assess page and the filled forms."""
-    quoted = ", ".join(f"“{condition}”" for condition in conditions)
-    return f"Also check: {quoted}." if quoted else ""
 
 
 def suggestion(data: dict[str, Any], practice: dict[str, Any], ticked: list[str]) -> dict[str, Any]:

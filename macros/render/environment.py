@@ -6,15 +6,9 @@ Templates are found by name under macros/render/templates/: `partials/` holds wh
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable
-from typing import Any
-
 import jinja2
 
 from .. import model
-from ..assessment.fileformat import practices, rubric_data
-from ..assessment.totals import also_check, suggestion
 from ..project import Project
 from .markdown import MarkdownRenderer, markdown_escape, plain
 
@@ -77,20 +71,9 @@ def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinj
         md_escape=markdown_escape,
         plain=plain,
         rule_words=rule_words,
-        also_check=lambda conditions: also_check([plain(text) for text in conditions]),
+        also_check=lambda conditions: model.also_check([plain(text) for text in conditions]),
         drivers_of=toolkit.drivers_in,
     )
     environment.tests["cjk"] = has_cjk
-
-    @functools.cache
-    def assess_data() -> tuple[dict[str, Any], dict[str, Any]]:
-        data = rubric_data(toolkit)  # what the Assess page suggests from
-        return data, practices(data)
-
-    def suggested(practice: model.BestPractice, ticked: Iterable[str]) -> str:
-        """What a saved assessment's ticks suggest, in the words of the Assess page."""
-        data, by_id = assess_data()
-        return suggestion(data, by_id[practice.id], list(ticked))["text"]
-
-    environment.globals.update(toolkit=toolkit, suggestion=suggested)
+    environment.globals.update(toolkit=toolkit)
     return environment
