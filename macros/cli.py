@@ -44,6 +44,12 @@ def parse_args(argv: list[str] | None, project: Project) -> argparse.Namespace:
         help="PDF folder, replaced whole on success (default: site/pdf); "
         "with --site, the site folder (default: site)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=["mkdocs", "zensical"],
+        default="mkdocs",
+        help="with --site, the site engine (zensical: pip install zensical)",
+    )
     parser.add_argument("--paper", choices=["letter", "a4", "both"], default="both")
     parser.add_argument("--drivers", help="comma-separated driver ids (default: all)")
     parser.add_argument("--program", default="", help="pre-fill: program or practice assessed")
@@ -110,6 +116,7 @@ def inputs_stamp(args: argparse.Namespace, project: Project, inputs: Sequence[In
     options = (
         assessments,
         args.site,
+        args.engine,
         args.paper,
         args.drivers,
         args.program,
@@ -238,7 +245,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     for warning in machine_warnings():
         print(f"warning: {warning}", file=sys.stderr)
 
-    def pdfs(out_dir: Path) -> list:
+    def pdfs(out_dir: Path | None) -> list:
         return build_pdfs(
             project,
             toolkit,
@@ -253,7 +260,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if args.site:
         from .build import build_site
 
-        built = build_site(project, toolkit, out, pdfs, stamp=stamp)
+        built = build_site(
+            project, toolkit, out, pdfs, rubric=args.rubric, stamp=stamp, engine=args.engine
+        )
         where = f"{out} (PDFs in {out / 'pdf'})"
     else:
         built = pdfs(out)

@@ -53,7 +53,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC", "TOOLKIT_PDF_DIR")
+        if key not in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC")
     }
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.update(extra)

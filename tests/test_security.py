@@ -163,7 +163,7 @@ def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixtur
     pages = SitePages(fixture_toolkit, MarkdownRenderer())
     written = "".join(path.read_text("utf-8") for path in (TEMPLATES / "site").glob("*.j2"))
     texts = [pages.page(name) for name in PAGES]
-    texts += [pages.driver_page(driver.id) for driver in fixture_toolkit.drivers]
+    texts += [pages.driver_page(driver) for driver in fixture_toolkit.drivers]
     headings = [line for text in texts for line in text.splitlines() if line.startswith("#")]
     assert len(headings) > 20
     for line in headings:
@@ -243,7 +243,6 @@ def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "TOOLKIT_RUBRIC": str(FIXTURE_RUBRIC),
-        "TOOLKIT_PDF_DIR": str(tmp_path / "none"),
     }
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],

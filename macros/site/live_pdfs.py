@@ -2,9 +2,12 @@
 
 Each rebuild plans the printables (their final HTML and cache keys, about a second). The PDFs
 the cache already holds for exactly this content are offered at once; the others render in a
-background thread, and when they are done a file in `done_dir` changes: the server watches that
-folder, so the next rebuild offers them. A PDF of an older version of its content is never
-offered, and a PDF that cannot be rendered is reported, not replaced by an old one.
+background thread: first those about one driver (its checklist and tip sheet, on every core),
+then those that hold every driver (one core, one at a time, so a newer edit is not kept
+waiting). Each PDF goes into the served site as soon as it is rendered, and once a group is
+done a file in `done_dir` changes: the server watches that folder, so the pages list them on
+the next rebuild. A PDF of an older version of its content is never offered, and a PDF that
+cannot be rendered is reported, not replaced by an old one.
 Its folder (`toolkit-serve-<pid>-...` in the system's temporary folder) goes when serve stops;
 one that a killed serve left behind goes when the next one starts.
 """
@@ -18,6 +21,7 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import model
 from ..catalogue import Printable, catalogue
@@ -25,72 +29,110 @@ from ..errors import ToolkitError
 from ..project import Project
 from ..render.markdown import MarkdownRenderer
 from ..store.output import made_folder, remove_dead
+from .stage import files_signature
+
+if TYPE_CHECKING:
+    from ..pdf.build import Built, PdfPlan
 
 PREFIX = "toolkit-serve-"
 
 
 @dataclass(frozen=True)
 class Status:
-    pending: int  #: PDFs still rendering, left out of the folder until they are done
+    pending: int  #: PDFs still rendering, left out of the site until they are done
     error: str | None  #: why a render failed (its PDFs left out), while their content is unchanged
+    built: list[Built]  #: the PDFs offered now
 
 
 class LivePdfs:
     def __init__(self) -> None:
         temp = Path(tempfile.gettempdir())
         remove_dead(temp, PREFIX)
-        base = made_folder(PREFIX, temp)
-        self.folder = base / "pdf"  #: the current PDFs and their manifest.json
-        self.done_dir = base / "done"  #: changes when a render ends (watched by the server)
+        self.base = made_folder(PREFIX, temp)
+        self.done_dir = self.base / "done"  #: changes when a render ends (watched by the server)
         self.done_dir.mkdir()
+        self.target: Path | None = None  #: the served site's pdf folder, once it was built
+        self._lock = threading.Lock()  # the current plan, and writing into `target`
         self._thread: threading.Thread | None = None
         self._error: str | None = None
         self._failed: frozenset[str] = frozenset()  # the cache keys of a render that failed
-        self._last: tuple | None = None  # what the folder was last written for
-        self._status = Status(0, None)
+        self._last: tuple | None = None  # what the status was last made for
+        self._shown: tuple | None = None  # the content the site shows
+        self._version = 0  # counts changes of `_shown`: a render of an older one stops
+        self._status = Status(0, None, [])
 
     def update(self, project: Project, toolkit: model.Toolkit) -> Status:
         """Offer the PDFs of `toolkit` that are ready; start rendering the others."""
-        inputs = (toolkit, _signature(project.templates, project.styles))
+        inputs = (toolkit, files_signature(project.templates, project.styles))
         busy = self._thread is not None and self._thread.is_alive()
         if inputs == self._last and not busy:
             return self._status
         from ..pdf.build import PdfPlan  # WeasyPrint loads only when serving
 
         plan = PdfPlan(project, toolkit, MarkdownRenderer(), catalogue(toolkit))
+        with self._lock:
+            if inputs != self._shown:
+                self._shown, self._version = inputs, self._version + 1
         missing = plan.missing()
         keys = frozenset(plan.keys[p.filename] for p in missing)
         if missing and not busy and keys != self._failed:
             self._error, self._failed = None, frozenset()
             self._thread = threading.Thread(
-                target=self._render, args=(plan, missing, keys), daemon=True
+                target=self._render, args=(plan, missing, keys, self._version), daemon=True
             )
             self._thread.start()
-        plan.write(self.folder)
         self._last = None if missing else inputs
         failed = bool(missing) and keys == self._failed
-        self._status = Status(0 if failed else len(missing), self._error if failed else None)
+        pending = 0 if failed else len(missing)
+        self._status = Status(pending, self._error if failed else None, plan.ready())
         return self._status
 
-    def _render(self, plan, missing: list[Printable], keys: frozenset[str]) -> None:
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    def write(self, pdf_dir: Path) -> None:
+        """Put the PDFs offered into the served site (MkDocs emptied it for this rebuild)."""
+        from ..pdf.build import write_pdfs
+
+        with self._lock:
+            write_pdfs(pdf_dir, self._status.built)
+            self.target = pdf_dir
+
+    def _render(
+        self, plan: PdfPlan, missing: list[Printable], keys: frozenset[str], version: int
+    ) -> None:
+        own = [p for p in missing if p.driver is not None]  # a driver's checklist, tip sheet
         try:
-            plan.render(missing, jobs=1)  # one core: the editor and the server keep the other
+            if own:
+                plan.render(own)
+                self._offer(plan, own, version)
+                self._done()  # the pages list them with the next rebuild
+            for printable in (p for p in missing if p.driver is None):
+                if self._version != version:
+                    return  # a newer edit: its own render starts with the next rebuild
+                plan.render([printable], jobs=1)
+                self._offer(plan, [printable], version)
         except ToolkitError as error:
             self._error, self._failed = str(error), keys
         except Exception as error:  # noqa: BLE001 (a bug, shown in the banner, not lost)
             self._error, self._failed = f"{type(error).__name__}: {error}", keys
         finally:
-            with suppress(OSError):  # the server may have stopped meanwhile
-                (self.done_dir / "rendered").write_text(str(time.time_ns()))
+            self._done()
+
+    def _offer(self, plan: PdfPlan, printables: list[Printable], version: int) -> None:
+        """Put freshly rendered PDFs into the served site at once, if still of its content."""
+        with self._lock:
+            if self._version != version or self.target is None or not self.target.is_dir():
+                return
+            for printable in printables:
+                entry = plan.cached(printable)
+                if entry is not None:
+                    (self.target / printable.filename).write_bytes(entry[0])
+
+    def _done(self) -> None:
+        with suppress(OSError):  # the server may have stopped meanwhile
+            (self.done_dir / "rendered").write_text(str(time.time_ns()))
 
     def close(self) -> None:
-        shutil.rmtree(self.folder.parent, ignore_errors=True)
-
-
-def _signature(*folders: Path) -> tuple:
-    return tuple(
-        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
-        for folder in folders
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    )
+        shutil.rmtree(self.base, ignore_errors=True)
