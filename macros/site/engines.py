@@ -63,8 +63,11 @@ def _mkdocs(project: Project, config_file: Path, site_dir: Path) -> list[Path]:
 
 def _zensical(config_file: Path, site_dir: Path) -> list[Path]:
     """Zensical builds into the staged folder's own site/ (it keeps output beside its config)."""
-    import zensical
-    from zensical.config import get_config
+    try:
+        import zensical
+        from zensical.config import get_config
+    except ImportError:
+        raise SiteBuildError("--engine zensical: Zensical is not installed (pip install zensical)")
 
     try:
         zensical.build(str(config_file), {"clean": True, "strict": True})
