@@ -67,7 +67,9 @@ def _zensical(config_file: Path, site_dir: Path) -> list[Path]:
         import zensical
         from zensical.config import get_config
     except ImportError:
-        raise SiteBuildError("--engine zensical: Zensical is not installed (pip install zensical)")
+        raise SiteBuildError(
+            "--engine zensical: Zensical is not installed (pip install zensical)"
+        ) from None
 
     try:
         zensical.build(str(config_file), {"clean": True, "strict": True})
