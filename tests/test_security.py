@@ -465,7 +465,7 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path):
     )
     dead_pid = int(dead.stdout)
     marker = "implementation-toolkit build output\n\n"
-    left = [tmp_path / f".out-new-{dead_pid}-x1abcdef", tmp_path / f".out-pdf-{dead_pid}-x2_bcdef"]
+    left = [tmp_path / f".out-new-{dead_pid}-x1abcdef", tmp_path / f".out-docs-{dead_pid}-x2_bcdef"]
     alive = tmp_path / f".out-new-{os.getppid()}-x3abcdef"  # a build still running: left alone
     users = [  # named alike, but not made by a build: never taken for leftovers
         tmp_path / ".out-old-2023-12-01-backup",

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,8 +53,8 @@ class LivePdfs:
         self.done_dir = self.base / "done"  #: changes when a render ends (watched by the server)
         self.done_dir.mkdir()
         self.target: Path | None = None  #: the served site's pdf folder, once it was built
-        self._lock = threading.Lock()  # the current plan, and writing into `target`
-        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # the content shown, and writing into `target`
+        self._busy = False  # a render thread runs
         self._error: str | None = None
         self._failed: frozenset[str] = frozenset()  # the cache keys of a render that failed
         self._last: tuple | None = None  # what the status was last made for
@@ -61,35 +62,54 @@ class LivePdfs:
         self._version = 0  # counts changes of `_shown`: a render of an older one stops
         self._status = Status(0, None, [])
 
-    def update(self, project: Project, toolkit: model.Toolkit) -> Status:
-        """Offer the PDFs of `toolkit` that are ready; start rendering the others."""
-        inputs = (toolkit, files_signature(project.templates, project.styles))
-        busy = self._thread is not None and self._thread.is_alive()
-        if inputs == self._last and not busy:
-            return self._status
-        from ..pdf.build import PdfPlan  # WeasyPrint loads only when serving
-
-        plan = PdfPlan(project, toolkit, MarkdownRenderer(), catalogue(toolkit))
-        with self._lock:
-            if inputs != self._shown:
-                self._shown, self._version = inputs, self._version + 1
-        missing = plan.missing()
-        keys = frozenset(plan.keys[p.filename] for p in missing)
-        if missing and not busy and keys != self._failed:
-            self._error, self._failed = None, frozenset()
-            self._thread = threading.Thread(
-                target=self._render, args=(plan, missing, keys, self._version), daemon=True
-            )
-            self._thread.start()
-        self._last = None if missing else inputs
-        failed = bool(missing) and keys == self._failed
-        pending = 0 if failed else len(missing)
-        self._status = Status(pending, self._error if failed else None, plan.ready())
-        return self._status
-
     @property
     def status(self) -> Status:
         return self._status
+
+    def update(self, project: Project, toolkit: model.Toolkit) -> Status:
+        """Offer the PDFs of `toolkit` that are ready; start rendering the others, a driver's
+        own first: they are planned, and their render started, before the larger documents."""
+        inputs = (toolkit, files_signature(project.templates, project.styles))
+        if inputs == self._last and not self._busy:
+            return self._status
+        from ..pdf.build import PdfPlan  # WeasyPrint loads only when serving
+
+        with self._lock:
+            if inputs != self._shown:
+                self._shown, self._version = inputs, self._version + 1
+        printables = catalogue(toolkit)
+        markdown = MarkdownRenderer()
+        first = PdfPlan(project, toolkit, markdown, [p for p in printables if p.driver])
+        first_missing = first.missing()
+        later: Future[tuple[PdfPlan, list[Printable]]] = Future()
+        started = bool(first_missing) and self._may_start(first, first_missing)
+        if started:
+            self._start(first, first_missing, later)
+        second = PdfPlan(project, toolkit, markdown, [p for p in printables if not p.driver])
+        second_missing = second.missing()
+        later.set_result((second, second_missing))
+        if not started and second_missing and self._may_start(second, second_missing):
+            self._start(first, [], later)
+        plans = ((first, first_missing), (second, second_missing))
+        missing = frozenset(plan.keys[p.filename] for plan, group in plans for p in group)
+        failed = bool(missing) and missing <= self._failed
+        order = {printable.filename: index for index, printable in enumerate(printables)}
+        built = sorted(
+            (item for plan, _ in plans for item in plan.ready()),
+            key=lambda item: order[item.printable.filename],
+        )
+        self._last = None if missing else inputs
+        self._status = Status(0 if failed else len(missing), self._error if failed else None, built)
+        return self._status
+
+    def _may_start(self, plan: PdfPlan, missing: list[Printable]) -> bool:
+        keys = frozenset(plan.keys[p.filename] for p in missing)
+        return not self._busy and not keys <= self._failed
+
+    def _start(self, plan: PdfPlan, own: list[Printable], later: Future) -> None:
+        self._error, self._failed, self._busy = None, frozenset(), True
+        args = (plan, own, later, self._version)
+        threading.Thread(target=self._render, args=args, daemon=True).start()
 
     def write(self, pdf_dir: Path) -> None:
         """Put the PDFs offered into the served site (MkDocs emptied it for this rebuild)."""
@@ -99,25 +119,28 @@ class LivePdfs:
             write_pdfs(pdf_dir, self._status.built)
             self.target = pdf_dir
 
-    def _render(
-        self, plan: PdfPlan, missing: list[Printable], keys: frozenset[str], version: int
-    ) -> None:
-        own = [p for p in missing if p.driver is not None]  # a driver's checklist, tip sheet
+    def _render(self, plan: PdfPlan, own: list[Printable], later: Future, version: int) -> None:
+        """A driver's own PDFs on every core, then each larger one on one core (the editor and
+        the server keep the other), stopping for a newer edit."""
+        keys = {plan.keys[p.filename] for p in own}
         try:
             if own:
                 plan.render(own)
                 self._offer(plan, own, version)
                 self._done()  # the pages list them with the next rebuild
-            for printable in (p for p in missing if p.driver is None):
+            plan, rest = later.result()
+            keys |= {plan.keys[p.filename] for p in rest}
+            for printable in rest:
                 if self._version != version:
                     return  # a newer edit: its own render starts with the next rebuild
                 plan.render([printable], jobs=1)
                 self._offer(plan, [printable], version)
         except ToolkitError as error:
-            self._error, self._failed = str(error), keys
+            self._error, self._failed = str(error), frozenset(keys)
         except Exception as error:  # noqa: BLE001 (a bug, shown in the banner, not lost)
-            self._error, self._failed = f"{type(error).__name__}: {error}", keys
+            self._error, self._failed = f"{type(error).__name__}: {error}", frozenset(keys)
         finally:
+            self._busy = False  # before the signal: the rebuild it starts may start another
             self._done()
 
     def _offer(self, plan: PdfPlan, printables: list[Printable], version: int) -> None:

@@ -97,11 +97,20 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """One page per driver, its Markdown made by stage.py (not a template)."""
+        """One page per driver, its Markdown made by stage.py (not a template); and the PDFs
+        beside the pages (the Downloads page links to pdf/), as soon as MkDocs has emptied the
+        site folder: under serve they are missing only for that moment."""
         if self.pages is None:
             raise PluginError("the toolkit plugin has not run on_config")
         for path, text in driver_files(self.pages).items():
             files.append(File.generated(config, path, content=text))
+        pdf_dir = Path(config.site_dir) / "pdf"
+        if self.live_pdfs is not None:
+            self.live_pdfs.write(pdf_dir)
+        elif self.built:
+            from ..pdf.build import write_pdfs
+
+            write_pdfs(pdf_dir, self.built)
         return files
 
     def on_serve(
@@ -118,19 +127,12 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Seal the pages' Content-Security-Policy (site.csp); put the PDFs beside the pages
-        (the Downloads page links to pdf/)."""
+        """Seal the pages' Content-Security-Policy (site.csp)."""
         site_dir = Path(config.site_dir)
         if config.extra.get("content_security_policy"):
             csp.seal(site_dir, config.theme.dirs)
         elif self.serving:
             self.hashes = csp.site_hashes(site_dir, config.theme.dirs)
-        if self.live_pdfs is not None:
-            self.live_pdfs.write(site_dir / "pdf")
-        elif self.built:
-            from ..pdf.build import write_pdfs
-
-            write_pdfs(site_dir / "pdf", self.built)
 
     def on_shutdown(self) -> None:
         if self.live_pdfs is not None:
