@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class LivePdfs:
         self._shown: tuple | None = None  # the content the site shows
         self._version = 0  # counts changes of `_shown`: a render of an older one stops
         self._status = Status(0, None, [])
+        self._plans: tuple[PdfPlan, ...] = ()  # the plans of the content shown
+        self._order: dict[str, int] = {}  # file name -> place in the catalogue
 
     @property
     def status(self) -> Status:
@@ -93,14 +96,18 @@ class LivePdfs:
         plans = ((first, first_missing), (second, second_missing))
         missing = frozenset(plan.keys[p.filename] for plan, group in plans for p in group)
         failed = bool(missing) and missing <= self._failed
-        order = {printable.filename: index for index, printable in enumerate(printables)}
-        built = sorted(
-            (item for plan, _ in plans for item in plan.ready()),
-            key=lambda item: order[item.printable.filename],
-        )
+        with self._lock:
+            self._plans = (first, second)
+            self._order = {printable.filename: i for i, printable in enumerate(printables)}
+            built = self._ready()
         self._last = None if missing else inputs
         self._status = Status(0 if failed else len(missing), self._error if failed else None, built)
         return self._status
+
+    def _ready(self) -> list[Built]:
+        """The PDFs of the content shown that the cache holds now, in the catalogue's order."""
+        found = (item for plan in self._plans for item in plan.ready())
+        return sorted(found, key=lambda item: self._order[item.printable.filename])
 
     def _may_start(self, plan: PdfPlan, missing: list[Printable]) -> bool:
         keys = frozenset(plan.keys[p.filename] for p in missing)
@@ -115,8 +122,8 @@ class LivePdfs:
         """Put the PDFs offered into the served site (MkDocs emptied it for this rebuild)."""
         from ..pdf.build import write_pdfs
 
-        with self._lock:
-            write_pdfs(pdf_dir, self._status.built)
+        with self._lock:  # all ready now: some may have been rendered since the pages were made
+            write_pdfs(pdf_dir, self._ready())
             self.target = pdf_dir
 
     def _render(self, plan: PdfPlan, own: list[Printable], later: Future, version: int) -> None:
@@ -124,17 +131,16 @@ class LivePdfs:
         the server keep the other), stopping for a newer edit."""
         keys = {plan.keys[p.filename] for p in own}
         try:
-            if own:
-                plan.render(own)
-                self._offer(plan, own, version)
+            if own:  # the print variants first: each is served as soon as it is rendered
+                own = sorted(own, key=lambda printable: printable.variant != "print")
+                plan.render(own, progress=self._offer_as_rendered(plan, version))
                 self._done()  # the pages list them with the next rebuild
             plan, rest = later.result()
             keys |= {plan.keys[p.filename] for p in rest}
             for printable in rest:
                 if self._version != version:
                     return  # a newer edit: its own render starts with the next rebuild
-                plan.render([printable], jobs=1)
-                self._offer(plan, [printable], version)
+                plan.render([printable], jobs=1, progress=self._offer_as_rendered(plan, version))
         except ToolkitError as error:
             self._error, self._failed = str(error), frozenset(keys)
         except Exception as error:  # noqa: BLE001 (a bug, shown in the banner, not lost)
@@ -143,15 +149,22 @@ class LivePdfs:
             self._busy = False  # before the signal: the rebuild it starts may start another
             self._done()
 
-    def _offer(self, plan: PdfPlan, printables: list[Printable], version: int) -> None:
-        """Put freshly rendered PDFs into the served site at once, if still of its content."""
-        with self._lock:
-            if self._version != version or self.target is None or not self.target.is_dir():
-                return
-            for printable in printables:
-                entry = plan.cached(printable)
+    def _offer_as_rendered(self, plan: PdfPlan, version: int) -> Callable[[int, int, str], None]:
+        """A render's progress callback: put each PDF into the served site as soon as it is
+        rendered, if the site still shows its content."""
+        by_name = {printable.filename: printable for printable in plan.printables}
+
+        def offer(_done: int, _total: int, name: str) -> None:
+            with self._lock:
+                if self._version != version or self.target is None or not self.target.is_dir():
+                    return
+                entry = plan.cached(by_name[name])
                 if entry is not None:
-                    (self.target / printable.filename).write_bytes(entry[0])
+                    partial = self.target / f".{name}.tmp"
+                    partial.write_bytes(entry[0])
+                    partial.replace(self.target / name)  # never half a file
+
+        return offer
 
     def _done(self) -> None:
         with suppress(OSError):  # the server may have stopped meanwhile
