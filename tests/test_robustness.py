@@ -546,10 +546,10 @@ def test_a_killed_serves_temporary_folder_goes_when_the_next_starts(tmp_path, mo
     try:
         assert not killed.exists()
         assert all(folder.exists() for folder in users)
-        assert live.folder.parent.parent == tmp_path
+        assert live.base.parent == tmp_path
     finally:
         live.close()
-    assert not live.folder.parent.exists()
+    assert not live.base.exists()
 
 
 # --- 5. hostile content stays text and reaches nothing -------------------------------------------

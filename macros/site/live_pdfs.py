@@ -78,17 +78,25 @@ class LivePdfs:
         from ..pdf.build import PdfPlan  # WeasyPrint loads only when serving
 
         with self._lock:
-            if inputs != self._shown:
+            fresh = inputs != self._shown
+            if fresh:
                 self._shown, self._version = inputs, self._version + 1
         printables = catalogue(toolkit)
         markdown = MarkdownRenderer()
-        first = PdfPlan(project, toolkit, markdown, [p for p in printables if p.driver])
+
+        def plan(index: int, group: list[Printable]) -> PdfPlan:
+            """This content's plan: made once, so the rebuilds while it renders stay quick."""
+            if not fresh and len(self._plans) > index:
+                return self._plans[index]
+            return PdfPlan(project, toolkit, markdown, group)
+
+        first = plan(0, [p for p in printables if p.driver])
         first_missing = first.missing()
         later: Future[tuple[PdfPlan, list[Printable]]] = Future()
         started = bool(first_missing) and self._may_start(first, first_missing)
         if started:
             self._start(first, first_missing, later)
-        second = PdfPlan(project, toolkit, markdown, [p for p in printables if not p.driver])
+        second = plan(1, [p for p in printables if not p.driver])
         second_missing = second.missing()
         later.set_result((second, second_missing))
         if not started and second_missing and self._may_start(second, second_missing):
