@@ -1,7 +1,10 @@
-"""The full build: PDFs, then the site around them, then a zip of it all, swapped in at once.
+"""The full build: the PDFs, then the site around them, then a zip of it all, swapped in at once.
 
-MkDocs runs in this process (macros/site/plugin.py: build_site), given the rubric the command
-line already loaded and checked, so the rubric is read once per build.
+In order: the PDFs are rendered into the cache (the command line's `build_pdfs`, which returns
+them); the site's sources are staged (site/stage.py: content/, one page per driver, the
+navigation and the footer, around the PDFs that were built); the engine, MkDocs or Zensical,
+builds them in this process, handed the pages so nothing is loaded twice; then the policy is
+sealed, the PDFs are written into pdf/ and the whole is zipped.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from . import model
-from .errors import SiteBuildError
+from .pdf.build import Built, write_pdfs
 from .project import Project
+from .site import csp
+from .site.engines import build_with
 from .site.pages import SITE_ZIP
+from .site.stage import DOCS, handed, site_pages, stage_docs
 from .store.output import STAMP, stage_dir, staging
 
 
@@ -24,26 +29,29 @@ def build_site(
     project: Project,
     toolkit: model.Toolkit,
     site_dir: Path,
-    build_pdfs: Callable[[Path], list[Any]],
+    build_pdfs: Callable[[Path | None], list[Built]],
     *,
+    rubric: Path | None = None,
     stamp: str | None = None,
-) -> list[Any]:
+    engine: str = "mkdocs",
+) -> list[Built]:
     """Build everything into a fresh folder and swap it in as `site_dir` only if all succeeded.
 
-    `build_pdfs(out_dir)` renders the printables into the staging folder and returns them.
+    `build_pdfs(None)` renders the printables into the cache and returns them; `rubric` is the
+    folder `toolkit` was loaded from (default: the project's).
     """
-    from .site.plugin import build_site as build_with_mkdocs  # MkDocs loads only for --site
-
     with staging(site_dir, stamp) as stage:
-        pdf_parent = stage_dir(Path(site_dir), "pdf")
+        built = build_pdfs(None)
+        pages = site_pages(toolkit, built)
+        sources = stage_dir(Path(site_dir), "docs")
         try:
-            pdf_dir = pdf_parent / "pdf"
-            built = build_pdfs(pdf_dir)
-            build_with_mkdocs(project, toolkit, stage, pdf_dir)  # PDFs go to stage/pdf
+            config = stage_docs(project, rubric or project.rubric, pages, sources)
+            with handed(sources / DOCS, pages):
+                template_dirs = build_with(engine, project, config, stage)
         finally:
-            shutil.rmtree(pdf_parent, ignore_errors=True)
-        if not (stage / "pdf" / "manifest.json").is_file():
-            raise SiteBuildError("the site build did not take the PDFs in")
+            shutil.rmtree(sources, ignore_errors=True)
+        csp.seal(stage, template_dirs)
+        write_pdfs(stage / "pdf", built)
         zip_folder(stage, stage / SITE_ZIP, epoch=int(project.epoch))
     return built
 

@@ -102,6 +102,12 @@ def parser_for(project: Project) -> argparse.ArgumentParser:
         help="PDF folder, replaced whole on success (default: site/pdf); "
         "with --site, the site folder (default: site)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=["mkdocs", "zensical"],
+        default="mkdocs",
+        help="with --site, the site engine (zensical: pip install zensical)",
+    )
     parser.add_argument("--paper", choices=[*Paper, "both"], default="both")
     blank = parser.add_argument_group("a workshop edition of the blank set")
     blank.add_argument(
@@ -187,6 +193,7 @@ def inputs_stamp(args: argparse.Namespace, project: Project, inputs: Sequence[In
     options = (
         assessments,
         args.site,
+        args.engine,
         args.paper,
         args.drivers,
         args.program,
@@ -347,7 +354,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     for warning in machine_warnings():
         print(f"warning: {warning}", file=sys.stderr)
 
-    def pdfs(out_dir: Path) -> list[Built]:
+    def pdfs(out_dir: Path | None) -> list[Built]:
         return build_pdfs(
             project,
             toolkit,
@@ -362,7 +369,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if args.site:
         from .build import build_site
 
-        built = build_site(project, toolkit, out, pdfs, stamp=stamp)
+        built = build_site(
+            project, toolkit, out, pdfs, rubric=args.rubric, stamp=stamp, engine=args.engine
+        )
         where = f"{out} (PDFs in {out / 'pdf'})"
     else:
         built = pdfs(out)

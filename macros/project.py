@@ -24,7 +24,6 @@ class Project:
     root: Path
     rubric: Path  #: TOOLKIT_RUBRIC, else rubric/
     cache: Path  #: TOOLKIT_CACHE, else .cache/: rendered PDFs and the form font
-    pdf_dir: Path  #: TOOLKIT_PDF_DIR, else site/pdf: the PDFs a plain `mkdocs build` shows
     epoch: str  #: SOURCE_DATE_EPOCH, else DEFAULT_EPOCH: the date stamped into PDFs and the zip
     debug: bool  #: TOOLKIT_DEBUG: tracebacks instead of one-line errors
     ci: bool  #: CI: no progress line
@@ -42,7 +41,6 @@ class Project:
             root=root,
             rubric=Path(environ.get("TOOLKIT_RUBRIC") or root / "rubric"),
             cache=Path(environ.get("TOOLKIT_CACHE") or root / ".cache"),
-            pdf_dir=Path(environ.get("TOOLKIT_PDF_DIR") or root / "site" / "pdf"),
             epoch=environ.get("SOURCE_DATE_EPOCH") or DEFAULT_EPOCH,
             debug=bool(environ.get("TOOLKIT_DEBUG")),
             ci=bool(environ.get("CI")),

@@ -37,7 +37,7 @@ def documents(toolkit) -> dict[str, str]:
     markdown = MarkdownRenderer()
     pages = SitePages(toolkit, markdown)
     rendered = {f"page {name}": pages.page(name) for name in PAGES}
-    rendered |= {f"page {d.id}": pages.driver_page(d.id) for d in toolkit.drivers}
+    rendered |= {f"page {d.id}": pages.driver_page(d) for d in toolkit.drivers}
     environment = make_environment(toolkit, markdown)
     for printable in catalogue(toolkit, papers=(Paper.A4,)):
         if printable.driver is None or printable.kind == "tip-sheet":

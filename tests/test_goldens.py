@@ -45,8 +45,9 @@ def test_site_page_markdown(request, site_pages, name):
 
 
 @pytest.mark.parametrize("driver_id", ["mentoring", "funding"])
-def test_driver_page_markdown(request, site_pages, driver_id):
-    compare(request, f"pages/drivers/{driver_id}.md", site_pages.driver_page(driver_id))
+def test_driver_page_markdown(request, site_pages, fixture_toolkit, driver_id):
+    page = site_pages.driver_page(fixture_toolkit.driver(driver_id))
+    compare(request, f"pages/drivers/{driver_id}.md", page)
 
 
 def test_printable_html(request, fixture_toolkit, renderer):

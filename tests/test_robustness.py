@@ -53,7 +53,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC", "TOOLKIT_PDF_DIR")
+        if key not in ("TOOLKIT_DEBUG", "TOOLKIT_RUBRIC")
     }
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.update(extra)
@@ -547,10 +547,10 @@ def test_a_killed_serves_temporary_folder_goes_when_the_next_starts(tmp_path, mo
     try:
         assert not killed.exists()
         assert all(folder.exists() for folder in users)
-        assert live.folder.parent.parent == tmp_path
+        assert live.base.parent == tmp_path
     finally:
         live.close()
-    assert not live.folder.parent.exists()
+    assert not live.base.exists()
 
 
 # --- 5. hostile content stays text and reaches nothing -------------------------------------------

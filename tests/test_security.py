@@ -164,7 +164,7 @@ def test_site_headings_made_of_rubric_text_get_their_id_from_the_template(fixtur
     pages = SitePages(fixture_toolkit, MarkdownRenderer())
     written = "".join(path.read_text("utf-8") for path in (Project.templates / "site").glob("*.j2"))
     texts = [pages.page(name) for name in PAGES]
-    texts += [pages.driver_page(driver.id) for driver in fixture_toolkit.drivers]
+    texts += [pages.driver_page(driver) for driver in fixture_toolkit.drivers]
     headings = [line for text in texts for line in text.splitlines() if line.startswith("#")]
     assert len(headings) > 20
     for line in headings:
@@ -245,7 +245,6 @@ def test_plain_mkdocs_build_seals_the_policy_too(tmp_path, project_root):
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "TOOLKIT_RUBRIC": str(FIXTURE_RUBRIC),
-        "TOOLKIT_PDF_DIR": str(tmp_path / "none"),
     }
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
@@ -492,7 +491,7 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path):
     )
     dead_pid = int(dead.stdout)
     marker = "implementation-toolkit build output\n\n"
-    left = [tmp_path / f".out-new-{dead_pid}-x1abcdef", tmp_path / f".out-pdf-{dead_pid}-x2_bcdef"]
+    left = [tmp_path / f".out-new-{dead_pid}-x1abcdef", tmp_path / f".out-docs-{dead_pid}-x2_bcdef"]
     alive = tmp_path / f".out-new-{os.getppid()}-x3abcdef"  # a build still running: left alone
     users = [  # named alike, but not made by a build: never taken for leftovers
         tmp_path / ".out-old-2023-12-01-backup",

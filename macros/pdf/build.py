@@ -15,7 +15,7 @@ import signal
 import time
 from collections.abc import Callable, Sequence, Set
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ class Built:
     size: int
     cached: bool
     repaired: bool = False  #: its cache entry was damaged, so it was rendered again
+    data: bytes = field(default=b"", repr=False, compare=False)  #: the PDF, verified
 
 
 def _verified(key: str, json_file: Path, pdf_file: Path) -> tuple[bytes, int] | None:
@@ -113,7 +114,8 @@ def _render(job: tuple[Printable, str]) -> tuple[bytes, int]:
 class PdfPlan:
     """The printables of one build, each with its final HTML and its cache key.
 
-    `render` fills the cache with what it lacks; `write` puts the cached PDFs in a folder.
+    `render` fills the cache with what it lacks; `ready` gives the cached PDFs, which
+    `write_pdfs` puts in a folder.
     """
 
     def __init__(
@@ -216,33 +218,30 @@ class PdfPlan:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def write(
-        self,
-        out_dir: Path,
-        *,
-        stamp: str | None = None,
-        rendered: Sequence[Printable] = (),
-        repaired: Set[str] = frozenset(),
+    def ready(
+        self, *, rendered: Sequence[Printable] = (), repaired: Set[str] = frozenset()
     ) -> list[Built]:
-        """Copy the verified cached PDFs into `out_dir` (replaced whole) with a manifest.json.
-
-        Printables not in the cache are left out (under `mkdocs serve`, while they render).
-        """
+        """The verified cached PDFs, in the plan's order; those not in the cache are left out
+        (under `mkdocs serve`, while they render), unless this build just rendered them."""
         built = []
-        with staging(out_dir, stamp) as stage:
-            for printable in self.printables:
-                entry = self.cached(printable)
-                if entry is None:
-                    if printable in rendered:
-                        raise CacheError(f"the cache entry of {printable.filename} changed")
-                    continue
-                data, pages = entry
-                (stage / printable.filename).write_bytes(data)
-                cached, name = printable not in rendered, printable.filename
-                built.append(Built(printable, pages, len(data), cached, name in repaired))
-            write_manifest(stage / "manifest.json", built)
-        _prune(self.cache_dir, used=set(self.keys.values()))
+        for printable in self.printables:
+            entry = self.cached(printable)
+            if entry is None:
+                if printable in rendered:
+                    raise CacheError(f"the cache entry of {printable.filename} changed")
+                continue
+            data, pages = entry
+            cached, name = printable not in rendered, printable.filename
+            built.append(Built(printable, pages, len(data), cached, name in repaired, data))
         return built
+
+
+def write_pdfs(out_dir: Path, built: Sequence[Built], *, stamp: str | None = None) -> None:
+    """Put `built` into `out_dir` (replaced whole) with a manifest.json."""
+    with staging(out_dir, stamp) as stage:
+        for item in built:
+            (stage / item.printable.filename).write_bytes(item.data)
+        write_manifest(stage / "manifest.json", built)
 
 
 def build_pdfs(
@@ -250,19 +249,27 @@ def build_pdfs(
     toolkit: model.Toolkit,
     markdown: MarkdownRenderer,
     printables: list[Printable],
-    out_dir: Path,
+    out_dir: Path | None,
     *,
     jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cache_dir: Path | None = None,
     stamp: str | None = None,
 ) -> list[Built]:
-    """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json."""
+    """Render `printables` into `out_dir` (replaced whole on success) with a manifest.json.
+
+    With `out_dir` None they are only rendered into the cache and returned with their bytes:
+    the site build writes them once its engine has built the pages around them.
+    """
     plan = PdfPlan(project, toolkit, markdown, printables, cache_dir)
     missing = plan.missing()
     damaged = plan.damaged(missing)
     plan.render(missing, jobs=jobs, progress=progress)
-    return plan.write(out_dir, stamp=stamp, rendered=missing, repaired=damaged)
+    built = plan.ready(rendered=missing, repaired=damaged)
+    if out_dir is not None:
+        write_pdfs(out_dir, built, stamp=stamp)
+    _prune(plan.cache_dir, used=set(plan.keys.values()))
+    return built
 
 
 def _prune(cache_dir: Path, used: set[str]) -> None:
@@ -285,7 +292,7 @@ def _assessment_of(printable: Printable) -> dict[str, Any]:
     return {"assessments": [{"file": item.file, "date": item.date} for item in rounds]}
 
 
-def write_manifest(path: Path, built: list[Built]) -> None:
+def write_manifest(path: Path, built: Sequence[Built]) -> None:
     entries = [
         {
             "file": item.printable.filename,

@@ -1,15 +1,15 @@
 """The site's pages as Markdown (with HTML from the shared partials), built from the Toolkit.
 
-Nothing here knows about MkDocs: plugin.py hands each page to MkDocs, and the tests can
-render pages directly.
+Nothing here knows about a site engine: stage.py gives the pages to MkDocs or Zensical, and the
+tests can render pages directly.
 """
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -19,7 +19,7 @@ from ..assessment import PRIORITIES, rubric_data
 from ..assessment.checking import LINE_LIMIT, TEXT_LIMIT
 from ..assessment.consensus import NOTE_LIMIT
 from ..assessment.fileformat import ACTION_FIELDS, STATUSES
-from ..catalogue import PAPERS, Printable, Workshop, catalogue, pdf_filename
+from ..catalogue import PAPERS, Printable, catalogue, pdf_filename
 from ..render.environment import make_environment
 from ..render.markdown import MarkdownRenderer, plain
 
@@ -64,11 +64,17 @@ class Download:
 
 class SitePages:
     def __init__(
-        self, toolkit: model.Toolkit, markdown: MarkdownRenderer, manifest_file: Path | None = None
+        self,
+        toolkit: model.Toolkit,
+        markdown: MarkdownRenderer,
+        downloads: Sequence[Download] | None = None,
     ) -> None:
+        """`downloads`: the PDFs the build made, with their details; None lists every printable
+        (no build has run)."""
         self.toolkit = toolkit
         self.environment = make_environment(toolkit, markdown)
-        downloads = self.downloads(manifest_file)
+        if downloads is None:
+            downloads = [Download(printable) for printable in catalogue(toolkit)]
         files = {item.printable.filename for item in downloads}
         self.environment.globals.update(
             site_zip=SITE_ZIP,
@@ -113,29 +119,5 @@ class SitePages:
     def page(self, name: str, **context: Any) -> str:
         return self.environment.get_template(f"site/{name}.md.j2").render(**context)
 
-    def driver_page(self, driver_id: str) -> str:
-        return self.page("driver", driver=self.toolkit.driver(driver_id))
-
-    def downloads(self, manifest_file: Path | None) -> list[Download]:
-        """The printables that were built (all of them when no build has run yet)."""
-        built = None
-        printables = catalogue(self.toolkit)
-        if manifest_file is not None and manifest_file.is_file():
-            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-            built = {entry["file"]: entry for entry in manifest["printables"]}
-            if any(entry.get("edition") for entry in manifest["printables"]):
-                # a workshop edition: its files are named after its drivers or its label
-                known = {driver.id for driver in self.toolkit.drivers}
-                printables = catalogue(
-                    self.toolkit,
-                    drivers=tuple(d for d in manifest["drivers"] if d in known),
-                    workshop=Workshop(edition=manifest.get("edition", "")),
-                )
-        result = []
-        for printable in printables:
-            if built is None:
-                result.append(Download(printable))
-            elif printable.filename in built:
-                entry = built[printable.filename]
-                result.append(Download(printable, entry["pages"], entry["bytes"]))
-        return result
+    def driver_page(self, driver: model.Driver) -> str:
+        return self.page("driver", driver=driver)

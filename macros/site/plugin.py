@@ -1,78 +1,56 @@
-"""The toolkit's MkDocs plugin: with macros/site/page_macros.py, the only code that knows MkDocs.
+"""The toolkit's MkDocs plugin: what `mkdocs serve` and a plain `mkdocs build` need beyond the
+engine-neutral site of stage.py. The full build does not use it (macros/build.py).
 
 mkdocs.yml lists it as `toolkit` (an entry point in pyproject.toml). Once per build it loads and
-checks the rubric (the checks of `build_pdf.py --check`, font coverage included), sets the
-navigation and the footer, and adds one generated page per driver. mkdocs-macros-plugin renders
-the hand-written pages' macros by asking this plugin (page_macros.py), so nothing loads twice.
+checks the rubric (stage.checked_toolkit, as `--check` checks it), and hands MkDocs what
+stage.py makes for every engine: the navigation, the footer and one page per driver, and to the
+macros (page_macros.py) the pages. The PDFs are those the cache holds for this content, written
+into the site after MkDocs built it; the policy is sealed then too (site.csp).
 
 Under `mkdocs serve` the same instance serves every rebuild (it has `on_startup`): it keeps the
-last good rubric while the YAML is broken, and renders the PDFs an edit changes. It does not
-re-import Python code, so an edit to a .py file needs a restart; the banner says so.
-The full build (macros/build.py) runs MkDocs in its own process, not a child one, through
-`build_site`, handing over the rubric it loaded and the PDFs it rendered.
+last good rubric while the YAML is broken, renders the PDFs an edit changes (live_pdfs.py), says
+so in a banner, and sends the policy as a header (serving.py). It does not re-import Python
+code, so an edit to a .py file needs a restart; the banner says so.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mkdocs.commands.build import build
-from mkdocs.config import base, load_config
+from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .. import model
-from ..errors import RubricError, SiteBuildError
+from ..catalogue import catalogue
+from ..errors import RubricError
 from ..project import Project
 from ..render.markdown import MarkdownRenderer
-from ..store.output import made_folder, remove_dead
 from . import csp, serving
 from .live_pdfs import LivePdfs
-from .pages import SitePages, driver_page_path
+from .pages import SitePages
+from .stage import checked_toolkit, driver_files, footer, hand_over, site_pages
+
+if TYPE_CHECKING:
+    from ..pdf.build import Built
 
 log = logging.getLogger("mkdocs.plugins.toolkit")
 
 
 class ToolkitConfig(base.Config):
     serve_pdfs = c.Type(bool, default=True)
-    """Under `mkdocs serve`, render the PDFs an edit changes (else show the last build's)."""
-
-
-@dataclass(frozen=True)
-class Handed:
-    """What the full build gives the plugin: its project, the rubric it loaded, its PDFs."""
-
-    project: Project
-    toolkit: model.Toolkit
-    pdf_dir: Path
+    """Under `mkdocs serve`, render the PDFs an edit changes (else offer those cached)."""
 
 
 def _project(config: MkDocsConfig) -> Project:
     """The project whose mkdocs.yml MkDocs reads (paths and settings: macros.project)."""
     return Project.at(Path(config.config_file_path).parent)
-
-
-def _literal(nav: list[Any]) -> list[Any]:
-    """Navigation titles with `{` as a character reference (themes insert titles as HTML).
-
-    mkdocs-macros renders a page title holding `{{`, `{%` or `{#` as a template; a title from
-    the YAML must read as written.
-    """
-    result = []
-    for entry in nav:
-        ((title, target),) = entry.items()
-        title = title.replace("{", "&#123;")
-        result.append({title: _literal(target) if isinstance(target, list) else target})
-    return result
 
 
 def _code_signature(package: Path) -> dict[str, tuple[int, int]]:
@@ -84,33 +62,13 @@ def _code_signature(package: Path) -> dict[str, tuple[int, int]]:
 
 class ToolkitPlugin(BasePlugin[ToolkitConfig]):
     def __init__(self) -> None:
-        self.handed: Handed | None = None  #: set by build_site for the full build
         self.serving = False
         self.code: dict[str, tuple[int, int]] = {}  #: the .py files this process runs
         self.last_good: model.Toolkit | None = None  #: under serve, shown while the YAML is broken
         self.live_pdfs: LivePdfs | None = None  #: under serve, PDFs that follow the edits
-        self.pdf_dir: Path | None = None  #: the PDFs this build copies into the site
-        self.kept_pdfs: Path | None = None  #: a copy of site/pdf, which MkDocs empties
         self.pages: SitePages | None = None
+        self.built: list[Built] = []  #: the PDFs this build puts into the site (pdf.build.Built)
         self.hashes: list[str] = []  #: under serve, the policy's hashes of the theme's scripts
-
-    # --- what the macros ask for (page_macros.py) -----------------------------------------------
-
-    @property
-    def site_pages(self) -> SitePages:
-        if self.pages is None:
-            raise PluginError("the toolkit plugin has not loaded the rubric (on_config)")
-        return self.pages
-
-    def page(self, name: str) -> str:
-        """The Markdown of a hand-written page (content/*.md calls `toolkit_page(name)`)."""
-        return self.site_pages.page(name)
-
-    def driver_page(self, driver_id: str) -> str:
-        """The Markdown of a driver's page (the generated pages call `driver_page(id)`)."""
-        return self.site_pages.driver_page(driver_id)
-
-    # --- MkDocs events --------------------------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -119,10 +77,13 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             self.live_pdfs = LivePdfs()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        project = self.handed.project if self.handed else _project(config)
+        project = _project(config)
         notices: dict[str, object] = {}
         toolkit = self._toolkit(project, notices)
-        self.pdf_dir = self._pdfs(project, config, toolkit, notices)
+        shown = toolkit or self.last_good  # the last good one while serve shows a broken rubric
+        if shown is None:
+            raise PluginError("the toolkit plugin has no rubric to show")
+        self.built = self._pdfs(project, shown, toolkit is not None, notices)
         changed = sorted(
             name
             for name, stamp in _code_signature(Project.package).items()
@@ -131,15 +92,10 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         if self.serving and changed:
             log.info("Python code changed (%s): restart `mkdocs serve` to run it", changed[0])
             notices["code_changed"] = changed
-        manifest = self.pdf_dir / "manifest.json" if self.pdf_dir else None
-        shown = toolkit or self.last_good  # the last good one while serve shows a broken rubric
-        if shown is None:
-            raise PluginError("the rubric could not be loaded")
-        self.pages = SitePages(shown, MarkdownRenderer(), manifest)
-        config.nav = _literal(self.pages.nav())
-        # The theme inserts the copyright line unescaped: give it rendered, escaped HTML.
-        credit = self.pages.environment.filters["mdi"](self.pages.toolkit.footer_credit)
-        config.copyright = str(credit)
+        self.pages = site_pages(shown, self.built)
+        hand_over(Path(config.docs_dir), self.pages)
+        config.nav = self.pages.nav()
+        config.copyright = footer(self.pages)
         config.extra["toolkit_notices"] = notices or None
         # Live reload injects a script that changes on every request: under serve the server
         # sends the policy as a header with its hash (serving.guard), not in the page.
@@ -147,10 +103,20 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """One page per driver file; its text comes from a macro, whose output is not a template."""
-        for driver in self.site_pages.toolkit.drivers:
-            content = f'{{{{ driver_page("{driver.id}") }}}}\n'  # ids are slugs (the schema)
-            files.append(File.generated(config, driver_page_path(driver), content=content))
+        """One page per driver, its Markdown made by stage.py (not a template); and the PDFs
+        beside the pages (the Downloads page links to pdf/), as soon as MkDocs has emptied the
+        site folder: under serve they are missing only for that moment."""
+        if self.pages is None:
+            raise PluginError("the toolkit plugin has not run on_config")
+        for path, text in driver_files(self.pages).items():
+            files.append(File.generated(config, path, content=text))
+        pdf_dir = Path(config.site_dir) / "pdf"
+        if self.live_pdfs is not None:
+            self.live_pdfs.write(pdf_dir)
+        elif self.built:
+            from ..pdf.build import write_pdfs
+
+            write_pdfs(pdf_dir, self.built)
         return files
 
     def on_serve(
@@ -167,18 +133,12 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Seal the pages' Content-Security-Policy (site.csp); put the PDFs beside the pages
-        (the Downloads page links to pdf/)."""
+        """Seal the pages' Content-Security-Policy (site.csp)."""
+        site_dir = Path(config.site_dir)
         if config.extra.get("content_security_policy"):
-            csp.seal(Path(config.site_dir), config.theme.dirs)
+            csp.seal(site_dir, config.theme.dirs)
         elif self.serving:
-            self.hashes = csp.site_hashes(Path(config.site_dir), config.theme.dirs)
-        target = Path(config.site_dir) / "pdf"
-        if self.pdf_dir and self.pdf_dir.is_dir() and not target.exists():
-            shutil.copytree(self.pdf_dir, target)
-        if self.kept_pdfs:
-            shutil.rmtree(self.kept_pdfs.parent, ignore_errors=True)
-            self.kept_pdfs = None
+            self.hashes = csp.site_hashes(site_dir, config.theme.dirs)
 
     def on_shutdown(self) -> None:
         if self.live_pdfs is not None:
@@ -188,18 +148,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def _toolkit(self, project: Project, notices: dict[str, Any]) -> model.Toolkit | None:
         """The rubric, checked as `--check` checks it; None while serve shows the last good one."""
-        if self.handed:
-            return self.handed.toolkit
-        from ..pdf.fonts import printable_characters
-        from ..source.load import load_rubric
-
         try:
-            toolkit = load_rubric(
-                project.rubric,
-                shown_from=Path.cwd(),
-                can_print=printable_characters(),
-                markup_problems=MarkdownRenderer().problems,
-            )
+            toolkit = checked_toolkit(project.rubric)
         except RubricError as error:
             if not (self.serving and self.last_good):
                 raise PluginError(error.report()) from None
@@ -210,81 +160,28 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         return toolkit
 
     def _pdfs(
-        self,
-        project: Project,
-        config: MkDocsConfig,
-        toolkit: model.Toolkit | None,
-        notices: dict[str, Any],
-    ) -> Path | None:
-        """The folder of PDFs for this build: the full build's, serve's own, or the last build's."""
-        if self.handed:
-            return self.handed.pdf_dir
+        self, project: Project, toolkit: model.Toolkit, current: bool, notices: dict[str, Any]
+    ) -> list[Built]:
+        """The PDFs of this build: serve's (rendered as the edits come), else those the cache
+        holds for this content (`make build` renders them all)."""
         if self.live_pdfs is not None:
-            if toolkit is not None:  # else keep the PDFs of the last good rubric
+            if current:  # else keep the PDFs of the last good rubric
                 status = self.live_pdfs.update(project, toolkit)
                 if status.pending:
                     notices["pdfs_pending"] = status.pending
                 if status.error:
                     log.info("The PDFs could not be rendered: %s", status.error)
                     notices["pdf_problem"] = status.error
-            return self.live_pdfs.folder
-        # A plain `mkdocs build` shows the PDFs of the last full build; MkDocs is about to
-        # empty site_dir, which may hold them, so keep a copy until on_post_build.
-        source, site_dir = project.pdf_dir, Path(config.site_dir).resolve()
-        if source.is_dir() and source.resolve().is_relative_to(site_dir):
-            temp = Path(tempfile.gettempdir())
-            remove_dead(temp, "toolkit-pdf-")  # left by a killed build
-            self.kept_pdfs = made_folder("toolkit-pdf-", temp) / "pdf"
-            shutil.copytree(source, self.kept_pdfs)
-            return self.kept_pdfs
-        return source
+            return self.live_pdfs.status.built
+        from ..pdf.build import PdfPlan  # WeasyPrint loads only here
 
-
-# --- the full build ---------------------------------------------------------------------------
-
-
-class _Messages(logging.Handler):
-    """What MkDocs and its plugins report while the full build runs (shown only if it fails)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
-def build_site(project: Project, toolkit: model.Toolkit, site_dir: Path, pdf_dir: Path) -> None:
-    """Build the site into `site_dir` with MkDocs, in this process, around the PDFs in `pdf_dir`.
-
-    `toolkit` is the rubric the caller loaded and checked, so it is not loaded again.
-    """
-    messages = _Messages()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(messages)
-    try:
-        config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
-        plugin = config.plugins.get("toolkit")
-        if not isinstance(plugin, ToolkitPlugin):
-            raise SiteBuildError(f"{project.config_file}: plugins must list `toolkit`")
-        plugin.handed = Handed(project, toolkit, pdf_dir)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            with project.library_epoch():  # MkDocs dates the sitemap with it
-                build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except (MkDocsException, SystemExit) as error:  # mkdocs-macros exits on a macro error
-        lines = [_without_traceback(line, project.debug) for line in messages.lines]
-        if not isinstance(error, SystemExit) or str(error) not in ("", "100"):
-            lines.append(str(error))
-        raise SiteBuildError("the site did not build:\n" + "\n".join(lines)) from error
-    finally:
-        logger.removeHandler(messages)
-
-
-def _without_traceback(message: str, debug: bool) -> str:
-    """mkdocs-macros appends a traceback to its error message: kept for --debug only."""
-    if debug:
-        return message
-    return message.split("```")[0].split("Traceback (most recent call last)")[0].strip()
+        printables = catalogue(toolkit)
+        built = PdfPlan(project, toolkit, MarkdownRenderer(), printables).ready()
+        if len(built) < len(printables):
+            log.info(
+                "%d of %d PDFs are not in the cache for this content and are left out; "
+                "`make build` renders them",
+                len(printables) - len(built),
+                len(printables),
+            )
+        return built

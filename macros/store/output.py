@@ -70,7 +70,7 @@ def stage_dir(target: Path, kind: str) -> Path:
 
 def remove_leftovers(target: Path) -> None:
     """Remove staging folders beside `target` whose builder process no longer runs."""
-    for kind in ("new", "old", "pdf"):
+    for kind in ("new", "old", "docs"):
         remove_dead(target.parent, f".{target.name}-{kind}-")
 
 
