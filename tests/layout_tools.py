@@ -61,6 +61,7 @@ class Page:
     height: float
     rects: tuple[tuple[tuple[float, ...], Box], ...]  #: fill colour (grey or RGB), position
     lowest: float  #: bottom of the lowest thing drawn between the page margins
+    strokes: tuple[Box, ...]  #: stroked straight lines: the borders of table cells
     source: tuple[str, int, int]  #: the PDF, its version and page count, to read words from
 
     @functools.cached_property
@@ -94,6 +95,20 @@ class Page:
         """How much of the space between the margins is blank below the content, 0 to 1."""
         body = self.body
         return max(0.0, body.bottom - self.lowest) / body.height
+
+    def cells(self) -> list[Box]:
+        """The table cells on the page, each inside its borders. WeasyPrint strokes a table's
+        collapsed borders as lines, a row's vertical borders from its top to its bottom: each
+        two neighbours of one row bound a cell (a cell spanning columns has none between)."""
+        rows: dict[tuple[float, float], set[float]] = {}
+        for line in self.strokes:
+            if line.width < 0.01 and line.height > 5:
+                rows.setdefault((round(line.top, 1), round(line.bottom, 1)), set()).add(line.x0)
+        return [
+            Box(left, top, right, bottom)
+            for (top, bottom), xs in rows.items()
+            for left, right in zip(sorted(xs), sorted(xs)[1:])
+        ]
 
     def filled(self, grey: float) -> list[Box]:
         return [box for colour, box in self.rects if _is_grey(colour, grey)]
@@ -321,8 +336,10 @@ def _pages(path: str, mtime: int) -> tuple[Page, ...]:
             drawn = list(_drawing(page, y1, f"{path} p{number}"))
             inside = [box.bottom for box, _, _ in drawn if body.holds(box, slack=1)]
             rects = tuple((colour, box) for box, is_rect, colour in drawn if is_rect and colour)
+            strokes = tuple(box for box, is_rect, colour in drawn if colour and not is_rect)
             lowest = max(inside, default=body.top)
-            pages.append(Page(number, width, height, rects, lowest, (path, mtime, count)))
+            source = (path, mtime, count)
+            pages.append(Page(number, width, height, rects, lowest, strokes, source))
     return tuple(pages)
 
 

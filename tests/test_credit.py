@@ -134,6 +134,25 @@ def test_printable_metadata_names_the_authors_of_what_it_credits(toolkit, docume
             assert sorted(meta.split("; ")) == sorted(authors), name
 
 
+def test_footer_and_metadata_name_the_document_and_show_only_what_it_credits(toolkit, documents):
+    """The footer opens with the document's own title; that title, the PDF's Subject and its
+    Title show no text of an origin the document does not credit (the assessment guide's title
+    on the stage guide, its sentence about the tip sheets as a tip sheet's Subject)."""
+    wrong = {}
+    for name, document in documents.items():
+        if not name.endswith(".pdf"):
+            continue
+        title = re.search(r"<title>(.*?)</title>", document, re.S)[1]
+        subject = re.search(r'name="description" content="([^"]*)"', document)[1]
+        foot = re.search(r'<div class="tk-running-foot"[^>]*><strong>(.*?)</strong>', document)
+        assert foot is not None and as_text(foot[1]) == as_text(title), name
+        named = f"<main><p>{title}</p><p>{subject}</p><p>{foot[1]}</p></main>"
+        extra = shown_origins(toolkit, named, QUOTED_LENGTH) - credited(document)
+        if extra:
+            wrong[name] = sorted(extra)
+    assert wrong == {}
+
+
 def test_the_toolkit_credit_names_the_project_not_the_sources(toolkit):
     own = toolkit.source(OWN)
     assert "contributors" in own.credit and COPYRIGHT not in own.credit + own.footer

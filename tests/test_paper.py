@@ -157,6 +157,22 @@ def test_no_page_ends_more_than_40_percent_empty(pdf_dir):
     assert empty == []
 
 
+def test_last_pages_end_where_their_content_ends(pdf_dir):
+    """The blank foot of a document's last page is not ruled: its answer areas keep the lines
+    their template gives (six for a question, five of them grey), so a checklist does not end
+    on one best practice with a page of lines under it."""
+    stretched = [
+        f"{pdf.name} p{last.number}: {len(lines)} lines"
+        for pdf in pdfs(pdf_dir, "print")
+        for last in layout_of(pdf)[-1:]
+        for _, lines in last.answer_areas()
+        if len(lines) > 5
+    ]
+    assert stretched == []
+    last = layout_of(pdf_dir / "checklist-print-letter.pdf")[-1]
+    assert last.empty_share > 0.4  # room to spare: nothing was given to its notes
+
+
 def test_multi_driver_pages_name_their_driver_in_the_running_header(pdf_dir, toolkit):
     """Each page that holds a driver's best practices or questions names the first driver on it,
     as "Training" where it starts and "Training, continued" where the page opens mid-driver."""
@@ -195,6 +211,50 @@ def test_a_page_opening_mid_driver_says_continued_and_repeats_the_column_headers
                 top = Box(0, page.body.top, page.width, page.body.top + 20 * MM)
                 assert "Best practice and its criteria" in page.text_in(top), page.number
     assert continued >= 3
+
+
+# --- lines in table cells ------------------------------------------------------------------------
+
+ENDS_PARAGRAPH = (".", ";", ":", "?", "!")
+
+
+def cell_lines(page, cell: Box) -> list[list[tuple[str, Box]]]:
+    """The words inside a table cell, by line (a shared baseline), each line left to right."""
+    lines: list[list[tuple[str, Box]]] = []
+    words = [(text, box) for text, box in page.words if cell.holds(box, slack=1)]
+    for text, box in sorted(words, key=lambda word: (word[1].bottom, word[1].x0)):
+        if lines and abs(lines[-1][-1][1].bottom - box.bottom) < 1.5:
+            lines[-1].append((text, box))
+        else:
+            lines.append([(text, box)])
+    return [sorted(line, key=lambda word: word[1].x0) for line in lines]
+
+
+def lone_words(page) -> list[str]:
+    """Lines of one word that go on in the same paragraph although the next line's first word
+    would have fitted after it (a space is 0.3 of the text's height; cells are padded 4 pt).
+    A word ending a sentence or an item (".", ";"...) ends its paragraph: the next line is
+    another block (the criteria), whatever room is left."""
+    found = []
+    for cell in page.cells():
+        lines = cell_lines(page, cell)
+        for line, following in zip(lines, lines[1:]):
+            (word, box), (_, after) = line[0], following[0]
+            same_paragraph = abs(box.height - after.height) < 0.5
+            if len(line) == 1 and same_paragraph and not word.endswith(ENDS_PARAGRAPH):
+                if box.x1 + 0.3 * box.height + after.width <= cell.x1 - 3:
+                    found.append(f"p{page.number}: {word!r} / {following[0][0]!r}")
+    return found
+
+
+def test_no_cell_leaves_a_word_alone_on_a_line_where_the_next_would_fit(pdf_dir):
+    lone = {}
+    for pdf in pdfs(pdf_dir):
+        found = [word for page in layout_of(pdf) for word in lone_words(page)]
+        if found:
+            lone[pdf.name] = found
+    assert lone == {}
+    assert len(layout_of(pdf_dir / "scoring-form-print-letter.pdf")[6].cells()) > 10
 
 
 # --- header values ------------------------------------------------------------------------------
