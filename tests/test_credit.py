@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.catalogue import catalogue
+from macros.catalogue import KINDS, catalogue
 from macros.cli import assessment_printables
 from macros.model import OWN, texts
 from macros.render.environment import make_environment
@@ -23,7 +23,10 @@ from macros.render.markdown import MarkdownRenderer, plain
 from macros.site.pages import PAGES, SitePages
 
 COPYRIGHT = "Copyright 2015"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "assessment-example.json"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+# Saved assessments printed filled in: between them, every kind a file can give (the
+# qualitative record, the composition, the consensus record and the results report included).
+FILLED = ("assessment-example", "assessment-qualitative-example", "consensus-example")
 # A source text this long is never a shared name ("Implementation Infrastructure", "Qualitative
 # Drivers Assessment") that another document mentions: finding it means showing it. The toolkit's
 # own texts are checked down to short labels ("Partially in place").
@@ -43,11 +46,16 @@ def documents(toolkit) -> dict[str, str]:
         if printable.driver is None or printable.kind == "tip-sheet":
             template = environment.get_template(printable.template)
             rendered[printable.filename] = template.render(doc=printable)
-    # A saved assessment printed filled in: its form, its action plan and its results report.
-    for printable in assessment_printables(toolkit, [EXAMPLE], ("a4",)):
-        template = environment.get_template(printable.template)
-        rendered[f"filled {printable.filename}"] = template.render(doc=printable)
+    for name in FILLED:
+        for printable in assessment_printables(toolkit, [EXAMPLES / f"{name}.json"], ("a4",)):
+            template = environment.get_template(printable.template)
+            rendered[f"filled {printable.filename}"] = template.render(doc=printable)
     return rendered
+
+
+def test_the_documents_include_every_printable_kind_and_participant_editions(documents):
+    assert [kind for kind in KINDS if not any(f"{kind}-" in name for name in documents)] == []
+    assert "discussion-guide-participant-print-a4.pdf" in documents
 
 
 def credited(document: str) -> set[str]:

@@ -9,6 +9,7 @@ and pikepdf), never from the HTML they were made from. The full set comes from t
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -525,13 +526,59 @@ def test_an_edition_label_names_the_files_and_titles(toolkit):
         f"{kind}-spring-workshop-{variant}-a4.pdf"
         for kind in ("checklist", "scoring-form")
         for variant in ("print", "fillable")
+    } | {"checklist-spring-workshop-participant-print-a4.pdf"}
+    assert {p.title[p.title.index("(") :] for p in several} == {
+        "(Spring workshop)",
+        "(Spring workshop, participant edition)",
     }
-    assert all(p.title.endswith("(Spring workshop)") for p in several)
     assert {p.edition for p in printables} == {"Spring workshop"}
 
 
 def test_full_set_footers_name_no_edition(pdf_dir):
     assert "Workshop edition" not in text_of(pdf_dir / "checklist-print-a4.pdf")
+
+
+# --- participant editions ------------------------------------------------------------------------
+
+
+def footer_lines(page) -> int:
+    """How many lines of text the page's footer has (its page number shares the first)."""
+    tops = sorted({round(box.top) for _, box in page.words if box.top > page.body.bottom})
+    return len([top for number, top in enumerate(tops) if not number or top - tops[number - 1] > 2])
+
+
+def test_participant_editions_keep_provenance_to_one_footer_line_and_credit_once(pdf_dir):
+    """A participant's copy: every page's footer is one line naming the edition; the credit
+    comes once, at the end, with the facilitator's key; the discussion guide names no source
+    under its questions. The full edition (the key) keeps a source line under every question."""
+    editions = sorted(pdf_dir.glob("*-participant-print-*.pdf"))
+    assert len(editions) == 2 * 9  # the checklist, each driver's checklist, the discussion guide
+    for pdf in editions:
+        pages = layout_of(pdf)
+        assert {footer_lines(page) for page in pages} == {1}, pdf.name
+        text = text_of(pdf)
+        assert text.count("Copyright 2015") == 1 and "facilitator’s key" in text, pdf.name
+        assert all("Participant edition" in " ".join(page.footer.split()) for page in pages)
+        assert "(Participant edition)" in reader_of(pdf).metadata.title, pdf.name
+    full = layout_of(pdf_dir / "checklist-print-letter.pdf")
+    assert all(footer_lines(page) > 1 for page in full)  # the key: every page's credit in full
+    for paper in PAPERS:
+        guide = text_of(pdf_dir / f"discussion-guide-participant-print-{paper}.pdf")
+        key = text_of(pdf_dir / f"discussion-guide-print-{paper}.pdf")
+        assert "This toolkit’s wording" not in guide and "Quoted from" not in guide
+        assert norm(key).count("This toolkit’s wording, based on") > 30
+
+
+def test_participant_editions_are_listed_and_linked(pdf_dir, built_site):
+    manifest = json.loads((pdf_dir / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"]: entry for entry in manifest["printables"]}
+    guide = listed["discussion-guide-participant-print-letter.pdf"]
+    assert guide["audience"] == "participant" and guide["variant"] == "print"
+    assert listed["discussion-guide-print-letter.pdf"]["audience"] == ""
+    downloads = (built_site / "downloads.html").read_text(encoding="utf-8")
+    for name in listed:
+        if "-participant-" in name:
+            assert f'href="pdf/{name}"' in downloads, name
 
 
 # --- the composition template and the action plan ------------------------------------------------

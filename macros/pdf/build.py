@@ -292,6 +292,7 @@ def write_manifest(path: Path, built: list[Built]) -> None:
             "variant": item.printable.variant,
             "driver": item.printable.driver,
             "edition": item.printable.edition,
+            "audience": item.printable.audience,
             "paper": item.printable.paper,
             "paper_name": PAPER_NAMES[item.printable.paper],
             "pages": item.pages,

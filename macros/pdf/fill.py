@@ -5,11 +5,11 @@ once, measures how much of each page is blank below the content, and adds ruled 
 answer areas (`.tk-write`, found by their id `w-<field>`) of that page, shared out evenly. Only
 whole lines are added and only into the blank space, so every page keeps exactly the content it
 had. The last page is left as it is: the document ends where its content ends, not with a
-page of ruled lines under its last question. The lines are added to the laid-out pages themselves (`fill`): a copy of the area's last
-line, everything below it on the page moved down, its ancestors made taller. That is what a
-second layout with the longer HTML gives, at a fraction of its cost; where an area sits in a box
-this cannot grow (anything but blocks and a simple table row), the caller lays the printable out
-again with `grow` instead.
+page of ruled lines under its last question. The lines are added to the laid-out pages
+themselves (`fill`): a copy of the area's last line, everything below it on the page moved
+down, its ancestors made taller. That is what a second layout with the longer HTML gives, at a
+fraction of its cost; where an area sits in a box this cannot grow (anything but blocks and a
+simple table row), the caller lays the printable out again with `grow` instead.
 """
 
 from __future__ import annotations
