@@ -272,6 +272,7 @@ class Scoring(Sourced):
     formula: str  #: the totals in words, printed once per form
     criteria_rule: str  #: how ticked criteria suggest a rating, in words
     convention: str  #: that the scale and the mapping are the toolkit's own
+    items_from: str | None = None  #: where the forms named after the guide's tools get their items
 
 
 @dataclass(frozen=True)
@@ -455,6 +456,7 @@ class Stages(Sourced):
     introduction: tuple[str, ...]
     items: tuple[Stage, ...]
     note: str
+    edited: str | None = None  #: what the toolkit changed in the introduction, shown beside it
 
 
 @dataclass(frozen=True)
@@ -504,6 +506,12 @@ class Toolkit(Sourced):
     def cited(self, keys: tuple[str, ...]) -> tuple[Reference, ...]:
         by_key = {reference.key: reference for reference in self.references}
         return tuple(by_key[key] for key in keys)
+
+    def cited_in(self, *parts) -> tuple[Reference, ...]:
+        """The references whose in-text form ("Metz et al., 2015") a text of `parts` holds, so a
+        page that cites a work also lists it (parts as for `credits`)."""
+        shown = " ".join(text for part in parts for _, _, text in _part_texts(part))
+        return tuple(reference for reference in self.references if reference.short in shown)
 
     def source(self, origin_id: str) -> Source:
         """The entry of `origins` with this id."""

@@ -559,6 +559,8 @@ def test_compare_with_earlier_rounds(browser, roots, data, files):
             assert cells.all_inner_texts() == result_words(data, read_assessment(source, data))
         not_compared = page.locator(".tk-not-compared")
         assert "older.json: coaching-retired-practice" in not_compared.inner_text()
+        categories = page.locator(".tk-results-table tr.tk-total-category th").all_inner_texts()
+        assert categories == [category["name"] for category in data["categories"]]  # as the PDFs
         chart = page.locator(".tk-chart svg[role=img]")
         assert chart.count() == 1
         assert "This assessment, 2026-11-02" in chart.locator("title").text_content()

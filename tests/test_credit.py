@@ -221,12 +221,17 @@ def test_no_own_text_is_set_in_quotation_marks_or_as_a_quotation(toolkit, docume
 # --- what the home page claims ---------------------------------------------------------------
 
 
-def test_the_home_page_names_every_origin_and_what_comes_from_it(toolkit, documents):
-    home = shown_text(documents["page home"])
+def test_the_home_page_links_to_where_every_origin_and_what_comes_from_it_is_named(
+    toolkit, documents
+):
+    """The home page keeps provenance to a line; Source materials names each origin."""
+    materials = shown_text(documents["page references"].split("{ #source-materials }")[1])
     for source in toolkit.origins:
-        assert plain(source.title) in home and plain(source.covers) in home, source.id
-    assert "all from the source" not in home
-    assert "written for this toolkit" in home
+        assert plain(source.title) in materials and plain(source.covers) in materials, source.id
+    home = documents["page home"]
+    assert 'href="references.html#source-materials"' in home
+    assert "all from the source" not in shown_text(home)
+    assert "written for this toolkit" in shown_text(home)
 
 
 # --- the places the transcription slipped before ---------------------------------------------

@@ -195,6 +195,40 @@ def test_stage_guide_names_the_three_stages(pdf_dir, toolkit):
         assert missing(stages, pdf_dir / f"stage-guide-{variant}-a4.pdf") == [], variant
 
 
+def test_stage_guide_prints_each_stages_questions_before_its_activities(pdf_dir, toolkit):
+    """As the source's table and the site do: a stage's questions, then its activities."""
+    for variant in VARIANTS:
+        for paper in PAPERS:
+            text = text_of(pdf_dir / f"stage-guide-{variant}-{paper}.pdf")
+            order = []
+            for number, stage in enumerate(toolkit.implementation_support.stages.items, start=1):
+                order.append(text.index(f"Stage {number}. {md_text(stage.name)}"))
+                order += [text.index(md_text(question)) for question in stage.questions]
+                order += [text.index(md_text(activity)) for activity in stage.activities]
+            assert order == sorted(order), f"stage-guide-{variant}-{paper}.pdf"
+
+
+def test_stage_guide_marks_its_edited_introduction_as_the_toolkits_edit(pdf_dir, toolkit):
+    stages = toolkit.implementation_support.stages
+    for variant in VARIANTS:
+        text = text_of(pdf_dir / f"stage-guide-{variant}-letter.pdf")
+        passage = md_text(stages.introduction[-1]) + " " + md_text(stages.edited or "")
+        assert passage in text, variant
+        assert md_text(stages.edited or "").startswith("This toolkit’s edit:")
+
+
+def test_checklists_and_scoring_forms_say_their_items_are_the_tip_sheets_best_practices(
+    pdf_dir, toolkit
+):
+    """They carry the names of the guide's tools, whose items no source lists: each says, as
+    the toolkit's own wording, where its items come from."""
+    note = "This toolkit’s wording: " + md_text(toolkit.forms.scoring.items_from or "")
+    assert "Drivers Best Practices Tip Sheets" in note
+    for kind in ("checklist", "checklist-coaching", "scoring-form"):
+        for variant in VARIANTS:
+            assert note in text_of(pdf_dir / f"{kind}-{variant}-letter.pdf"), f"{kind}-{variant}"
+
+
 # --- consensus scoring on paper: ballot, vote-tally sheet, run sheet ------------------------------
 
 

@@ -366,6 +366,32 @@ def test_each_fix_is_real_and_documented_by_a_comment_beside_its_text(toolkit, p
         assert normalized(fix.comment) in comments, f"{file_of(fix.path)}: {fix.comment}"
 
 
+# Source lines the rubric leaves out (a heading, a figure caption, a handout's title), by source
+# file and line: each is quoted in a comment of the rubric file that holds the text around it.
+LEFT_OUT = (
+    ("000", 56, "toolkit.yaml"),
+    ("000", 88, "toolkit.yaml"),
+    ("000", 112, "toolkit.yaml"),
+    ("001", 12, "drivers/selection.yaml"),
+    ("001", 169, "drivers/systems-intervention.yaml"),
+    ("001", 313, "drivers/fidelity.yaml"),
+    ("002", 1, "drivers/decision-support-data-system.yaml"),
+    ("004", 95, "implementation-support.yaml"),
+)
+
+
+@pytest.mark.parametrize(("source", "number", "file"), LEFT_OUT)
+def test_a_left_out_source_line_is_quoted_with_its_number_in_a_comment(
+    source, number, file, project_root
+):
+    line = normalized(seed_text(source).splitlines()[number - 1])
+    comments = comments_of(project_root / "rubric" / file)
+    assert line, f"{source} line {number} is blank"
+    assert re.search(rf'"{re.escape(line)}" \((?:(?:[A-Z]|\d{{3}}) )?line {number}\)', comments), (
+        f"{file}: no comment quotes {line!r} with its line {number}"
+    )
+
+
 def test_the_toolkits_own_text_copies_no_source_passage(toolkit, source_texts):
     """Text the source gives word for word must be credited to the source, not the toolkit."""
     everything = " ".join(source_texts.values())
@@ -455,6 +481,30 @@ def test_fidelity_3_needs_all_items(toolkit):
 
 def test_selection_4_needs_all_items(toolkit):
     assert_all_of(criteria_of(toolkit, "selection", 4), 5)
+
+
+def test_an_all_rule_the_source_does_not_state_is_documented_as_the_toolkits_reading(
+    toolkit, project_root
+):
+    """A list after "Training is:" has no rule in the source: a comment beside it says how the
+    toolkit reads it, so the rule is never passed off as the source's."""
+    unstated = []
+    for driver in toolkit.drivers:
+        comments = comments_of(project_root / "rubric" / "drivers" / f"{driver.id}.yaml")
+        for practice in driver.best_practices:
+            lead = normalized(practice.explanation)
+            if practice.criteria is None or practice.criteria.rule != "all":
+                continue
+            if "all of the following" in lead:
+                continue
+            unstated.append(practice.id)
+            reading = f'states no rule after "{lead}": this toolkit reads the list as all of the'
+            assert reading in comments, f"{driver.id}.yaml: {practice.id}"
+    assert unstated == [
+        "selection-job-descriptions",
+        "selection-skills-understood",
+        "training-skill-based",
+    ]
 
 
 # --- discussion questions -------------------------------------------------------------------------

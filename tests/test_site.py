@@ -362,6 +362,101 @@ def test_search_index_exists_for_offline_search(built_site):
     assert any(coaching_statement in doc["text"] for doc in index["docs"])
 
 
+# --- what the pages claim, and where it comes from ----------------------------------------------
+
+
+def test_every_page_that_cites_a_work_lists_its_reference(built_site):
+    """An in-text citation ("Metz et al., 2015") is followed, on the same page, by the full
+    reference: a reader never meets a citation with nowhere to look it up."""
+    references = references_data()
+    unlisted = []
+    for file in html_pages(built_site):
+        body = file.read_text(encoding="utf-8")
+        if "<article" not in body or file.name == "references.html":
+            continue
+        root = article(page(file))
+        listed = {li.get("id") for li in root.find_all("li") if li.get("id")}
+        for key, reference in references.items():
+            if reference["short"] in root.text() and f"ref-{key}" not in listed:
+                unlisted.append(f"{site_path(built_site, file)}: {reference['short']}")
+    assert unlisted == []
+
+
+def test_drivers_overview_lists_the_works_its_introduction_cites(built_site):
+    references = references_data()
+    items = [
+        li
+        for node in section(page(built_site / "drivers" / "index.html"), "references")
+        for li in node.find_all("li")
+    ]
+    shown = {li.get("id"): li.text() for li in items}
+    assert {"ref-metz-2015", "ref-fixsen-2005", "ref-metz-bartley-2012"} <= set(shown)
+    for key in ("metz-2015", "fixsen-2005", "metz-bartley-2012"):
+        assert shown[f"ref-{key}"].startswith(plain(references[key]["citation"]))
+
+
+# No source document says how often to assess again: a page that names an interval ("every
+# 6-12 months", "each year") claims what the sources do not.
+INTERVAL = re.compile(
+    r"\b(?:\d+\s*(?:[-–]\s*\d+\s*)?(?:weeks?|months?|years?)|every (?:year|month|quarter))\b"
+)
+
+
+def test_no_page_names_an_interval_between_assessments_that_no_source_gives(built_site):
+    named = [
+        f"{site_path(built_site, file)}: {found}"
+        for file in html_pages(built_site)
+        if "<article" in file.read_text(encoding="utf-8")
+        for found in INTERVAL.findall(article(page(file)).text())
+    ]
+    assert named == []
+
+
+def test_assess_page_leaves_when_to_assess_again_to_the_team(built_site):
+    intro = article(page(built_site / "assess.html")).one("div", "tk-assess-intro").text()
+    assert "when to assess again is the team’s choice" in intro
+    assert "the source documents set no interval" in intro
+
+
+def test_support_page_marks_the_edited_stage_introduction_as_the_toolkits_edit(built_site):
+    stages = load_yaml(PROJECT_ROOT / "rubric" / "implementation-support.yaml")["stages"]
+    nodes = section(page(built_site / "implementation-support.html"), "stage-questions")
+    paragraphs = [p for node in nodes for p in node.find_all("p")]
+    texts = [p.text() for p in paragraphs]
+    introduction = texts.index(plain(stages["introduction"][-1]))
+    mark = paragraphs[introduction + 1]
+    assert "tk-source" in mark.classes
+    assert mark.text() == plain(stages["edited"])
+    assert mark.text().startswith("This toolkit’s edit:")
+
+
+def test_forms_named_after_the_guides_tools_say_where_their_items_come_from(built_site):
+    """The Assess page (the checklist and scoring form on screen) says, as the toolkit's own
+    wording, that its items are the tip sheets' best practices."""
+    scoring = load_yaml(PROJECT_ROOT / "rubric" / "forms.yaml")["scoring"]
+    intro = article(page(built_site / "assess.html")).one("div", "tk-assess-intro").text()
+    assert f"This toolkit’s wording: {plain(scoring['items_from'])}" in intro
+
+
+def test_home_page_leads_with_what_the_toolkit_offers_and_keeps_provenance_to_a_line(built_site):
+    root = article(page(built_site / "index.html"))
+    assert root.find_all("dl") == []  # no list of sources: the References page has it
+    (provenance,) = root.find_all("p", "tk-provenance")
+    assert [a.get("href") for a in provenance.find_all("a")] == ["references.html#source-materials"]
+    assert len(provenance.text()) < 300
+    cards = root.one("div", "tk-paths")
+    order = list(root.iter())
+    assert order.index(cards) < order.index(provenance)
+    assert "One page per driver" not in cards.text()  # the tip sheets run to two pages
+
+
+def test_assess_page_names_each_category_total_as_the_pdfs_do(built_site):
+    names = [category["name"] for category in categories_data()]
+    root = article(page(built_site / "assess.html"))
+    rows = root.find_all("tr", "tk-total-category")
+    assert [row.one("th").text() for row in rows] == names
+
+
 # --- the drivers overview diagram -----------------------------------------------------------
 
 

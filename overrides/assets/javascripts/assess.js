@@ -341,7 +341,7 @@
     };
     DATA.categories.forEach((category) => {
       category.drivers.forEach((driver) => row(driver.name, (t) => t.drivers[driver.id]));
-      row("All " + category.name, (t) => t.categories[category.id], "tk-total-category");
+      row(category.name, (t) => t.categories[category.id], "tk-total-category");
     });
     row("Overall", (t) => t.overall, "tk-total-overall");
     $("tbody", table).replaceChildren(...rows);
