@@ -149,7 +149,7 @@ class Listener:
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "rubric"
-# The fixture rubric's Mentoring driver on A4: 18 small PDFs.
+# The fixture rubric's Mentoring driver on A4: 20 small PDFs.
 SMALL = ("--paper", "a4", "--rubric", str(FIXTURE), "--drivers", "mentoring")
 
 
