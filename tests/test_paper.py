@@ -583,6 +583,8 @@ def test_participant_editions_are_listed_and_linked(pdf_dir, built_site):
     for name in listed:
         if "-participant-" in name:
             assert f'href="pdf/{name}"' in downloads, name
+    coaching = (built_site / "drivers" / "coaching.html").read_text(encoding="utf-8")
+    assert 'href="../pdf/checklist-coaching-participant-print-a4.pdf"' in coaching
 
 
 # --- the composition template and the action plan ------------------------------------------------
