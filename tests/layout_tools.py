@@ -343,6 +343,40 @@ def _pages(path: str, mtime: int) -> tuple[Page, ...]:
     return tuple(pages)
 
 
+ENDS_PARAGRAPH = (".", ";", ":", "?", "!")
+CELL_INSET = 0.375 + 4  # half a 0.75 pt border and the 4 pt padding (print.css `th, td`)
+
+
+def cell_lines(page: Page, cell: Box) -> list[list[tuple[str, Box]]]:
+    """The words inside a table cell, by line (a shared baseline), each line left to right."""
+    lines: list[list[tuple[str, Box]]] = []
+    words = [(text, box) for text, box in page.words if cell.holds(box, slack=1)]
+    for text, box in sorted(words, key=lambda word: (word[1].bottom, word[1].x0)):
+        if lines and abs(lines[-1][-1][1].bottom - box.bottom) < 1.5:
+            lines[-1].append((text, box))
+        else:
+            lines.append([(text, box)])
+    return [sorted(line, key=lambda word: word[1].x0) for line in lines]
+
+
+def lone_words(page: Page) -> list[str]:
+    """Lines of one word that go on in the same paragraph although the next line's first word
+    would have fitted after it (a space is 0.3 of the text's height, as in DejaVu Sans). A word
+    ending a sentence or an item (".", ";"...) ends its paragraph: the next line is another
+    block (the criteria), whatever room is left. A tick mark drawn in a box is not a word."""
+    found = []
+    for cell in page.cells():
+        lines = cell_lines(page, cell)
+        for line, following in zip(lines, lines[1:]):
+            (word, box), (_, after) = line[0], following[0]
+            same_paragraph = abs(box.height - after.height) < 0.5
+            alone = len(line) == 1 and any(char.isalnum() for char in word)
+            if alone and same_paragraph and not word.endswith(ENDS_PARAGRAPH):
+                if box.x1 + 0.3 * box.height + after.width <= cell.x1 - CELL_INSET:
+                    found.append(f"p{page.number}: {word!r} / {following[0][0]!r}")
+    return found
+
+
 def layout_of(pdf: Path) -> tuple[Page, ...]:
     """Every page of the PDF, measured once per file version."""
     return _pages(str(pdf), Path(pdf).stat().st_mtime_ns)

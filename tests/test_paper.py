@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import run_cli
-from layout_tools import MM, Box, layout_of
+from layout_tools import MM, Box, layout_of, lone_words
 from pdf_tools import fields_of, md_text, norm, pages_of, reader_of, text_of
 from pypdf import PdfReader, PdfWriter
 
@@ -216,37 +216,6 @@ def test_a_page_opening_mid_driver_says_continued_and_repeats_the_column_headers
 
 
 # --- lines in table cells ------------------------------------------------------------------------
-
-ENDS_PARAGRAPH = (".", ";", ":", "?", "!")
-
-
-def cell_lines(page, cell: Box) -> list[list[tuple[str, Box]]]:
-    """The words inside a table cell, by line (a shared baseline), each line left to right."""
-    lines: list[list[tuple[str, Box]]] = []
-    words = [(text, box) for text, box in page.words if cell.holds(box, slack=1)]
-    for text, box in sorted(words, key=lambda word: (word[1].bottom, word[1].x0)):
-        if lines and abs(lines[-1][-1][1].bottom - box.bottom) < 1.5:
-            lines[-1].append((text, box))
-        else:
-            lines.append([(text, box)])
-    return [sorted(line, key=lambda word: word[1].x0) for line in lines]
-
-
-def lone_words(page) -> list[str]:
-    """Lines of one word that go on in the same paragraph although the next line's first word
-    would have fitted after it (a space is 0.3 of the text's height; cells are padded 4 pt).
-    A word ending a sentence or an item (".", ";"...) ends its paragraph: the next line is
-    another block (the criteria), whatever room is left."""
-    found = []
-    for cell in page.cells():
-        lines = cell_lines(page, cell)
-        for line, following in zip(lines, lines[1:]):
-            (word, box), (_, after) = line[0], following[0]
-            same_paragraph = abs(box.height - after.height) < 0.5
-            if len(line) == 1 and same_paragraph and not word.endswith(ENDS_PARAGRAPH):
-                if box.x1 + 0.3 * box.height + after.width <= cell.x1 - 3:
-                    found.append(f"p{page.number}: {word!r} / {following[0][0]!r}")
-    return found
 
 
 def test_no_cell_leaves_a_word_alone_on_a_line_where_the_next_would_fit(pdf_dir):
