@@ -191,7 +191,8 @@ def catalogue(
     """Every printable for the chosen papers and drivers, in Downloads-page order.
 
     A subset of drivers (or a labelled set) is a workshop edition: its several-driver printables
-    name it in their title and file name, and every page's footer names it.
+    name it in their title and file name, and every page's footer names it. Each checklist and
+    the discussion guide is followed by its participant edition (PARTICIPANT_KINDS).
     """
     chosen = tuple(d for d in toolkit.drivers if drivers is None or d.id in drivers)
     partial = len(chosen) < len(toolkit.drivers)
