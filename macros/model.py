@@ -100,6 +100,9 @@ class BestPractice(Sourced):
     explanation: str
     criteria: Criteria | None = None
     closing: str | None = None  #: text the source places after the criteria
+    #: what the explanation (or closing) requires that no criterion ticks ("at least monthly"),
+    #: each quoted word for word from it; forms and the Assess page say "Also check" for them
+    conditions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,7 @@ class Column(Sourced):
     heading: str
     records: str  #: what the column records
     width: int = 1
-    ticks: tuple[Tick, ...] = ()  #: tick boxes in each row instead of room to write
+    ticks: tuple[Tick, ...] = ()  #: choices, one ticked per row, instead of room to write
 
 
 @dataclass(frozen=True)

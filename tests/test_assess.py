@@ -827,3 +827,28 @@ def test_the_page_embeds_the_data_python_scores_with(built_site, data):
         r'<script type="application/json" id="tk-assess-data">(.*?)</script>', html, re.S
     )
     assert json.loads(embedded.group(1)) == data
+
+
+def test_the_suggestion_names_what_no_criterion_ticks(browser, roots, data):
+    """Ticking criteria suggests a rating in the words Python gives (totals.suggestion): the
+    rule met for Coaching 2 reads In place only once the team confirms "at least monthly" and
+    "direct observation"; a best practice without criteria names its conditions all the same."""
+    from macros.assessment.fileformat import practices
+    from macros.assessment.totals import suggestion
+
+    by_id = practices(data)
+    tab = Tab(browser)
+    try:
+        tab.page.goto(roots["file"] + "assess.html")
+        status = tab.page.locator("#assess-coaching-provided [data-rule-status]")
+        tab.page.check("#coaching-provided-criterion-reflections")
+        ticked = suggestion(data, by_id["coaching-provided"], ["reflections"])["text"]
+        assert status.text_content() == ticked
+        assert "only once the team confirms" in ticked and "“at least monthly”" in ticked
+        tab.page.uncheck("#coaching-provided-criterion-reflections")
+        assert status.text_content() == suggestion(data, by_id["coaching-provided"], [])["text"]
+        static = tab.page.locator("#assess-fa-problem-solving .tk-also-check").text_content()
+        assert static == suggestion(data, by_id["fa-problem-solving"], [])["text"]
+        assert_clean(tab, roots["file"])
+    finally:
+        tab.close()

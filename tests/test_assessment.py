@@ -85,7 +85,9 @@ def test_not_rated_is_left_out_not_scored_zero(data, example):
 def test_content_version_follows_statements_not_explanations(tmp_path, rubric_copy, toolkit):
     before = content_version(toolkit)
     coaching = rubric_copy / "drivers" / "coaching.yaml"
-    replace_once(coaching, "Coaching is provided at least monthly", "Coaching is given monthly")
+    replace_once(
+        coaching, "Coaching is provided at least monthly", "Coaching is given at least monthly"
+    )
     assert content_version(load_rubric(rubric_copy)) == before
     replace_once(coaching, "Agency staff use a coaching", "Agency staff use a written coaching")
     assert content_version(load_rubric(rubric_copy)) != before

@@ -227,6 +227,24 @@ def test_filled_form_holds_every_rating_tick_and_note(built, fixture_data, round
             assert norm(entry.notes) in text
 
 
+def test_filled_form_says_what_the_ticks_suggest_as_the_assess_page_does(
+    built, fixture_data, rounds
+):
+    """Each best practice with criteria prints the suggestion of Python's totals.suggestion,
+    which the case corpus holds to the Assess page's words."""
+    from macros.assessment.fileformat import practices
+    from macros.assessment.totals import suggestion
+
+    assessment = read_assessment(rounds / "team.json", fixture_data)
+    text = text_of(built["one"] / "team-scoring-form-print-letter.pdf")
+    with_criteria = [p for p in practices(fixture_data).values() if p["criteria"]]
+    for practice in with_criteria:
+        entry = assessment.practices[practice["id"]]
+        said = suggestion(fixture_data, practice, list(entry.criteria))["text"]
+        assert f"From the ticks: {norm(said)}" in text, practice["id"]
+    assert text.count("From the ticks: ") == len(with_criteria)
+
+
 def test_filled_checklist_holds_ratings_and_prints_typed_text_as_text(built, fixture_data, rounds):
     text = text_of(built["two"] / "spring-checklist-print-letter.pdf")
     later = json.loads((rounds / "spring.json").read_text(encoding="utf-8"))

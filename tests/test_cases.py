@@ -257,3 +257,51 @@ def test_the_page_script_carries_the_plan_as_python_does(browser, data):
     for case, text in zip(cases, saved, strict=True):
         assert text == python_next_round(case, data)  # the same bytes
         assert next_round_summary(text) == case["expect"]["next"]
+
+
+# --- suggestion cases: what ticked criteria suggest, with the conditions no criterion ticks -----
+
+SUGGEST_CASES = sorted(CASES.glob("suggest-*.json"))
+
+
+def suggest_case(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def browser_suggestions(browser, data) -> dict:
+    """Every suggestion case through ToolkitCore.suggestion in one blank Chromium page."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<!doctype html><title>core</title>")
+    page.add_script_tag(content=CORE.read_text(encoding="utf-8"))
+    cases = [suggest_case(path) for path in SUGGEST_CASES]
+    results = page.evaluate(
+        """([cases, data]) => cases.map((c) => ToolkitCore.suggestion(
+             data, data.categories.flatMap((g) => g.drivers).flatMap((d) => d.practices)
+               .find((p) => p.id === c.practice), c.ticked))""",
+        [cases, data],
+    )
+    context.close()
+    return dict(zip([path.name for path in SUGGEST_CASES], results, strict=True))
+
+
+def test_the_suggestion_cases_cover_conditions_left_and_none_left():
+    expects = [suggest_case(path)["expect"] for path in SUGGEST_CASES]
+    assert any(want["met"] and want["confirm"] for want in expects)
+    assert any(want["met"] and not want["confirm"] for want in expects)
+    assert any(want["met"] is None for want in expects)
+
+
+@pytest.mark.parametrize("path", SUGGEST_CASES, ids=lambda path: path.stem)
+def test_python_suggests_as_the_case_expects(path, data):
+    from macros.assessment.fileformat import practices
+    from macros.assessment.totals import suggestion
+
+    case = suggest_case(path)
+    assert suggestion(data, practices(data)[case["practice"]], case["ticked"]) == case["expect"]
+
+
+@pytest.mark.parametrize("path", SUGGEST_CASES, ids=lambda path: path.stem)
+def test_the_page_script_suggests_the_same(path, browser_suggestions):
+    assert browser_suggestions[path.name] == suggest_case(path)["expect"]

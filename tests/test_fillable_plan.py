@@ -10,6 +10,7 @@ pdftoppm. Both render at 72 dpi, so one pixel is one PDF point.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -178,3 +179,25 @@ def test_an_edited_value_is_drawn_on_its_rule_and_fits(edited, viewer, tmp_path)
     text = ink(image, (left, top, right, bottom))
     assert len({y // 4 for _, y in text}) >= 3, viewer  # wrapped onto several lines
     assert max(y for _, y in text) < bottom - 1, viewer  # its last line is there whole
+
+
+def test_the_files_priority_is_the_chosen_radio_and_its_labels_clear_the_cell_edge(plan, tmp_path):
+    """The row takes one of Quick win or Longer-term, by value; "Longer-term" ends before the
+    cell's right border (it once ran into it)."""
+    priority = fields_of(plan)["row1-priority"]
+    assert (priority.kind, priority.value) == ("radio", "/quick-win")
+    assert priority.options == ("quick-win", "longer-term")
+    command = ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(plan), "-"]
+    boxes = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    box = r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">'
+    words = re.findall(box + "Longer-term<", boxes)
+    assert words
+    command = ["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", str(plan), str(tmp_path / "p")]
+    subprocess.run(command, check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    for x_min, x_max, y_max in ((float(a), float(b), float(c)) for a, b, c in words):
+        below = round(y_max) + 3  # under the label, inside the row: only the border is drawn
+        x = round(x_min)
+        while image.getpixel((x, below)) >= DARK:
+            x += 1
+        assert x - x_max >= 2, (x_max, x)

@@ -298,6 +298,31 @@ def test_checklist_and_scoring_form_print_the_rule_and_that_it_is_the_toolkits_o
     assert scoring_text.count(md_text(scoring.formula)) == 1
 
 
+def test_scoring_form_carries_each_explanation_the_closing_line_and_what_to_also_check(
+    pdf_dir, toolkit
+):
+    """The consensus scoring form holds all 33 explanations and Coaching 4's closing line, on
+    both papers and in both variants; it and the checklist name the conditions no criterion
+    ticks in the words the Assess page uses."""
+    from macros.assessment.totals import also_check
+
+    practices = [practice for driver in toolkit.drivers for practice in driver.best_practices]
+    said = [md_text(practice.explanation) for practice in practices]
+    said += [md_text(practice.closing) for practice in practices if practice.closing]
+    also = [also_check(practice.conditions) for practice in practices if practice.conditions]
+    assert len(said) == 34 and len(also) > 20
+    assert "Also check: “at least monthly”, “direct observation”." in also
+    for paper in PAPERS:
+        for variant in ("print", "fillable"):
+            text = text_of(pdf_dir / f"scoring-form-{variant}-{paper}.pdf")
+            solid = text.replace(" ", "")  # a line may break after a slash ("his/ her")
+            assert [item for item in said if item.replace(" ", "") not in solid] == [], paper
+            assert [item for item in also if item.replace(" ", "") not in solid] == [], paper
+    checklist = text_of(pdf_dir / "checklist-fillable-letter.pdf")
+    assert [item for item in also if item not in checklist] == []
+    assert "Also check" not in text_of(pdf_dir / "tip-sheet-coaching-print-letter.pdf")
+
+
 def test_scoring_form_is_a_tally_sheet(pdf_dir, toolkit):
     text = text_of(pdf_dir / "scoring-form-print-letter.pdf")
     criteria = [
@@ -321,8 +346,7 @@ def test_fillable_scoring_form_has_a_field_for_every_number(pdf_dir, toolkit):
     for category in toolkit.categories:
         expected |= {f"category-{category.id}-{part}" for part in ("points", "percent")}
     for driver in toolkit.drivers:
-        expected |= {f"{driver.id}-{part}" for part in ("subtotal", "possible", "percent")}
-        expected |= {f"summary-{driver.id}-points"}
+        expected |= {f"summary-{driver.id}-{part}" for part in ("points", "possible", "percent")}
         expected |= {f"{practice.id}-notes" for practice in driver.best_practices}
     assert expected - set(fields) == set()
 
@@ -578,15 +602,18 @@ def test_composition_keeps_names_and_demographics_on_separate_pages(pdf_dir, too
     assert any(name.startswith("counts-") for name in fields)
 
 
-def test_action_plan_guide_matches_its_columns_and_priority_is_two_tick_boxes(pdf_dir, toolkit):
+def test_action_plan_guide_matches_its_columns_and_a_row_takes_one_priority(pdf_dir, toolkit):
     plan = toolkit.forms.action_plan
     text = text_of(pdf_dir / "action-plan-print-letter.pdf")
     gap = next(column for column in plan.columns if column.id == "best-practice-or-gap")
     assert md_text(gap.records) in text
     assert "Priority drivers for improvement. Strategy" not in text
     assert text.count("Quick win Longer-term") >= plan.rows
+    assert "Quick win or longer-term (tick one)" in text
+    assert "Tick one: Quick win or Longer-term." in text
     fields = fields_of(pdf_dir / "action-plan-fillable-letter.pdf")
     for row in range(1, plan.rows + 1):
-        for tick in ("quick-win", "longer-term"):
-            assert fields[f"row{row}-priority-{tick}"].kind == "checkbox"
-        assert f"row{row}-priority" not in fields
+        priority = fields[f"row{row}-priority"]
+        assert priority.kind == "radio" and priority.options == ("quick-win", "longer-term")
+        assert priority.tooltip == f"Row {row}: Quick win or longer-term"
+        assert not [name for name in fields if name.startswith(f"row{row}-priority-")]

@@ -458,20 +458,33 @@ def test_fillable_scoring_form_has_scores_and_subtotals(pdf_dir, toolkit):
             field = fields.get(f"{practice.id}-score")
             assert field is not None and field.kind == "radio", practice.id
             assert field.options == (*scores, "not-rated"), practice.id
-        subtotal = fields.get(f"{driver.id}-subtotal")
+        subtotal = fields.get(f"summary-{driver.id}-points")
         assert subtotal is not None and subtotal.kind == "text", driver.id
     radios = [field for field in fields.values() if field.kind == "radio"]
     assert len(radios) == 33
 
 
-def test_fillable_scoring_form_has_one_subtotal_box_per_driver(pdf_dir, toolkit):
-    doubled = {}
+def test_fillable_scoring_form_asks_for_each_subtotal_once(pdf_dir, toolkit):
+    """The totals table up front holds each driver's points, possible points and percent; the
+    driver's own subtotal row refers to it (with its page) and asks for nothing."""
+    asked_twice = {}
     for paper in PAPERS:
-        fields = fields_of(pdf_dir / f"scoring-form-fillable-{paper}.pdf")
+        pdf = pdf_dir / f"scoring-form-fillable-{paper}.pdf"
+        fields = fields_of(pdf)
+        text = text_of(pdf)
+        totals_page = next(
+            number
+            for number, page in enumerate(pages_of(pdf), start=1)
+            if "Totals for all drivers" in page
+        )
         for driver in toolkit.drivers:
-            if fields[f"{driver.id}-subtotal"].widgets != 1:
-                doubled[f"{paper}: {driver.id}"] = fields[f"{driver.id}-subtotal"].widgets
-    assert doubled == {}
+            name = md_text(driver.name)
+            mine = [n for n in fields if n.startswith(driver.id + "-") and "-score" not in n]
+            mine = [n for n in mine if not n.endswith("-notes") and "-criterion-" not in n]
+            if mine or fields[f"summary-{driver.id}-points"].widgets != 1:
+                asked_twice[f"{paper}: {driver.id}"] = mine
+            assert f"in the Totals table, row {name} (page {totals_page})" in text, driver.id
+    assert asked_twice == {}
 
 
 def test_fillable_fields_have_distinct_accessible_names(entries):

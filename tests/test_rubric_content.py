@@ -673,3 +673,19 @@ def test_consensus_printables_are_the_toolkits_own_text_but_for_the_run_sheets_q
     assert {origins[path] for path in quoted} == {"assessment-guide"}
     assert {origin for path, origin in origins.items() if path not in quoted} == {OWN}
     assert forms.run_sheet.minutes == 180  # a three-hour session
+
+
+def test_the_conditions_no_criterion_ticks_are_named(toolkit):
+    """What the explanations require beyond the criteria is data, so forms can name it."""
+    named = {
+        practice.id: practice.conditions
+        for driver in toolkit.drivers
+        for practice in driver.best_practices
+    }
+    assert "annually reviewed" in named["selection-review"]
+    assert {"at least monthly", "direct observation"} <= set(named["coaching-provided"])
+    assert "quarterly" in named["coaching-effectiveness"]
+    assert "written protocol" in named["fidelity-protocol"]
+    assert "have access to and can analyze" in named["dsds-access-to-data"]
+    administration = toolkit.driver("facilitative-administration").best_practices
+    assert len(administration) == 9 and all(practice.conditions for practice in administration)

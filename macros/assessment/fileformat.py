@@ -396,6 +396,8 @@ def _driver_data(driver: model.Driver) -> dict:
                 "id": practice.id,
                 "number": number,
                 "statement": plain(practice.statement),
+                # what the explanation requires and no criterion ticks: named, never ticked
+                "conditions": [plain(condition) for condition in practice.conditions],
                 "criteria": None
                 if practice.criteria is None
                 else {

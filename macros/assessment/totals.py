@@ -5,6 +5,9 @@ practices; possible = the highest score of the scale x the number rated; percent
 / possible, rounded half up to a whole number, or none when nothing is rated. Not rated best
 practices are counted apart, never scored 0. The site's script (assess.js, `tally`) does the
 same arithmetic on the same data; tests/test_assess.py checks that both agree.
+
+`suggestion` is the rating ticked criteria suggest, with the conditions no criterion ticks
+(ToolkitCore.suggestion says the same; the suggest-*.json cases of tests/cases/ hold both to it).
 """
 
 from __future__ import annotations
@@ -67,3 +70,40 @@ def totals(data: dict, assessment: Assessment) -> Totals:
         for category in data["categories"]
     }
     return Totals(by_driver, by_category, sum(by_category.values(), Tally()))
+
+
+def also_check(conditions: list[str] | tuple[str, ...]) -> str:
+    """The conditions an explanation sets and no criterion ticks, named for the team to check:
+    the same words on the paper forms (blank), the Assess page and the filled forms."""
+    quoted = ", ".join(f"“{condition}”" for condition in conditions)
+    return f"Also check: {quoted}." if quoted else ""
+
+
+def suggestion(data: dict, practice: dict, ticked: list[str]) -> dict:
+    """The rating that `ticked` criteria suggest for `practice` (an entry of rubric_data), in
+    the words the Assess page shows (ToolkitCore.suggestion says the same): "In place" is never
+    suggested as settled while conditions no criterion covers remain to be confirmed."""
+    also = also_check(practice["conditions"])
+    criteria = practice["criteria"]
+    if criteria is None:
+        return {"rating": None, "met": None, "confirm": practice["conditions"], "text": also}
+    required = criteria["required"]
+    met = len(ticked) >= required
+    cases = data["suggestion"]
+    rating = cases["rule_met"] if met else cases["some_ticked"] if ticked else cases["none_ticked"]
+    label = next(item["label"] for item in data["scale"] if item["id"] == rating)
+    of = (
+        f" ticked (at least {required} needed)"
+        if criteria["examples"]
+        else f" of {len(criteria['items'])} ticked"
+    )
+    text = f"{len(ticked)}{of}: rule {'met' if met else 'not met'}. Suggested rating: {label}"
+    confirm = practice["conditions"] if met else []
+    if confirm:
+        text += ", but only once the team confirms what no criterion covers"
+    return {
+        "rating": rating,
+        "met": met,
+        "confirm": confirm,
+        "text": f"{text}. {also}".strip(),
+    }

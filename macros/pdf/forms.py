@@ -63,7 +63,8 @@ def _height(field: pikepdf.Object) -> float:
 
 
 def _name_states_by_value(group: pikepdf.Object) -> None:
-    """Rename each button's on-state from its position to its value; drop the /Opt lookup."""
+    """Rename each button's on-state from its position to its value, the chosen one (a saved
+    plan's priority) included; drop the /Opt lookup."""
     values = [str(value) for value in group.get("/Opt", [])]
     names = [str(kid.get("/TU", "")) for kid in group.Kids]
     shared = os.path.commonprefix(names)
@@ -80,6 +81,9 @@ def _name_states_by_value(group: pikepdf.Object) -> None:
             if states is not None and f"/{index}" in states and values[index] != str(index):
                 states[pikepdf.Name("/" + values[index])] = states[f"/{index}"]
                 del states[f"/{index}"]
+        if kid.get("/AS") == f"/{index}":  # the choice a saved plan made
+            kid.AS = pikepdf.Name("/" + values[index])
+            group.V = pikepdf.Name("/" + values[index])
     if "/Opt" in group:
         del group["/Opt"]
 

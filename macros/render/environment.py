@@ -6,9 +6,13 @@ Templates are found by name under macros/render/templates/: `partials/` holds wh
 
 from __future__ import annotations
 
+import functools
+
 import jinja2
 
 from .. import model
+from ..assessment.fileformat import practices, rubric_data
+from ..assessment.totals import also_check, suggestion
 from ..project import TEMPLATES
 from .markdown import MarkdownRenderer, markdown_escape, plain
 
@@ -71,8 +75,20 @@ def make_environment(toolkit: model.Toolkit, markdown: MarkdownRenderer) -> jinj
         md_escape=markdown_escape,
         plain=plain,
         rule_words=rule_words,
+        also_check=lambda conditions: also_check([plain(text) for text in conditions]),
         drivers_of=toolkit.drivers_in,
     )
     environment.tests["cjk"] = has_cjk
-    environment.globals.update(toolkit=toolkit)
+
+    @functools.cache
+    def assess_data() -> tuple[dict, dict]:
+        data = rubric_data(toolkit)  # what the Assess page suggests from
+        return data, practices(data)
+
+    def suggested(practice: model.BestPractice, ticked) -> str:
+        """What a saved assessment's ticks suggest, in the words of the Assess page."""
+        data, by_id = assess_data()
+        return suggestion(data, by_id[practice.id], list(ticked))["text"]
+
+    environment.globals.update(toolkit=toolkit, suggestion=suggested)
     return environment

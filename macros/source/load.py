@@ -355,6 +355,7 @@ def _cross_checks(documents: dict[str, Document], drivers: list[Document]) -> It
             criteria = practice.get("criteria")
             if criteria is not None:
                 yield from _criteria_problems(document, where + ("criteria",), criteria)
+            yield from _condition_problems(document, where, practice)
         for index, question in enumerate(data["questions"]):
             where = ("questions", index)
             yield from _first_use(
@@ -498,6 +499,18 @@ def _criteria_problems(document: Document, where: tuple, criteria: dict) -> Iter
         yield document.problem(
             where + ("count",), f"asks for {criteria['count']} items but only {items} are listed"
         )
+
+
+def _condition_problems(document: Document, where: tuple, practice: dict) -> Iterable[Problem]:
+    """A condition is a quote: it must be found, word for word, in what the source says."""
+    said = " ".join(f"{practice['explanation']} {practice.get('closing', '')}".split())
+    for index, condition in enumerate(practice.get("conditions", ())):
+        if " ".join(condition.split()) not in said:
+            yield document.problem(
+                (*where, "conditions", index),
+                f"{shorten(condition)} is not in this best practice's explanation or closing; "
+                "quote it word for word",
+            )
 
 
 class _Seen:

@@ -230,17 +230,11 @@
     const practice = PRACTICES.get(id);
     if (!practice.criteria) return;
     const node = section(id);
-    const ticked = $$("input[type=checkbox]:checked", node).length;
-    const met = ticked >= practice.criteria.required;
-    const suggested = met ? DATA.suggestion.rule_met
-      : ticked ? DATA.suggestion.some_ticked : DATA.suggestion.none_ticked;
+    const ticked = $$("input[type=checkbox]:checked", node).map((box) => box.value);
+    const suggested = Core.suggestion(DATA, practice, ticked);
     const status = $("[data-rule-status]", node);
-    const of = practice.criteria.examples
-      ? " ticked (at least " + practice.criteria.required + " needed)"
-      : " of " + practice.criteria.items.length + " ticked";
-    status.textContent = ticked + of + ": rule " + (met ? "met" : "not met") +
-      ". Suggested rating: " + LABELS.get(suggested) + ".";
-    status.classList.toggle("tk-met", met);
+    status.textContent = suggested.text;
+    status.classList.toggle("tk-met", suggested.met && !suggested.confirm.length);
   }
 
   function showTotals(file) {

@@ -1028,6 +1028,33 @@ var ToolkitCore = (function () {
       ? Math.floor((200 * tally.points + tally.possible) / (2 * tally.possible)) : null;
   }
 
+  /** The conditions the explanation sets and no criterion ticks, named for the team to check. */
+  function alsoCheck(conditions) {
+    const quoted = conditions.map((condition) => "\u201c" + condition + "\u201d");
+    return quoted.length ? "Also check: " + quoted.join(", ") + "." : "";
+  }
+
+  /** The rating `ticked` criteria suggest for `practice` (an entry of the page's data), in the
+   words of totals.py `suggestion`: "In place" never reads as settled while conditions no
+   criterion covers remain to be confirmed. */
+  function suggestion(data, practice, ticked) {
+    const also = alsoCheck(practice.conditions);
+    const criteria = practice.criteria;
+    if (!criteria) return { rating: null, met: null, confirm: practice.conditions, text: also };
+    const met = ticked.length >= criteria.required;
+    const cases = data.suggestion;
+    const rating = met ? cases.rule_met : ticked.length ? cases.some_ticked : cases.none_ticked;
+    const label = data.scale.find((item) => item.id === rating).label;
+    const of = criteria.examples
+      ? " ticked (at least " + criteria.required + " needed)"
+      : " of " + criteria.items.length + " ticked";
+    let text = ticked.length + of + ": rule " + (met ? "met" : "not met") +
+      ". Suggested rating: " + label;
+    const confirm = met ? practice.conditions : [];
+    if (confirm.length) text += ", but only once the team confirms what no criterion covers";
+    return { rating: rating, met: met, confirm: confirm, text: (text + ". " + also).trim() };
+  }
+
   // --- CSV --------------------------------------------------------------------------------------
 
   /** A cell no spreadsheet runs: a formula character at the start, or after any character a
@@ -1064,6 +1091,7 @@ var ToolkitCore = (function () {
     parseJson: parseJson, check: check, readBytes: readBytes, readText: readText,
     upgrade: upgrade, unknown: unknown, notices: notices, toJson: toJson, emptyEntry: emptyEntry,
     criterionIds: criterionIds, practicesOf: practicesOf, totals: totals, percent: percent,
+    suggestion: suggestion, alsoCheck: alsoCheck,
     csvCell: csvCell, csv: csv, normaliseText: normaliseText, isDate: isDate,
     controlCharacter: controlCharacter, MODES: MODES, NOTED: NOTED, MEMBER_FIELDS: MEMBER_FIELDS,
     GROUP_FIELDS: GROUP_FIELDS,     SMALLEST_GROUP: SMALLEST_GROUP, compositionSummary: compositionSummary,
