@@ -363,13 +363,16 @@ def lone_words(page: Page) -> list[str]:
     """Lines of one word that go on in the same paragraph although the next line's first word
     would have fitted after it (a space is 0.3 of the text's height, as in DejaVu Sans). A word
     ending a sentence or an item (".", ";"...) ends its paragraph: the next line is another
-    block (the criteria), whatever room is left. A tick mark drawn in a box is not a word."""
+    block (the criteria), whatever room is left; so does a line the next one is further from
+    than from the line before it (a list item's margin). A tick mark in a box is not a word."""
     found = []
     for cell in page.cells():
         lines = cell_lines(page, cell)
-        for line, following in zip(lines, lines[1:]):
+        for index, (line, following) in enumerate(zip(lines, lines[1:])):
             (word, box), (_, after) = line[0], following[0]
+            pitch = box.bottom - lines[index - 1][0][1].bottom if index else after.bottom
             same_paragraph = abs(box.height - after.height) < 0.5
+            same_paragraph &= after.bottom - box.bottom <= pitch + 0.3  # no item's margin
             alone = len(line) == 1 and any(char.isalnum() for char in word)
             if alone and same_paragraph and not word.endswith(ENDS_PARAGRAPH):
                 if box.x1 + 0.3 * box.height + after.width <= cell.x1 - CELL_INSET:
