@@ -71,7 +71,10 @@ def plan_for(index: int, practice: dict) -> dict:
         notes = HOSTILE
     if index == 6:
         notes = "=SUM(A1:A9)"
-    return {"rating": rating, "criteria": ticked.get(rating, []), "notes": notes}
+    entry = {"rating": rating, "criteria": ticked.get(rating, []), "notes": notes}
+    if index == 3:  # Not rated on purpose; the other unrated ones are not yet discussed
+        entry["not_rated"] = True
+    return entry
 
 
 class Tab:
@@ -241,12 +244,18 @@ def fill_by_keyboard(tab: Tab, practices: list[dict]) -> None:
         for criterion in criterion_ids(practice):
             expected.append(f"{practice['id']}-criterion-{criterion}")
             tab.press("Tab", *(["Space"] if criterion in plan["criteria"] else []))
-        expected.append(f"{practice['id']}-rating-none")  # the group's checked choice
+        # Nothing is chosen yet (not yet discussed): Tab lands on the group's first choice.
+        expected.append(f"{practice['id']}-rating-in-place")
         tab.press("Tab")
-        choices = ["in-place", "partially-in-place", "not-in-place"]
-        steps = {"in-place": 1, "partially-in-place": 2, "not-in-place": 3, None: 0}[plan["rating"]]
+        choices = ["partially-in-place", "not-in-place"]
+        steps = {"partially-in-place": 1, "not-in-place": 2}.get(plan["rating"], 0)
         expected += [f"{practice['id']}-rating-{choice}" for choice in choices[:steps]]
         tab.press(*["ArrowDown"] * steps)
+        if plan["rating"] == "in-place":
+            tab.press("Space")
+        if plan.get("not_rated"):  # up from the first choice: the last, Not rated
+            expected.append(f"{practice['id']}-rating-none")
+            tab.press("ArrowUp")
         expected.append(f"{practice['id']}-notes")
         tab.press("Tab")
         tab.page.keyboard.insert_text(plan["notes"])
@@ -484,7 +493,7 @@ def test_clear_then_open_and_refuse_bad_files(browser, roots, files, tmp_path):
         tab.press("Enter")
         assert "Cleared" in tab.status()
         assert all(
-            entry.endswith(("=false", "=")) or "-rating-none=true" in entry
+            entry.endswith(("=false", "="))  # nothing chosen: not yet discussed
             for entry in tab.snapshot()
         )
         page.reload()
@@ -684,7 +693,7 @@ def test_the_next_round_keeps_the_plan(browser, roots, data, files):
 
 def test_print_the_whole_assessment(browser, roots, files, tmp_path):
     """Print asks the browser to print the page; the print layout shows a chosen rating alone
-    and every choice of an unrated best practice, for a pen."""
+    (Not rated on purpose too) and every choice of a best practice not yet discussed."""
     practices = practices_in_order()
     tab = opened(browser, roots["file"] + "assess.html", files["filled"])
     page = tab.page
@@ -696,10 +705,12 @@ def test_print_the_whole_assessment(browser, roots, files, tmp_path):
         )
         page.emulate_media(media="print")
         text = pdf_text(page.pdf(prefer_css_page_size=True), tmp_path)
-        rated = [plan_for(i, p)["rating"] for i, p in enumerate(practices)]
+        planned = [plan_for(i, p) for i, p in enumerate(practices)]
+        rated = [entry["rating"] for entry in planned]
+        undiscussed = sum(1 for e in planned if e["rating"] is None and not e.get("not_rated"))
         for rating, label in LABELS.items():
-            # a chosen rating prints alone; an unrated best practice shows every choice
-            assert text.count(label) == rated.count(rating) + rated.count(None), label
+            # a chosen rating prints alone; one not yet discussed shows every choice
+            assert text.count(label) == rated.count(rating) + undiscussed, label
         assert text.count("Note 0: agreed by the team") == 1
         assert "Home Visiting <Pilot>" in text
         assert_clean(tab, roots["file"])
@@ -760,7 +771,7 @@ def test_over_http_the_page_keeps_saves_and_opens_files(browser, roots, data):
         page.reload()
         assert tab.status() == ""
         assert all(
-            entry.endswith(("=false", "=")) or "-rating-none=true" in entry
+            entry.endswith(("=false", "="))  # nothing chosen: not yet discussed
             for entry in tab.snapshot()
         )
         page.locator("#tk-versions summary").click()

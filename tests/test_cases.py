@@ -58,6 +58,7 @@ def python_outcome(raw: bytes, data: dict) -> dict:
             for id_, entry in assessment.practices.items()
             if entry.criteria or entry.carried_criteria
         },
+        "chosen_not_rated": [id_ for id_, entry in assessment.practices.items() if entry.not_rated],
         "saved": to_json(assessment, data),
     }
 
@@ -73,8 +74,9 @@ BROWSER_OUTCOMES = """([cases, data]) => cases.map((b64) => {
     if (entry.criteria.length || entry.carried_criteria.length)
       criteria[id] = {ticked: entry.criteria, carried: entry.carried_criteria};
   });
+  const chosen = Array.from(a.practices).filter(([id, entry]) => entry.not_rated).map(([id]) => id);
   return {totals: overall, notices: ToolkitCore.notices(a, data), criteria: criteria,
-          saved: ToolkitCore.toJson(a, data)};
+          chosen_not_rated: chosen, saved: ToolkitCore.toJson(a, data)};
 })"""
 
 
@@ -102,6 +104,7 @@ def expected(case: dict) -> dict:
     if "totals" in want:
         want.setdefault("notices", [])
         want.setdefault("criteria", {})
+        want.setdefault("chosen_not_rated", [])
     return want
 
 

@@ -44,7 +44,8 @@ QUALITATIVE_KEYS = ("mode", "respondents", "answers")
 ANSWER_KEYS = ("respondent", "text", "noted", "action")
 COMPOSITION_KEYS = ("members", "groups")
 TOOLKIT_KEYS = ("title", "content_version")
-ENTRY_KEYS = ("rating", "criteria", "notes", "action", "carried_criteria", "consensus")
+#: format 2 adds the last three; not_rated: the team chose Not rated (not just "not yet rated")
+ENTRY_KEYS = ("rating", "criteria", "notes", "action", "carried_criteria", "consensus", "not_rated")
 CONSENSUS_KEYS = ("rounds", *CONSENSUS_TEXTS, "needs_evidence", "prefilled")
 MAX_ROUNDS = 9  #: re-votes a record keeps for one best practice
 MAX_VOTERS = 1000  #: highest count of one rating in one round
@@ -353,6 +354,9 @@ class Checker:
             self.consensus(entry["consensus"], (*where, "consensus"), practice)
         if "action" in entry:
             self.action(entry["action"], (*where, "action"))
+        if "not_rated" in entry and not isinstance(entry["not_rated"], bool):
+            found = kind(entry["not_rated"])
+            self.add((*where, "not_rated"), f"expected true or false, found {found}")
 
     def rating(self, entry: dict, where: tuple, practice) -> None:
         rating = entry.get("rating")

@@ -94,6 +94,9 @@ class Entry:
     #: number N of a version 1 file of another content version. Kept, listed, never counted.
     carried_criteria: tuple[str, ...] = ()
     consensus: Consensus | None = None  #: set when the rating was reached by consensus scoring
+    #: Not rated on purpose: the team discussed it and chose Not rated (rating stays None). An
+    #: entry with neither a rating nor this is not yet discussed; both count as Not rated.
+    not_rated: bool = False
 
 
 @dataclass(frozen=True)
@@ -522,6 +525,8 @@ def _entry_json(entry: Entry, practice: dict | None) -> dict:
         result["carried_criteria"] = list(entry.carried_criteria)
     if entry.consensus is not None:
         result["consensus"] = _consensus_json(entry.consensus, practice)
+    if entry.not_rated and entry.rating is None:
+        result["not_rated"] = True
     return result
 
 
@@ -582,6 +587,7 @@ def from_json_data(value: dict, data: dict) -> Assessment:
             action=_action(action),
             carried_criteria=tuple(dict.fromkeys(carried)),
             consensus=consensus_from_json(item["consensus"]) if "consensus" in item else None,
+            not_rated=item.get("not_rated", False) and item["rating"] is None,
         )
 
     return Assessment(

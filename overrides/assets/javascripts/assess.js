@@ -43,6 +43,8 @@
   const HEADER_INPUTS = {};
   HEADER_FIELDS.slice(1).forEach((name) => { HEADER_INPUTS[name] = $("[data-header=" + name + "]"); });
   const NEXT_ASSESSMENT = $("[data-plan-next]");
+  const PROGRESS = document.getElementById("tk-progress");
+  const SUMMARY = document.getElementById("tk-assess-summary"); // what a screen reader hears
   const planItems = new Map(); // practice id -> its plan item
   const planHeadings = new Map(); // driver id -> its heading in the plan
 
@@ -82,6 +84,7 @@
     const checked = $("input[type=radio]:checked", node);
     const entry = Core.emptyEntry();
     entry.rating = checked && checked.value ? checked.value : null;
+    entry.not_rated = Boolean(checked) && !checked.value; // chosen on purpose, not undiscussed
     entry.criteria = $$("input[type=checkbox]:checked", node).map((box) => box.value);
     entry.notes = $("textarea", node).value;
     entry.carried_criteria = (carriedTicks.get(id) || []).slice();
@@ -156,7 +159,7 @@
       const entry = assessment.practices.get(id) || Core.emptyEntry();
       const node = section(id);
       $$("input[type=radio]", node).forEach((radio) => {
-        radio.checked = radio.value === (entry.rating || "");
+        radio.checked = entry.rating ? radio.value === entry.rating : entry.not_rated && !radio.value;
       });
       $$("input[type=checkbox]", node).forEach((box) => {
         box.checked = entry.criteria.indexOf(box.value) >= 0;
@@ -213,6 +216,15 @@
     return t.rated + " of " + (t.rated + t.not_rated) + " rated";
   }
 
+  /** "12 of 33 discussed": rated, or Not rated chosen on purpose. */
+  function progressWords(file) {
+    const done = IDS.filter((id) => {
+      const entry = file.practices.get(id);
+      return entry.rating !== null || entry.not_rated;
+    }).length;
+    return done + " of " + IDS.length + " discussed";
+  }
+
   // --- showing the state -----------------------------------------------------------------------
 
   function refresh() {
@@ -238,6 +250,7 @@
   }
 
   function showTotals(file) {
+    PROGRESS.textContent = progressWords(file);
     const result = tally(file);
     DRIVERS.forEach((driver) => {
       const output = $("output[data-total='driver:" + driver.id + "']");
@@ -462,27 +475,32 @@
       .map((item) => item.text);
   }
 
-  // Every best practice has its plan item from the start, hidden until it is a candidate: a
-  // rating change then shows, hides or updates one item, never rebuilds the list.
+  // A best practice gets its plan item the first time it is a candidate, in the rubric's order
+  // (a page that loads empty builds none); a rating change then shows, hides or updates one
+  // item, never rebuilds the list.
   function buildPlan() {
-    const blocks = [];
-    DRIVERS.forEach((driver) => {
+    $(".tk-plan-list").replaceChildren(...DRIVERS.map((driver) => {
       const heading = document.createElement("h3");
       heading.textContent = driver.name;
       heading.id = "plan-driver-" + driver.id;
       planHeadings.set(driver.id, heading);
-      blocks.push(heading);
-      driver.practices.forEach((practice) => blocks.push(planItem(practice.id)));
-    });
-    $(".tk-plan-list").replaceChildren(...blocks);
+      return heading;
+    }));
   }
 
+  /** The plan item of `id`, made and put in its place the first time it is asked for. */
   function planItem(id) {
+    if (planItems.has(id)) return planItems.get(id);
     const practice = PRACTICES.get(id);
     const node = document.getElementById("tk-plan-item").content.firstElementChild.cloneNode(true);
     node.id = "plan-" + id;
     planItems.set(id, node);
     node.hidden = true;
+    const next = IDS.slice(IDS.indexOf(id) + 1).map((other) => {
+      const driver = PRACTICES.get(other).driver;
+      return driver === practice.driver ? planItems.get(other) : planHeadings.get(driver.id);
+    }).find(Boolean);
+    $(".tk-plan-list").insertBefore(node, next || null);
     // The heading is made here: in the template, an h4 would follow the page's h2 (invalid HTML).
     node.prepend(cell("h4", practice.driver.name + " " + practice.number + ". " + practice.statement));
     node.firstElementChild.className = "tk-plan-statement";
@@ -500,11 +518,12 @@
       field.setAttribute("data-practice", id);
       $("label[data-for=" + name + "]", node).htmlFor = field.id;
     });
+    fillPlanFields(id);
     return node;
   }
 
   function showPlanItem(id, entry) {
-    const node = planItems.get(id);
+    const node = planItem(id);
     $(".tk-plan-rating", node).textContent = "Rating: " +
       (entry.rating ? LABELS.get(entry.rating) + " (" + SCORES.get(entry.rating) + ")" : DATA.not_rated);
     const missing = unmet(id);
@@ -514,6 +533,7 @@
 
   function fillPlanFields(id) {
     const node = planItems.get(id);
+    if (!node) return; // made when first listed, with its fields filled then
     $("[data-plan=choose]", node).checked = chosen.has(id);
     $(".tk-plan-fields", node).hidden = !chosen.has(id);
     $$("[data-field]", node).forEach((field) => {
@@ -542,6 +562,7 @@
     const ids = candidates(file);
     const listed = new Set(ids);
     (changedId ? [changedId] : IDS).forEach((id) => {
+      if (!listed.has(id) && !planItems.has(id)) return;
       showPlanItem(id, file.practices.get(id));
       planItems.get(id).hidden = !listed.has(id);
     });
@@ -684,7 +705,7 @@
       replaceWith(read.assessment, "before opening " + file.name);
       savedText = currentText();
       const notes = Core.notices(read.assessment, DATA);
-      status("Opened " + file.name + "." + (notes.length ? " " + notes.join(" ") : ""));
+      status("Opened " + file.name + "." + (notes.length ? " " + brief(notes) : ""));
     });
   }
 
@@ -724,7 +745,8 @@
         } else {
           compared.push(result);
           messages.push("Comparing " + result.name + "." + (result.unknown.length
-            ? " Not compared, not in this toolkit version: " + result.unknown.join(", ") + "." : ""));
+            ? " " + brief(["Not compared, not in this toolkit version: " +
+              result.unknown.join(", ") + "."], "below the chart") : ""));
         }
       });
       if (refused.length) {
@@ -837,7 +859,7 @@
     const when = stored.saved ? new Date(stored.saved).toLocaleString() : "unknown";
     const notes = Core.notices(read.assessment, DATA);
     status("Restored the automatic copy kept in this browser (last change " + when + "). " +
-      "Save a file to keep it." + (notes.length ? " " + notes.join(" ") : ""));
+      "Save a file to keep it." + (notes.length ? " " + brief(notes) : ""));
     return true;
   }
 
@@ -971,6 +993,28 @@
     status("Removed: nothing of this assessment is stored in this browser now.");
   }
 
+  /** One polite message after a rating (or a tick) changes, once the keys have settled: the
+   driver's subtotal, the overall total and the progress (a tick: the rule's status). */
+  function announce(file, id, ticked) {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      const practice = PRACTICES.get(id);
+      const result = tally(file);
+      SUMMARY.textContent = ticked && practice.criteria
+        ? $("[data-rule-status]", section(id)).textContent
+        : practice.driver.name + " subtotal: " + tallyWords(result.drivers[practice.driver.id]) +
+          ". Overall: " + tallyWords(result.overall) + ". " + progressWords(file) + ".";
+    }, 500);
+  }
+  let announceTimer = null;
+
+  /** The file's notices for the status line; a long list is summarised there (the page lists
+   it in full under the toolbar). */
+  function brief(notes, where) {
+    return notes.map((note) => (note.length > 200 ? note.slice(0, note.indexOf(":") + 1) +
+      " listed " + (where || "under the toolbar") + "." : note)).join(" ");
+  }
+
   function status(message, problem) {
     const node = document.getElementById("tk-assess-status");
     node.textContent = message;
@@ -1033,6 +1077,7 @@
       showTotals(file);
       showResults(file);
       showPlan(file, id);
+      announce(file, id, target.type === "checkbox");
     } else if (target.closest("#tk-qual, #tk-composition")) {
       const file = collect();
       showPlanTable(file, candidates(file));
@@ -1123,4 +1168,7 @@
   showVersions();
   showUnreadable();
   if (copyOff || !restore()) refresh();
+  // Live from now on: what the page says while it loads is shown, not announced.
+  document.getElementById("tk-assess-status").setAttribute("role", "status");
+  SUMMARY.setAttribute("role", "status");
 })();

@@ -122,6 +122,7 @@
   /** Draw once at a time: moving a focused row blurs it, and a blur may fire "change". */
   function draw() {
     if (drawing) { again = true; return; }
+    if (!rows.size) buildRows(); // the first draw builds the table
     drawing = true;
     try { drawNow(); } finally { drawing = false; }
     if (again) { again = false; draw(); }
@@ -338,15 +339,23 @@
   });
   document.addEventListener("tk-records", (event) => {
     records = new Map(event.detail);
-    draw();
+    if (rows.size || records.size) draw(); // a file with records shows them at once
+    else root.classList.add("tk-merge-empty");
   });
   document.addEventListener("change", (event) => { // a rating chosen in the form
-    if (event.target.closest && event.target.closest(".tk-assess-item")) draw();
+    if (rows.size && event.target.closest && event.target.closest(".tk-assess-item")) draw();
   });
 
-  buildRows();
   root.hidden = false;
   document.dispatchEvent(new CustomEvent("tk-records-wanted"));
-  draw();
+  // 33 rows of fields, rarely used: built when the section comes near (or a file, a print or
+  // a click needs them), so the page loads without them.
+  window.addEventListener("beforeprint", draw);
+  if (window.IntersectionObserver) {
+    const near = new IntersectionObserver((seen) => {
+      if (seen.some((entry) => entry.isIntersecting)) { near.disconnect(); draw(); }
+    }, { rootMargin: "100% 0px" });
+    near.observe(root);
+  } else draw();
   window.TkMerge = { add: add, clear: clear }; // for the benchmark: merging without files // for the benchmark and the tests
 })();

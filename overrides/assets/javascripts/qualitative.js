@@ -183,7 +183,17 @@
     carryP.hidden = answer.noted !== "gap";
     const fields = document.createElement("div");
     fields.className = "tk-qual-action";
+    fields.setAttribute("data-key", key);
+    showAction(fields, answer);
+    block.append(heading, textP, notedP, carryP, fields);
+    return block;
+  }
+
+  /** A carried gap's plan fields, made the first time they show (most answers never carry). */
+  function showAction(fields, answer) {
     fields.hidden = !(answer.carry && answer.noted === "gap");
+    if (fields.hidden || fields.firstChild) return;
+    const key = fields.getAttribute("data-key");
     ACTION_FIELDS.forEach((name) => {
       const heading = DATA.plan_columns[name] || name;
       const tag = name === "priority" ? "select" : name === "timeline" ? "input" : "textarea";
@@ -199,8 +209,6 @@
       field.value = (answer.action || {})[name] || "";
       fields.appendChild(p);
     });
-    block.append(heading, textP, notedP, carryP, fields);
-    return block;
   }
 
   let shape = null; // the mode and respondents the answer fields were last drawn for
@@ -336,7 +344,7 @@
         answer.action[actionField] = target.value;
       }
       $(".tk-qual-carry", block).hidden = answer.noted !== "gap";
-      $(".tk-qual-action", block).hidden = !(answer.carry && answer.noted === "gap");
+      showAction($(".tk-qual-action", block), answer);
       return;
     }
     const list = target.getAttribute("data-c-list");

@@ -30,7 +30,8 @@ var ToolkitCore = (function () {
   const GROUP_FIELDS = ["characteristic", "group", "count"];
   const SMALLEST_GROUP = 3; // part 2 merges smaller groups: one or two people could be recognised
   const TOOLKIT_KEYS = ["title", "content_version"];
-  const ENTRY_KEYS = ["rating", "criteria", "notes", "action", "carried_criteria", "consensus"];
+  const ENTRY_KEYS = ["rating", "criteria", "notes", "action", "carried_criteria", "consensus",
+    "not_rated"];
   const CONSENSUS_TEXTS = ["rationale", "evidence", "dissent"];
   const CONSENSUS_KEYS = ["rounds"].concat(CONSENSUS_TEXTS, ["needs_evidence", "prefilled"]);
   const NOT_RATED = "not_rated";
@@ -521,6 +522,9 @@ var ToolkitCore = (function () {
       if (entry.has("notes")) text(entry.get("notes"), where.concat(["notes"]));
       if (entry.has("consensus")) consensus(entry.get("consensus"), where.concat(["consensus"]), practice);
       if (entry.has("action")) checkAction(entry.get("action"), where.concat(["action"]));
+      if (entry.has("not_rated") && typeof entry.get("not_rated") !== "boolean") {
+        add(where.concat(["not_rated"]), "expected true or false, found " + kind(entry.get("not_rated")));
+      }
     }
 
     function rating(entry, where, practice) {
@@ -726,7 +730,7 @@ var ToolkitCore = (function () {
 
   function emptyEntry() {
     return { rating: null, criteria: [], notes: "", action: null, carried_criteria: [],
-      consensus: null };
+      consensus: null, not_rated: false };
   }
 
   /** The checked file as the page holds it: format 2, ticks placed or carried. */
@@ -750,6 +754,7 @@ var ToolkitCore = (function () {
       const action = get(item, "action", null);
       const result = emptyEntry();
       result.rating = item.get("rating");
+      result.not_rated = get(item, "not_rated", false) === true && result.rating === null;
       result.criteria = ticks;
       result.notes = get(item, "notes", "");
       result.carried_criteria = carried.filter((tick, index) => carried.indexOf(tick) === index);
@@ -906,6 +911,7 @@ var ToolkitCore = (function () {
     }
     if (entry.carried_criteria.length) result.carried_criteria = entry.carried_criteria.slice();
     if (entry.consensus) result.consensus = consensusJson(entry.consensus, practice, scale);
+    if (entry.not_rated && entry.rating === null) result.not_rated = true;
     return result;
   }
 
