@@ -63,6 +63,23 @@ CONSENSUS_RECORD = (
 FILLED_FORMS = {"checklist": "checklist", "consensus-scoring": "scoring-form", "": "checklist"}
 
 
+#: Printables handed to every participant also come as a participant edition (print only): the
+#: same items, numbers and pages to write on, their provenance left to the full (facilitator's)
+#: edition, which serves as the key, and the credit once, at the end.
+PARTICIPANT_KINDS = ("checklist", "discussion-guide")
+PARTICIPANT = "participant"
+
+
+#: Printables that hold several drivers: a workshop edition names its drivers in their titles.
+SEVERAL_KINDS = ("checklist", "scoring-form", "ballot", "vote-tally", "discussion-guide")
+
+
+def titled(title: str, *labels: str) -> str:
+    """ "Checklist (Coaching and Fidelity, participant edition)": the labels given, if any."""
+    said = ", ".join(label for label in labels if label)
+    return f"{title} ({said[:1].upper()}{said[1:]})" if said else title
+
+
 def pdf_filename(
     kind: str,
     variant: str,
@@ -70,13 +87,15 @@ def pdf_filename(
     driver: str | None = None,
     name: str = "",
     edition: str = "",
+    audience: str = "",
 ) -> str:
     """e.g. checklist-coaching-fillable-a4.pdf; the site links to printables by this name.
 
     Printed from an assessment file, the file's name comes first:
     team-2026-11-results-report-print-a4.pdf. `edition` names a workshop edition's drivers in
-    printables that hold several: checklist-coaching-fidelity-print-a4.pdf."""
-    parts = (name, kind, driver or edition, variant, paper)
+    printables that hold several: checklist-coaching-fidelity-print-a4.pdf. A participant
+    edition says so: checklist-participant-print-a4.pdf."""
+    parts = (name, kind, driver or edition, audience, variant, paper)
     return "-".join(part for part in parts if part) + ".pdf"
 
 
@@ -130,12 +149,23 @@ class Printable:
     name: str = ""  #: names the assessment file a filled printable comes from
     edition: str = ""  #: what a workshop edition covers, in its footer; empty for the full set
     edition_slug: str = ""  #: names the subset in the file name of a several-driver printable
+    audience: str = ""  #: PARTICIPANT for a participant edition; empty for the full one
 
     @property
     def filename(self) -> str:
         return pdf_filename(
-            self.kind, self.variant, self.paper, self.driver, self.name, self.edition_slug
+            self.kind,
+            self.variant,
+            self.paper,
+            self.driver,
+            self.name,
+            self.edition_slug,
+            self.audience,
         )
+
+    @property
+    def participant(self) -> bool:
+        return self.audience == PARTICIPANT
 
     @property
     def template(self) -> str:
@@ -177,14 +207,15 @@ def catalogue(
     """Every printable for the chosen papers and drivers, in Downloads-page order.
 
     A subset of drivers (or a labelled set) is a workshop edition: its several-driver printables
-    name it in their title and file name, and every page's footer names it.
+    name it in their title and file name, and every page's footer names it. Each checklist and
+    the discussion guide is followed by its participant edition (PARTICIPANT_KINDS).
     """
     chosen = tuple(d for d in toolkit.drivers if drivers is None or d.id in drivers)
     partial = len(chosen) < len(toolkit.drivers)
     edition = workshop.edition or (joined([d.name for d in chosen]) if partial else "")
     edition_slug = slug(workshop.edition) or ("-".join(d.id for d in chosen) if partial else "")
     forms = toolkit.forms
-    plan = []  # (kind, variants, title, purpose, drivers, driver id, table)
+    plan = []  # (kind, variants, title, purpose, drivers, driver id, table, audience)
 
     def add(
         kind: str,
@@ -195,13 +226,16 @@ def catalogue(
         table: model.TableTemplate | None = None,
         variants: tuple[str, ...] = VARIANTS,
     ) -> None:
-        plan.append((kind, variants, title, purpose, subset, driver, table))
-
-    def several(title: str) -> str:
-        return f"{title} ({edition})" if edition else title
+        """`title` names the edition when the printable holds several drivers."""
+        named = subset is chosen and driver is None and kind in SEVERAL_KINDS
+        label = edition if named else ""
+        plan.append((kind, variants, titled(title, label), purpose, subset, driver, table, ""))
+        if kind in PARTICIPANT_KINDS:
+            title = titled(title, label, "participant edition")
+            plan.append((kind, ("print",), title, purpose, subset, driver, table, PARTICIPANT))
 
     if len(chosen) > 1 or not partial:  # one driver: its own checklist is the same document
-        add("checklist", several(forms.checklist.title), forms.checklist.purpose)
+        add("checklist", forms.checklist.title, forms.checklist.purpose)
     for driver in chosen:
         add(
             "checklist",
@@ -210,11 +244,11 @@ def catalogue(
             (driver,),
             driver.id,
         )
-    add("scoring-form", several(forms.scoring_form.title), forms.scoring_form.purpose)
-    add("ballot", several(forms.ballot.title), forms.ballot.purpose)
-    add("vote-tally", several(forms.vote_tally.title), forms.vote_tally.purpose)
+    add("scoring-form", forms.scoring_form.title, forms.scoring_form.purpose)
+    add("ballot", forms.ballot.title, forms.ballot.purpose)
+    add("vote-tally", forms.vote_tally.title, forms.vote_tally.purpose)
     add("run-sheet", forms.run_sheet.title, forms.run_sheet.purpose, (), variants=("print",))
-    add("discussion-guide", several(forms.discussion_guide.title), forms.discussion_guide.purpose)
+    add("discussion-guide", forms.discussion_guide.title, forms.discussion_guide.purpose)
     for driver in chosen:
         add(
             "tip-sheet",
@@ -227,7 +261,6 @@ def catalogue(
     add("action-plan", forms.action_plan.title, forms.action_plan.purpose, table=forms.action_plan)
     add("composition", forms.composition.title, forms.composition.purpose, table=forms.composition)
     add("stage-guide", forms.stage_guide.title, forms.stage_guide.purpose, ())
-    several_kinds = ("checklist", "scoring-form", "ballot", "vote-tally", "discussion-guide")
     result = [
         Printable(
             kind,
@@ -240,9 +273,10 @@ def catalogue(
             table,
             workshop,
             edition=edition,
-            edition_slug=edition_slug if kind in several_kinds and driver is None else "",
+            edition_slug=edition_slug if kind in SEVERAL_KINDS and driver is None else "",
+            audience=audience,
         )
-        for kind, variants, title, purpose, subset, driver, table in plan
+        for kind, variants, title, purpose, subset, driver, table, audience in plan
         for variant in variants
         for paper in papers
     ]

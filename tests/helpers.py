@@ -150,7 +150,7 @@ class Listener:
 
 # --- the small build: quick, and shared ----------------------------------------------------------
 
-# The fixture rubric's Mentoring driver on A4: 18 small PDFs.
+# The fixture rubric's Mentoring driver on A4: 20 small PDFs.
 SMALL = ("--paper", "a4", "--rubric", str(FIXTURE_RUBRIC), "--drivers", "mentoring")
 
 

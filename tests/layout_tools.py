@@ -61,6 +61,7 @@ class Page:
     height: float
     rects: tuple[tuple[tuple[float, ...], Box], ...]  #: fill colour (grey or RGB), position
     lowest: float  #: bottom of the lowest thing drawn between the page margins
+    strokes: tuple[Box, ...]  #: stroked straight lines: the borders of table cells
     source: tuple[str, int, int]  #: the PDF, its version and page count, to read words from
 
     @functools.cached_property
@@ -94,6 +95,20 @@ class Page:
         """How much of the space between the margins is blank below the content, 0 to 1."""
         body = self.body
         return max(0.0, body.bottom - self.lowest) / body.height
+
+    def cells(self) -> list[Box]:
+        """The table cells on the page, each inside its borders. WeasyPrint strokes a table's
+        collapsed borders as lines, a row's vertical borders from its top to its bottom: each
+        two neighbours of one row bound a cell (a cell spanning columns has none between)."""
+        rows: dict[tuple[float, float], set[float]] = {}
+        for line in self.strokes:
+            if line.width < 0.01 and line.height > 5:
+                rows.setdefault((round(line.top, 1), round(line.bottom, 1)), set()).add(line.x0)
+        return [
+            Box(left, top, right, bottom)
+            for (top, bottom), xs in rows.items()
+            for left, right in zip(sorted(xs), sorted(xs)[1:])
+        ]
 
     def filled(self, grey: float) -> list[Box]:
         return [box for colour, box in self.rects if _is_grey(colour, grey)]
@@ -366,9 +381,48 @@ def _pages(path: str, mtime: int) -> tuple[Page, ...]:
             drawn = list(_drawing(page, y1, f"{path} p{number}"))
             inside = [box.bottom for box, _, _ in drawn if body.holds(box, slack=1)]
             rects = tuple((colour, box) for box, is_rect, colour in drawn if is_rect and colour)
+            strokes = tuple(box for box, is_rect, colour in drawn if colour and not is_rect)
             lowest = max(inside, default=body.top)
-            pages.append(Page(number, width, height, rects, lowest, (path, mtime, count)))
+            source = (path, mtime, count)
+            pages.append(Page(number, width, height, rects, lowest, strokes, source))
     return tuple(pages)
+
+
+ENDS_PARAGRAPH = (".", ";", ":", "?", "!")
+CELL_INSET = 0.375 + 4  # half a 0.75 pt border and the 4 pt padding (print.css `th, td`)
+
+
+def cell_lines(page: Page, cell: Box) -> list[list[tuple[str, Box]]]:
+    """The words inside a table cell, by line (a shared baseline), each line left to right."""
+    lines: list[list[tuple[str, Box]]] = []
+    words = [(text, box) for text, box in page.words if cell.holds(box, slack=1)]
+    for text, box in sorted(words, key=lambda word: (word[1].bottom, word[1].x0)):
+        if lines and abs(lines[-1][-1][1].bottom - box.bottom) < 1.5:
+            lines[-1].append((text, box))
+        else:
+            lines.append([(text, box)])
+    return [sorted(line, key=lambda word: word[1].x0) for line in lines]
+
+
+def lone_words(page: Page) -> list[str]:
+    """Lines of one word that go on in the same paragraph although the next line's first word
+    would have fitted after it (a space is 0.3 of the text's height, as in DejaVu Sans). A word
+    ending a sentence or an item (".", ";"...) ends its paragraph: the next line is another
+    block (the criteria), whatever room is left; so does a line the next one is further from
+    than from the line before it (a list item's margin). A tick mark in a box is not a word."""
+    found = []
+    for cell in page.cells():
+        lines = cell_lines(page, cell)
+        for index, (line, following) in enumerate(zip(lines, lines[1:])):
+            (word, box), (_, after) = line[0], following[0]
+            pitch = box.bottom - lines[index - 1][0][1].bottom if index else after.bottom
+            same_paragraph = abs(box.height - after.height) < 0.5
+            same_paragraph &= after.bottom - box.bottom <= pitch + 0.3  # no item's margin
+            alone = len(line) == 1 and any(char.isalnum() for char in word)
+            fits = box.x1 + 0.3 * box.height + after.width <= cell.x1 - CELL_INSET
+            if alone and same_paragraph and fits and not word.endswith(ENDS_PARAGRAPH):
+                found.append(f"p{page.number}: {word!r} / {following[0][0]!r}")
+    return found
 
 
 def layout_of(pdf: Path) -> tuple[Page, ...]:

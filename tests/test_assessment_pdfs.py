@@ -19,6 +19,7 @@ from pathlib import Path
 import page
 import pytest
 from conftest import FIXTURE_RUBRIC, PROJECT_ROOT, run_cli
+from layout_tools import layout_of, lone_words
 from pdf_tools import fields_of, norm, pages_of, pdfua_part, reader_of, text_of
 
 from macros.assessment import read_assessment, rubric_data, totals
@@ -190,6 +191,23 @@ def test_the_set_and_its_manifest(built):
     report = next(e for e in two["printables"] if e["kind"] == "results-report")
     assert report["file"] == "spring-results-report-print-letter.pdf"  # named after the latest
     assert [item["file"] for item in report["assessments"]] == ["autumn.json", "spring.json"]
+
+
+def test_no_cell_of_a_filled_printable_leaves_a_word_alone(built):
+    """As in the blank set (test_paper.py): no line of one word where the next would fit. The
+    results report draws its chart as an image, which layout_tools refuses to measure: the
+    report is left to test_lost_words.py, the filled form and plans are read here."""
+    pdfs = [pdf for pdf in sorted(built["one"].glob("*.pdf")) if "results-report" not in pdf.name]
+    assert [pdf.name for pdf in pdfs] == [
+        "team-action-plan-fillable-letter.pdf",
+        "team-action-plan-print-letter.pdf",
+        "team-scoring-form-print-letter.pdf",
+    ]
+    lone = {pdf.name: [w for page in layout_of(pdf) for w in lone_words(page)] for pdf in pdfs}
+    assert {name: words for name, words in lone.items() if words} == {}
+    assert any(
+        page.cells() for page in layout_of(built["one"] / "team-scoring-form-print-letter.pdf")
+    )
 
 
 def test_filled_form_holds_every_rating_tick_and_note(built, fixture_data, rounds):

@@ -15,7 +15,7 @@ from functools import cache
 import pytest
 from helpers import PROJECT_ROOT
 
-from macros.catalogue import Paper, catalogue
+from macros.catalogue import KINDS, Paper, catalogue
 from macros.cli import assessment_printables
 from macros.model import OWN, texts
 from macros.render.environment import make_environment
@@ -23,7 +23,10 @@ from macros.render.markdown import MarkdownRenderer, plain
 from macros.site.pages import PAGES, SitePages
 
 COPYRIGHT = "Copyright 2015"
-EXAMPLE = PROJECT_ROOT / "examples" / "assessment-example.json"
+EXAMPLES = PROJECT_ROOT / "examples"
+# Saved assessments printed filled in: between them, every kind a file can give (the
+# qualitative record, the composition, the consensus record and the results report included).
+FILLED = ("assessment-example", "assessment-qualitative-example", "consensus-example")
 # A source text this long is never a shared name ("Implementation Infrastructure", "Qualitative
 # Drivers Assessment") that another document mentions: finding it means showing it. The toolkit's
 # own texts are checked down to short labels ("Partially in place").
@@ -43,11 +46,16 @@ def documents(toolkit) -> dict[str, str]:
         if printable.driver is None or printable.kind == "tip-sheet":
             template = environment.get_template(printable.template)
             rendered[printable.filename] = template.render(doc=printable)
-    # A saved assessment printed filled in: its form, its action plan and its results report.
-    for printable in assessment_printables(toolkit, [EXAMPLE], ("a4",)):
-        template = environment.get_template(printable.template)
-        rendered[f"filled {printable.filename}"] = template.render(doc=printable)
+    for name in FILLED:
+        for printable in assessment_printables(toolkit, [EXAMPLES / f"{name}.json"], ("a4",)):
+            template = environment.get_template(printable.template)
+            rendered[f"filled {printable.filename}"] = template.render(doc=printable)
     return rendered
+
+
+def test_the_documents_include_every_printable_kind_and_participant_editions(documents):
+    assert [kind for kind in KINDS if not any(f"{kind}-" in name for name in documents)] == []
+    assert "discussion-guide-participant-print-a4.pdf" in documents
 
 
 def credited(document: str) -> set[str]:
@@ -132,6 +140,26 @@ def test_printable_metadata_names_the_authors_of_what_it_credits(toolkit, docume
             authors = [plain(toolkit.source(id).author) for id in sorted(credited(document))]
             meta = html.unescape(re.search(r'name="author" content="([^"]*)"', document)[1])
             assert sorted(meta.split("; ")) == sorted(authors), name
+
+
+def test_footer_and_metadata_name_the_document_and_show_only_what_it_credits(toolkit, documents):
+    """The footer opens with the document's own title; that title, the PDF's Subject and its
+    Title show no text of an origin the document does not credit (the assessment guide's title
+    on the stage guide, its sentence about the tip sheets as a tip sheet's Subject)."""
+    wrong = {}
+    for name, document in documents.items():
+        if not name.endswith(".pdf"):
+            continue
+        title = re.search(r"<title>(.*?)</title>", document, re.S)[1]
+        subject = re.search(r'name="description" content="([^"]*)"', document)[1]
+        foot = re.search(r'<div class="tk-running-foot"[^>]*><strong>(.*?)</strong>', document)
+        assert foot is not None, name
+        assert as_text(foot[1]) == as_text(title), name
+        named = f"<main><p>{title}</p><p>{subject}</p><p>{foot[1]}</p></main>"
+        extra = shown_origins(toolkit, named, QUOTED_LENGTH) - credited(document)
+        if extra:
+            wrong[name] = sorted(extra)
+    assert wrong == {}
 
 
 def test_the_toolkit_credit_names_the_project_not_the_sources(toolkit):

@@ -9,13 +9,14 @@ and pikepdf), never from the HTML they were made from. The full set comes from t
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import run_cli
-from layout_tools import MM, Box, layout_of
+from layout_tools import MM, Box, layout_of, lone_words
 from pdf_tools import fields_of, md_text, norm, pages_of, reader_of, text_of
 from pypdf import PdfReader, PdfWriter
 
@@ -157,6 +158,24 @@ def test_no_page_ends_more_than_40_percent_empty(pdf_dir):
     assert empty == []
 
 
+def test_last_pages_end_where_their_content_ends(pdf_dir):
+    """The blank foot of a document's last page is not ruled: its answer areas keep the lines
+    their template gives (six for a question, five of them grey), so a checklist does not end
+    on one best practice with a page of lines under it."""
+    stretched = [
+        f"{pdf.name} p{last.number}: {len(lines)} lines"
+        for pdf in pdfs(pdf_dir, "print")
+        for last in layout_of(pdf)[-1:]
+        for _, lines in last.answer_areas()
+        if len(lines) > 5
+    ]
+    assert stretched == []
+    last = layout_of(pdf_dir / "checklist-print-letter.pdf")[-1]
+    notes = [len(lines) for _, lines in last.answer_areas()]
+    assert notes
+    assert set(notes) == {2}
+
+
 def test_multi_driver_pages_name_their_driver_in_the_running_header(pdf_dir, toolkit):
     """Each page that holds a driver's best practices or questions names the first driver on it,
     as "Training" where it starts and "Training, continued" where the page opens mid-driver."""
@@ -195,6 +214,19 @@ def test_a_page_opening_mid_driver_says_continued_and_repeats_the_column_headers
                 top = Box(0, page.body.top, page.width, page.body.top + 20 * MM)
                 assert "Best practice and its criteria" in page.text_in(top), page.number
     assert continued >= 3
+
+
+# --- lines in table cells ------------------------------------------------------------------------
+
+
+def test_no_cell_leaves_a_word_alone_on_a_line_where_the_next_would_fit(pdf_dir):
+    lone = {}
+    for pdf in pdfs(pdf_dir):
+        found = [word for page in layout_of(pdf) for word in lone_words(page)]
+        if found:
+            lone[pdf.name] = found
+    assert lone == {}
+    assert len(layout_of(pdf_dir / "scoring-form-print-letter.pdf")[6].cells()) > 10
 
 
 # --- header values ------------------------------------------------------------------------------
@@ -494,13 +526,68 @@ def test_an_edition_label_names_the_files_and_titles(toolkit):
         f"{kind}-spring-workshop-{variant}-a4.pdf"
         for kind in ("checklist", "scoring-form")
         for variant in ("print", "fillable")
+    } | {"checklist-spring-workshop-participant-print-a4.pdf"}
+    assert {p.title[p.title.index("(") :] for p in several} == {
+        "(Spring workshop)",
+        "(Spring workshop, participant edition)",
     }
-    assert all(p.title.endswith("(Spring workshop)") for p in several)
     assert {p.edition for p in printables} == {"Spring workshop"}
 
 
 def test_full_set_footers_name_no_edition(pdf_dir):
     assert "Workshop edition" not in text_of(pdf_dir / "checklist-print-a4.pdf")
+
+
+# --- participant editions ------------------------------------------------------------------------
+
+
+def footer_lines(page) -> int:
+    """How many lines of text the page's footer has (its page number shares the first)."""
+    tops = sorted({round(box.top) for _, box in page.words if box.top > page.body.bottom})
+    return len([top for number, top in enumerate(tops) if not number or top - tops[number - 1] > 2])
+
+
+def test_participant_editions_keep_provenance_to_one_footer_line_and_credit_once(pdf_dir, toolkit):
+    """A participant's copy: every page's footer is one line naming the edition, but the last,
+    which credits in full and names the facilitator's key; the discussion guide names no source
+    under its questions. The full edition (the key) keeps a source line under every question,
+    and a participant edition is never longer than it."""
+    editions = sorted(pdf_dir.glob("*-participant-print-*.pdf"))
+    # on two papers: the checklist, each driver's checklist and the discussion guide
+    assert len(editions) == 2 * (len(toolkit.drivers) + 2)
+    for pdf in editions:
+        pages = layout_of(pdf)
+        footers = [" ".join(page.footer.split()) for page in pages]
+        assert [footer_lines(page) for page in pages[:-1]] == [1] * (len(pages) - 1), pdf.name
+        assert all("(Participant edition) · Credit: last page." in f for f in footers[:-1])
+        assert "Copyright 2015" in footers[-1], pdf.name
+        assert "Facilitator’s key" in footers[-1], pdf.name
+        assert text_of(pdf).count("Copyright 2015") == 1, pdf.name
+        assert "(Participant edition)" in reader_of(pdf).metadata.title, pdf.name
+        full = pdf_dir / pdf.name.replace("-participant", "")
+        assert len(pages) <= len(layout_of(full)), pdf.name
+    assert all(footer_lines(page) > 1 for page in layout_of(pdf_dir / "checklist-print-letter.pdf"))
+    for paper in PAPERS:
+        guide = text_of(pdf_dir / f"discussion-guide-participant-print-{paper}.pdf")
+        key = text_of(pdf_dir / f"discussion-guide-print-{paper}.pdf")
+        assert "This toolkit’s wording" not in guide
+        assert "Quoted from" not in guide
+        assert norm(key).count("This toolkit’s wording, based on") > 30
+
+
+def test_participant_editions_are_listed_and_linked(pdf_dir, built_site):
+    manifest = json.loads((pdf_dir / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"]: entry for entry in manifest["printables"]}
+    guide = listed["discussion-guide-participant-print-letter.pdf"]
+    assert guide["audience"] == "participant"
+    assert guide["variant"] == "print"
+    assert listed["discussion-guide-print-letter.pdf"]["audience"] == ""
+    downloads = (built_site / "downloads.html").read_text(encoding="utf-8")
+    for name in listed:
+        if "-participant-" in name:
+            assert f'href="pdf/{name}"' in downloads, name
+    coaching = (built_site / "drivers" / "coaching.html").read_text(encoding="utf-8")
+    assert 'href="../pdf/checklist-coaching-participant-print-a4.pdf"' in coaching
 
 
 # --- the composition template and the action plan ------------------------------------------------

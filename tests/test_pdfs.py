@@ -44,7 +44,8 @@ from macros.store.output import STAMP
 
 NEVER_RANK = "never be used to rank or grade organizations"
 PAPER_POINTS = {"letter": (612, 792), "a4": (595.28, 841.89)}
-MANIFEST_KEYS = {"file", "title", "kind", "variant", "driver", "paper", "pages", "bytes"}
+MANIFEST_KEYS = {"file", "title", "kind", "variant", "driver", "audience", "paper", "pages"}
+MANIFEST_KEYS |= {"bytes"}
 KB = 1000
 
 
@@ -81,7 +82,7 @@ def first_sentence(markdown: str) -> str:
 def test_manifest_lists_every_pdf_in_the_folder_and_no_other(manifest, pdf_dir, toolkit):
     listed = [entry["file"] for entry in manifest]
     assert len(listed) == len(set(listed)), "a PDF is listed twice"
-    assert len(listed) == 76  # as the README says: 38 printables on two papers
+    assert len(listed) == 94  # as the README says: 47 printables on two papers
     on_disk = {path.name for path in pdf_dir.iterdir() if path.name not in ("manifest.json", STAMP)}
     assert set(listed) == on_disk
     assert on_disk == {printable.filename for printable in catalogue(toolkit)}
@@ -96,7 +97,13 @@ def test_manifest_entries_describe_the_real_files(entries):
         assert entry["paper"] in PAPERS, entry
         # the file is what its kind, variant, driver and paper say
         assert (
-            pdf_filename(entry["kind"], entry["variant"], entry["paper"], entry["driver"])
+            pdf_filename(
+                entry["kind"],
+                entry["variant"],
+                entry["paper"],
+                entry["driver"],
+                audience=entry["audience"],
+            )
             == entry["file"]
         )
         assert entry["bytes"] == pdf.stat().st_size, entry["file"]
@@ -382,16 +389,20 @@ SHOWS = {
 
 
 def test_every_page_has_its_page_number_and_credits_what_the_pdf_shows(entries, toolkit):
+    """A participant edition's footer points to the last page, whose footer credits in full."""
     footers = {source.id: md_text(source.footer) for source in toolkit.origins}
     assert "Copyright 2015" in footers["tip-sheets"]
     wrong = []
     for entry, pdf in entries:
         pages = pages_of(pdf)
         assert len(pages) == entry["pages"], pdf.name
-        shows = SHOWS[entry["kind"]]
+        pointing = entry["audience"] == "participant"
         for number, text in enumerate(pages, start=1):
             numbers = re.findall(r"Page (\d+) of (\d+)", text)
             credited = [origin for origin, footer in footers.items() if footer in text]
+            shows = SHOWS[entry["kind"]]
+            if pointing and number < len(pages):
+                shows = () if "Credit: last page." in text else ("a pointer to the last page",)
             copyright = "Copyright 2015" in text
             if numbers != [(str(number), str(len(pages)))] or credited != list(shows):
                 wrong.append(f"{pdf.name} page {number}: {numbers} {credited}")

@@ -565,7 +565,7 @@ def small_plan(cache: Path, tmp_path: Path):
 
 
 def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_path, monkeypatch):
-    """Two of the small build's 18 cache entries cut short: those two are rendered again."""
+    """Two of the small build's 20 cache entries cut short: those two are rendered again."""
     from pypdf import PdfReader
 
     cache = seeded_cache(tmp_path / "cache", site / "pdf")
@@ -577,7 +577,7 @@ def test_damaged_cache_entries_are_rendered_again_and_reported_once(site, tmp_pa
     monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
     result = small_build(tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("18 PDFs (2 rendered, 16 unchanged), "), result.stdout
+    assert result.stdout.startswith("20 PDFs (2 rendered, 18 unchanged), "), result.stdout
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     order = [item["file"] for item in manifest["printables"]]
     warning = "warning: 2 cached PDF(s) were damaged and were rendered again: " + ", ".join(

@@ -302,6 +302,7 @@ def write_manifest(path: Path, built: Sequence[Built]) -> None:
             "variant": item.printable.variant,
             "driver": item.printable.driver,
             "edition": item.printable.edition,
+            "audience": item.printable.audience,
             "paper": item.printable.paper,
             "paper_name": item.printable.paper.label,
             "pages": item.pages,

@@ -4,11 +4,12 @@ CSS cannot make a box fill what remains of a printed page, so the renderer lays 
 once, measures how much of each page is blank below the content, and adds ruled lines to the
 answer areas (`.tk-write`, found by their id `w-<field>`) of that page, shared out evenly. Only
 whole lines are added and only into the blank space, so every page keeps exactly the content it
-had. The lines are added to the laid-out pages themselves (`fill`): a copy of the area's last
-line, everything below it on the page moved down, its ancestors made taller. That is what a
-second layout with the longer HTML gives, at a fraction of its cost; where an area sits in a box
-this cannot grow (anything but blocks and a simple table row), the caller lays the printable out
-again with `grow` instead.
+had. The last page is left as it is: the document ends where its content ends, not with a
+page of ruled lines under its last question. The lines are added to the laid-out pages
+themselves (`fill`): a copy of the area's last line, everything below it on the page moved
+down, its ancestors made taller. That is what a second layout with the longer HTML gives, at a
+fraction of its cost; where an area sits in a box this cannot grow (anything but blocks and a
+simple table row), the caller lays the printable out again with `grow` instead.
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ TABLE = (boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox, boxes.TableC
 
 
 def plan(document: Any) -> list[tuple[int, list[Any], int]]:
-    """Each answer area that gets lines: its page, its boxes from the page down, how many."""
+    """Each answer area that gets lines: its page, its boxes from the page down, how many.
+
+    Every page but the last: a page a document goes on from is filled so the next one's content
+    stays where it is; the last has nothing after it to keep in place."""
     result = []
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(document.pages[:-1]):
         box = page._page_box
         top = box.content_box_y()
         areas: list[list[Any]] = []
