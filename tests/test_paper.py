@@ -412,9 +412,10 @@ def test_radio_buttons_store_the_rating_itself(pdf_dir, toolkit):
 
 
 def test_every_field_can_be_filled_and_read_back(pdf_dir):
-    """Fill every field with pypdf as a form tool would, save, and read each value back."""
+    """Fill every field with pypdf as a form tool would, save, and read each value back: one
+    file per template on Letter (a driver's checklist is a part of the whole checklist)."""
     for pdf in pdfs(pdf_dir, "fillable"):
-        if "-letter" not in pdf.name:
+        if "-letter" not in pdf.name or re.match(r"checklist-.+-fillable", pdf.name):
             continue
         fields = fields_of(pdf)
         values = {}
