@@ -21,7 +21,7 @@ test: $(VENV)/.installed $(NU_CHECKER) $(PDFJS)
 	$(VENV)/bin/ruff check $(CODE)
 	$(VENV)/bin/ruff format --check $(CODE)
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n $$(( $$(nproc) + 1 )) --dist loadfile
 
 ## check: validate the rubric only
 check: $(VENV)/.installed

@@ -62,6 +62,13 @@ def refused(result: subprocess.CompletedProcess, shown: str, message: str) -> No
 
 
 @pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """One PDF cache for this module's builds in this process: each has its own output folder
+    (whose stamp says "Up to date"), and the same PDFs are rendered once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
 def team_json(fixture_toolkit) -> str:
     data = rubric_data(fixture_toolkit)
     entries = {"mentoring-provided": ("partially-in-place", [1], "Peer mentoring only.")}
@@ -142,9 +149,9 @@ def piped(text: str):
     return io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8")
 
 
-def test_piped_input_is_printed_and_its_content_is_stamped(tmp_path, team_json, monkeypatch):
+def test_piped_input_is_printed_and_its_content_is_stamped(tmp_path, cache, team_json, monkeypatch):
     """Other data piped in builds again; the same data is up to date."""
-    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
     monkeypatch.chdir(tmp_path)
     out = str(tmp_path / "pdfs")
     monkeypatch.setattr(sys, "stdin", piped(team_json))
@@ -164,9 +171,9 @@ def test_piped_input_is_printed_and_its_content_is_stamped(tmp_path, team_json, 
     assert third.stdout.startswith("Up to date"), third
 
 
-def test_an_edited_file_builds_again(tmp_path, team_json, monkeypatch):
+def test_an_edited_file_builds_again(tmp_path, cache, team_json, monkeypatch):
     """The stamp covers the bytes read, not the name: the same name, other content, rebuilt."""
-    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "team.json").write_text(team_json, encoding="utf-8")
     args = ("--assessment", "team.json", *FIXTURE, "--out", str(tmp_path / "pdfs"))
@@ -220,8 +227,10 @@ def test_output_names_are_safe(file, name):
     assert read_input(file).name == name
 
 
-def test_a_file_named_dangerously_gives_pdfs_with_safe_names(tmp_path, team_json, monkeypatch):
-    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path / "cache"))
+def test_a_file_named_dangerously_gives_pdfs_with_safe_names(
+    tmp_path, cache, team_json, monkeypatch
+):
+    monkeypatch.setenv("TOOLKIT_CACHE", str(cache))
     monkeypatch.chdir(tmp_path)
     name = "-.team\n2026.json"
     (tmp_path / name).write_text(team_json, encoding="utf-8")
