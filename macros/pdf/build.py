@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import signal
 import time
@@ -95,7 +96,7 @@ def _start_worker(
     toolkit: model.Toolkit,
     markdown: MarkdownRenderer,
     characters: str,
-    parent: int,
+    parent: int | None,
 ) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
@@ -183,8 +184,13 @@ class PdfPlan:
         *,
         jobs: int | None = None,
         progress: Callable[[int, int, str], None] | None = None,
+        threaded: bool = False,
     ) -> None:
-        """Render `printables` into the cache, on `jobs` processes (default: all cores)."""
+        """Render `printables` into the cache, on `jobs` processes (default: all cores).
+
+        `threaded`: this process runs other threads (`mkdocs serve`), so the workers start from a
+        fresh server process: a forked copy of a threaded process can wait forever on a lock
+        another thread held at the fork."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         done = 0
 
@@ -209,8 +215,11 @@ class PdfPlan:
                 rendered = self.renderer.write(printable, self.htmls[printable.filename])
                 store(printable, rendered.data, rendered.pages)
             return
-        initargs = (self.project, self.toolkit, self.markdown, self.characters, os.getpid())
-        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
+        # A worker from the server process dies with that server, which dies with this process.
+        parent = None if threaded else os.getpid()
+        initargs = (self.project, self.toolkit, self.markdown, self.characters, parent)
+        context = multiprocessing.get_context("forkserver" if threaded else "fork")
+        pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=initargs)
         try:
             jobs_list = [(p, self.htmls[p.filename]) for p in printables]
             for printable, (data, pages) in zip(printables, pool.map(_render, jobs_list)):

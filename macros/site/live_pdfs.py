@@ -145,7 +145,7 @@ class LivePdfs:
         try:
             if own:  # the print variants first: each is served as soon as it is rendered
                 own = sorted(own, key=lambda printable: printable.variant != "print")
-                plan.render(own, progress=self._offer_as_rendered(plan, version))
+                plan.render(own, progress=self._offer_as_rendered(plan, version), threaded=True)
                 self._done()  # the pages list them with the next rebuild
             plan, rest = later.result()
             keys |= {plan.keys[p.filename] for p in rest}
