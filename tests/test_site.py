@@ -202,6 +202,26 @@ def test_driver_page_offers_tip_sheet_and_checklist_on_both_papers(built_site, d
         assert target.read_bytes()[:5] == b"%PDF-", f"{href} is not a PDF"
 
 
+def test_downloads_page_says_what_every_pdf_it_links_is(built_site):
+    """The page's claim about the variants holds for each file it links: PDF/UA-1, fillable
+    ones included (it once said they were not, after they had become so)."""
+    from pdf_tools import pdfua_part
+
+    html = built_site / "downloads.html"
+    shown = " ".join(article(page(html)).text().split())
+    assert "Every PDF is an accessible tagged PDF (PDF/UA-1)." in shown
+    assert "not PDF/UA" not in shown
+    linked = {
+        value
+        for _n, name, value in references_in(article(page(html)))
+        if name == "href" and value.startswith("pdf/") and "-fillable-" in value
+    }
+    assert linked
+    assert {href: pdfua_part(resolve(built_site, html, href)) for href in linked} == dict.fromkeys(
+        linked, "1"
+    )
+
+
 def test_every_pdf_link_on_downloads_page_is_a_real_pdf(built_site):
     html = built_site / "downloads.html"
     hrefs = [
