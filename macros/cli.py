@@ -28,6 +28,7 @@ from .catalogue import (
 )
 from .errors import AssessmentError, ToolkitError, UsageError, visible
 from .project import Project
+from .site.engines import ENGINES
 from .source.load import load_rubric
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def parser_for(project: Project) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--engine",
-        choices=["mkdocs", "zensical"],
+        choices=ENGINES,
         default="mkdocs",
         help="with --site, the site engine (zensical: pip install zensical)",
     )
